@@ -1,0 +1,19 @@
+package org.dfbk.core.error;
+
+/** A bad configuration, option or argument (CLI exit code 2). */
+public final class ConfigException extends DfbkException {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 2;
+  }
+}

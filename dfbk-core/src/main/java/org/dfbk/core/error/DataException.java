@@ -1,0 +1,19 @@
+package org.dfbk.core.error;
+
+/** Input data that cannot be used: unreadable, malformed or inconsistent files (CLI exit code 3). */
+public final class DataException extends DfbkException {
+  private static final long serialVersionUID = 1L;
+
+  public DataException(String message) {
+    super(message);
+  }
+
+  public DataException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public int exitCode() {
+    return 3;
+  }
+}
