@@ -1,0 +1,117 @@
+package org.dfbk.cli;
+
+import java.io.PrintWriter;
+import org.dfbk.cli.command.DataCommand;
+import org.dfbk.cli.command.DemoCommand;
+import org.dfbk.cli.command.BenchCommand;
+import org.dfbk.cli.command.EvalCommand;
+import org.dfbk.cli.command.InfoCommand;
+import org.dfbk.cli.command.KnowledgeCommand;
+import org.dfbk.cli.command.ModelCommand;
+import org.dfbk.cli.command.PhantomCommand;
+import org.dfbk.cli.command.TrainCommand;
+import org.dfbk.cli.command.TranslateCommand;
+import org.dfbk.core.error.DfbkException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code dfbk} root command and the one factory that builds the command line. */
+@Command(
+    name = "dfbk",
+    mixinStandardHelpOptions = true,
+    versionProvider = Versions.class,
+    description = {
+      "DFBK medical image translation: ResShift diffusion on a SwinUNet with Dynamic Frequency",
+      "Balance and Knowledge Guidance, on Deep Java Library + PyTorch."
+    },
+    subcommands = {
+      InfoCommand.class,
+      DemoCommand.class,
+      PhantomCommand.class,
+      DataCommand.class,
+      KnowledgeCommand.class,
+      ModelCommand.class,
+      TrainCommand.class,
+      TranslateCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:internal error (rerun with -v and report the stack trace)",
+      "2:usage or configuration error",
+      "3:data error (unreadable or inconsistent input files)"
+    })
+public final class Cli implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Mixin LoggingMixin logging;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line with the given writers (tests capture output through them). */
+  public static CommandLine create(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Cli());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(Cli::handleException);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("dfbk: " + ex.getMessage());
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+        c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+      }
+      c.getErr().flush();
+      return ExitCode.USAGE;
+    });
+    return cl;
+  }
+
+  /** Runs the CLI and returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    LoggingMixin.reset();
+    int code = create(out, err).execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult pr) {
+    PrintWriter err = cl.getErr();
+    int code;
+    if (ex instanceof DfbkException d) {
+      err.println("dfbk " + cl.getCommandName() + ": " + d.getMessage());
+      code = d.exitCode();
+    } else {
+      Throwable root = ex;
+      while (root.getCause() != null && root.getCause() != root && !(root instanceof DfbkException)) {
+        root = root.getCause();
+      }
+      if (root instanceof DfbkException d) {
+        err.println("dfbk " + cl.getCommandName() + ": " + d.getMessage());
+        code = d.exitCode();
+      } else {
+        err.println("dfbk " + cl.getCommandName() + ": internal error: " + ex.getClass().getSimpleName()
+            + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+        if (!LoggingMixin.isVerbose()) {
+          err.println("(rerun with -v for the stack trace)");
+        }
+        code = ExitCode.INTERNAL;
+      }
+    }
+    if (LoggingMixin.isVerbose()) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+}

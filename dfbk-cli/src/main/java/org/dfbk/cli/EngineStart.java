@@ -1,0 +1,105 @@
+package org.dfbk.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.util.Utils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.dfbk.core.error.ConfigException;
+
+/**
+ * Starts the DJL PyTorch engine offline, once, and turns native-library problems into one
+ * clear message instead of a DJL stack trace.
+ */
+public final class EngineStart {
+  private static volatile Engine engine;
+
+  private EngineStart() {}
+
+  /** What the native jar on the classpath says about itself ("cpu", "cu121"), or null. */
+  public static Properties nativeProperties() {
+    try (InputStream in =
+        EngineStart.class.getClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
+      if (in == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The native flavour bundled with this build: "cpu", "cu121", or "none". */
+  public static String nativeFlavor() {
+    Properties p = nativeProperties();
+    return p == null ? "none" : p.getProperty("flavor", "unknown");
+  }
+
+  /**
+   * Starts the engine (never downloads). {@code wantGpu} makes a CPU-only build fail clearly.
+   */
+  public static synchronized Engine start(boolean wantGpu) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("ai.djl.default_engine", "PyTorch");
+    String flavor = nativeFlavor();
+    if ("none".equals(flavor)) {
+      throw new ConfigException("no PyTorch native library on the classpath. Rebuild with "
+          + "'mvn -B package -DskipTests' (CPU) or 'mvn -B -Pcuda package -DskipTests' (GPU)");
+    }
+    if (wantGpu && "cpu".equals(flavor)) {
+      throw new ConfigException("GPU devices requested but this build is for CPU: "
+          + "built for CPU; rebuild with -Pcuda for GPUs (mvn -B -Pcuda package -DskipTests), "
+          + "or run with --devices cpu");
+    }
+    if (engine == null) {
+      try {
+        engine = Engine.getEngine("PyTorch");
+      } catch (RuntimeException | UnsatisfiedLinkError e) {
+        String hint = flavor.startsWith("cu")
+            ? "built for CUDA (" + flavor + ") but the CUDA libraries or driver could not be loaded;"
+                + " rebuild without -Pcuda for CPU, or install an NVIDIA driver for CUDA 12.1"
+            : "the PyTorch " + flavor + " native library failed to load; rebuild with "
+                + "'mvn -B package -DskipTests' and check the DJL cache at " + cacheDir();
+        throw new ConfigException("PyTorch engine failed to start: " + hint + " (" + rootMessage(e) + ")", e);
+      }
+      if (flavor.startsWith("cu") && engine.getGpuCount() == 0) {
+        throw new ConfigException("built for CUDA (" + flavor + ") but no GPU is visible; "
+            + "rebuild without -Pcuda for CPU (mvn -B package -DskipTests)");
+      }
+    }
+    if (wantGpu && engine.getGpuCount() == 0) {
+      throw new ConfigException("GPU devices requested but the engine sees none; run with --devices cpu");
+    }
+    return engine;
+  }
+
+  /** DJL's cache folder (where the native library is unpacked on first start). */
+  public static Path cacheDir() {
+    return Utils.getEngineCacheDir();
+  }
+
+  /** All devices the engine sees, CPU first. */
+  public static List<Device> devices(Engine e) {
+    List<Device> out = new ArrayList<>();
+    out.add(Device.cpu());
+    for (int i = 0; i < e.getGpuCount(); i++) {
+      out.add(Device.gpu(i));
+    }
+    return out;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+}

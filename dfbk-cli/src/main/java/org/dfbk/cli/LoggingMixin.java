@@ -1,0 +1,41 @@
+package org.dfbk.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** {@code -v} / {@code -q}: verbosity of the log and whether errors print stack traces. */
+public final class LoggingMixin {
+  private static volatile boolean verbose;
+
+  @Option(names = {"-v", "--verbose"}, description = "Verbose log (debug level) and stack traces on errors.")
+  void setVerbose(boolean v) {
+    verbose = v;
+    if (v) {
+      rootLogger().setLevel(Level.DEBUG);
+      ((Logger) LoggerFactory.getLogger("ai.djl")).setLevel(Level.INFO);
+    }
+  }
+
+  @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
+  void setQuiet(boolean q) {
+    if (q && !verbose) {
+      rootLogger().setLevel(Level.WARN);
+    }
+  }
+
+  /** True when {@code -v} was given anywhere on the command line. */
+  public static boolean isVerbose() {
+    return verbose;
+  }
+
+  static void reset() {
+    verbose = false;
+    rootLogger().setLevel(Level.INFO);
+  }
+
+  private static Logger rootLogger() {
+    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+}

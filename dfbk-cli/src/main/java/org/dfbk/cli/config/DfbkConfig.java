@@ -1,0 +1,42 @@
+package org.dfbk.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A dfbk run configuration (one YAML file). Sections: {@code data}, {@code model},
+ * {@code diffusion}, {@code train}, {@code knowledge}, {@code eval}. Missing sections and keys take
+ * the documented defaults; unknown keys are errors.
+ *
+ * @param version schema version; this build reads version {@value #SCHEMA_VERSION}
+ * @param name run name, used for output folders and report titles
+ */
+public record DfbkConfig(
+    @JsonProperty("version") Integer version,
+    @JsonProperty("name") String name,
+    @JsonProperty("data") DataConfig data,
+    @JsonProperty("model") ModelConfig model,
+    @JsonProperty("diffusion") DiffusionConfig diffusion,
+    @JsonProperty("train") TrainConfig train,
+    @JsonProperty("knowledge") KnowledgeConfig knowledge,
+    @JsonProperty("eval") EvalConfig eval) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public DfbkConfig {
+    if (version == null) {
+      version = SCHEMA_VERSION;
+    }
+    Check.that(version.intValue() == SCHEMA_VERSION, "version",
+        "schema version " + version + " is not supported; this build reads version " + SCHEMA_VERSION);
+    Check.that(name != null && name.matches("[A-Za-z0-9._-]+"), "name",
+        "must be a non-empty name of letters, digits, '.', '_' or '-', got " + name);
+    data = data == null ? DataConfig.defaults() : data;
+    model = model == null ? ModelConfig.defaults() : model;
+    diffusion = diffusion == null ? DiffusionConfig.defaults() : diffusion;
+    train = train == null ? TrainConfig.defaults() : train;
+    knowledge = knowledge == null ? KnowledgeConfig.defaults() : knowledge;
+    eval = eval == null ? EvalConfig.defaults() : eval;
+    Check.that(model.imageSize().equals(data.imageSize()), "model.image_size",
+        "must equal data.image_size (" + data.imageSize() + "), got " + model.imageSize());
+  }
+}

@@ -1,0 +1,39 @@
+package org.dfbk.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Text knowledge for the KG blocks (paper Eq. 9–10).
+ *
+ * @param encoder minilm (embedded, offline) | biomedclip (an export made by
+ *     scripts/export_biomedclip_text.py)
+ * @param encoderDir folder of a BiomedCLIP export (biomedclip only)
+ * @param prompts the clinical descriptions fed to the encoder (source, target, task)
+ * @param cache folder of the prompt-embedding cache
+ */
+public record KnowledgeConfig(
+    @JsonProperty("encoder") String encoder,
+    @JsonProperty("encoder_dir") String encoderDir,
+    @JsonProperty("prompts") List<String> prompts,
+    @JsonProperty("cache") String cache) {
+
+  public KnowledgeConfig {
+    encoder = Check.or(encoder, "minilm").toLowerCase(Locale.ROOT);
+    Check.that(encoder.equals("minilm") || encoder.equals("biomedclip"), "knowledge.encoder",
+        "must be minilm or biomedclip, got " + encoder);
+    Check.that(!encoder.equals("biomedclip") || encoderDir != null, "knowledge.encoder_dir",
+        "is required for encoder biomedclip: export it with scripts/export_biomedclip_text.py");
+    prompts = Check.or(prompts, List.of(
+        "Axial T1-weighted brain MR image: grey matter darker than white matter, dark CSF.",
+        "Axial T2-weighted brain MR image: bright cerebrospinal fluid, white matter darker than grey matter."));
+    Check.that(!prompts.isEmpty() && prompts.stream().allMatch(p -> p != null && !p.isBlank()),
+        "knowledge.prompts", "must be a non-empty list of non-blank sentences");
+    cache = Check.or(cache, "cache/knowledge");
+  }
+
+  static KnowledgeConfig defaults() {
+    return new KnowledgeConfig(null, null, null, null);
+  }
+}
