@@ -30,7 +30,7 @@ class DataInspectCliTest {
     CliTest.Result r = CliTest.run("data", "inspect", "--json", f.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("LAS"), r.out());
-    assertTrue(r.out().replace(" ", "").contains("[4,5,6]"), r.out());
+    assertTrue(r.out().replaceAll("\\s", "").contains("\"shape\":[4,5,6]"), r.out());
   }
 
   @Test
