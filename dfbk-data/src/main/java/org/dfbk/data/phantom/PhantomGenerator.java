@@ -1,10 +1,13 @@
 package org.dfbk.data.phantom;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dfbk.data.nifti.NiftiDataType;
+import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.data.volume.VolumeFilters;
 
@@ -146,6 +149,31 @@ public final class PhantomGenerator {
       out.add(generate(firstIndex + i));
     }
     return out;
+  }
+
+  /**
+   * Generates subjects 0 .. {@code subjects}−1 and writes them in the generic paired-folder layout:
+   * {@code <outDir>/phantom-NNN/<MODALITY>.nii.gz} for T1, T2, FLAIR, PD, CT (float32) and
+   * {@code LABELS.nii.gz} (uint8 tissue labels, {@link Tissue#label()}). Each file is written
+   * atomically; existing files of the same name are replaced.
+   *
+   * @return the subject folders, in order
+   */
+  public static List<Path> writeDataset(Path outDir, int subjects, PhantomGenerator generator) {
+    if (subjects < 1) {
+      throw new IllegalArgumentException("number of phantom subjects must be >= 1, got " + subjects);
+    }
+    List<Path> dirs = new ArrayList<>();
+    for (int s = 0; s < subjects; s++) {
+      PhantomSubject subject = generator.generate(s);
+      Path dir = outDir.resolve(subject.id());
+      for (String m : MODALITIES) {
+        NiftiIO.writeFloat32(dir.resolve(m + ".nii.gz"), subject.image(m), null);
+      }
+      NiftiIO.write(dir.resolve("LABELS.nii.gz"), subject.labels(), null, NiftiDataType.UINT8);
+      dirs.add(dir);
+    }
+    return dirs;
   }
 
   private Volume render(PhantomContrast c, byte[] labels, float[] texture, Volume grid,
