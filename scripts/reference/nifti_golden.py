@@ -68,7 +68,19 @@ def record(path):
         'scaled_min': float(flat.min()),
         'scaled_max': float(flat.max()),
         'fortran_order_samples': {str(i): float(flat[i]) for i in idx},
+        'axcodes': ''.join(nib.aff2axcodes(img.affine)),
+        'voxel_sizes': nib.affines.voxel_sizes(img.affine).tolist(),
+        'volume0_stats': volume0_stats(data),
     }
+
+
+def volume0_stats(data):
+    """numpy statistics of volume 0 (finite voxels), linear-interpolation percentiles."""
+    v = data if data.ndim <= 3 else data[..., 0]
+    v = v[np.isfinite(v)]
+    return {'min': float(v.min()), 'max': float(v.max()), 'mean': float(v.mean()),
+            'p1': float(np.percentile(v, 1)), 'p50': float(np.percentile(v, 50)),
+            'p99': float(np.percentile(v, 99)), 'p99_5': float(np.percentile(v, 99.5))}
 
 
 def header_only(path):
