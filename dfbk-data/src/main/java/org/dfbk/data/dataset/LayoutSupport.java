@@ -1,0 +1,55 @@
+package org.dfbk.data.dataset;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.dfbk.core.error.DataException;
+
+/** Folder listing shared by the layouts. */
+final class LayoutSupport {
+  private LayoutSupport() {}
+
+  static void requireFolder(Path root, String layout) {
+    if (!Files.isDirectory(root)) {
+      throw new DataException("dataset root " + root + " (layout " + layout
+          + ") is not a folder; point the data root at the folder that holds the subject folders");
+    }
+  }
+
+  static List<Path> children(Path dir, boolean directories) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> directories ? Files.isDirectory(p) : Files.isRegularFile(p))
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted().collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new DataException("cannot list folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static boolean isNifti(String fileName) {
+    return fileName.endsWith(".nii") || fileName.endsWith(".nii.gz");
+  }
+
+  /** File name without .nii / .nii.gz. */
+  static String stem(String fileName) {
+    if (fileName.endsWith(".nii.gz")) {
+      return fileName.substring(0, fileName.length() - 7);
+    }
+    if (fileName.endsWith(".nii")) {
+      return fileName.substring(0, fileName.length() - 4);
+    }
+    return fileName;
+  }
+
+  static DataException noSubjects(Path root, String layout, String expected) {
+    return new DataException("no subject found under " + root + " for layout " + layout
+        + "; expected " + expected + "; entries there: "
+        + children(root, true).stream().map(p -> p.getFileName() + "/").limit(20)
+            .collect(Collectors.toList())
+        + children(root, false).stream().map(p -> p.getFileName().toString()).limit(20)
+            .collect(Collectors.toList()));
+  }
+}

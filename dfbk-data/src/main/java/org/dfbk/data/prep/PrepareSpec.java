@@ -1,0 +1,92 @@
+package org.dfbk.data.prep;
+
+import java.nio.file.Path;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.data.dataset.DatasetLayouts;
+import org.dfbk.data.dataset.SplitSpec;
+
+/**
+ * Everything that decides the contents of a slice cache ({@link SliceCache#prepare}); its hash
+ * (with the source file fingerprints) decides whether a cache is up to date.
+ *
+ * @param layout dataset layout name ({@link DatasetLayouts#NAMES})
+ * @param root dataset root folder
+ * @param sourceModality canonical name of the input modality (the condition y_0), e.g. "T1"
+ * @param targetModality canonical name of the modality to synthesise (x_0), e.g. "T2"
+ * @param sourceKind normalisation of the source (null: {@link ModalityKind#forModality})
+ * @param targetKind normalisation of the target (null: {@link ModalityKind#forModality})
+ * @param slicesPerSubject N slices per subject
+ * @param axis slice axis, 2 = z (axial) by default
+ * @param imageSize model image side S
+ * @param square CROP (default) or PAD to a square before resizing
+ * @param minForegroundFraction non-empty slice threshold ({@link SliceSelector})
+ * @param split subject split settings
+ * @param seed seed of the subject shuffle
+ * @param store FLOAT16 or FLOAT32 store
+ */
+public record PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
+    ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
+    int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
+    StoreType store) {
+
+  public PrepareSpec {
+    if (layout == null || !DatasetLayouts.NAMES.contains(layout)) {
+      throw new ConfigException("data layout must be one of " + DatasetLayouts.NAMES + ", got '"
+          + layout + "'");
+    }
+    if (root == null) {
+      throw new ConfigException("data root must be set");
+    }
+    if (sourceModality == null || sourceModality.isBlank() || targetModality == null
+        || targetModality.isBlank()) {
+      throw new ConfigException("source and target modality must be set, got '" + sourceModality
+          + "' and '" + targetModality + "'");
+    }
+    if (sourceModality.equalsIgnoreCase(targetModality)) {
+      throw new ConfigException("source and target modality are both '" + sourceModality
+          + "'; translation needs two different modalities");
+    }
+    if (split == null) {
+      throw new ConfigException("split settings must be set");
+    }
+    if (store == null) {
+      throw new ConfigException("store type must be FLOAT16 or FLOAT32, got null");
+    }
+    sourceKind = sourceKind != null ? sourceKind : ModalityKind.forModality(sourceModality);
+    targetKind = targetKind != null ? targetKind : ModalityKind.forModality(targetModality);
+    root = root.toAbsolutePath().normalize();
+    new SliceOptions(slicesPerSubject, axis, imageSize, square, minForegroundFraction);
+  }
+
+  /**
+   * Defaults: kinds from the modality names, axial slices, centre crop, 5 % foreground, split
+   * 80 / 10 / 10 % by seeded shuffle, seed 0, float16 store.
+   */
+  public static PrepareSpec of(String layout, Path root, String source, String target,
+      int slicesPerSubject, int imageSize) {
+    return new PrepareSpec(layout, root, source, target, null, null, slicesPerSubject, 2,
+        imageSize, SquareMode.CROP, SliceOptions.DEFAULT_MIN_FOREGROUND,
+        SplitSpec.fractions(0.8, 0.1), 0, StoreType.FLOAT16);
+  }
+
+  /** The slice settings of this spec. */
+  public SliceOptions sliceOptions() {
+    return new SliceOptions(slicesPerSubject, axis, imageSize, square, minForegroundFraction);
+  }
+
+  public PrepareSpec withSplit(SplitSpec newSplit, long newSeed) {
+    return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, newSplit, newSeed, store);
+  }
+
+  public PrepareSpec withStore(StoreType newStore) {
+    return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, newStore);
+  }
+
+  public PrepareSpec withGeometry(int newAxis, int newImageSize, SquareMode newSquare) {
+    return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
+        slicesPerSubject, newAxis, newImageSize, newSquare, minForegroundFraction, split, seed,
+        store);
+  }
+}

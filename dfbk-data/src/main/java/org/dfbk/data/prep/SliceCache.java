@@ -1,0 +1,519 @@
+package org.dfbk.data.prep;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.dataset.DatasetLayout;
+import org.dfbk.data.dataset.DatasetLayouts;
+import org.dfbk.data.dataset.SplitSpec;
+import org.dfbk.data.dataset.Subject;
+import org.dfbk.data.dataset.SubjectSplit;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.volume.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Preprocessed slice pairs on disk, prepared once and memory-mapped for training and evaluation.
+ *
+ * <p>Folder contents:
+ *
+ * <ul>
+ *   <li>{@code slices.bin}: n records of shape [2, S, S], little-endian float16 or float32, record
+ *       i at byte i · 2 · S² · bytes; channel 0 is the target (x_0), channel 1 the source (y_0);
+ *       each S × S image row-major, in model units [−1, 1].
+ *   <li>{@code manifest.json}: format version, spec hash and spec, store type, S, channel order,
+ *       split membership by subject, each input file (path, size, mtime) and per slice its
+ *       subject, split and {@link SliceTransform} (slice index, axis, crop/pad box, resize factor,
+ *       normalisation constants) so predictions map back to source units and geometry.
+ * </ul>
+ *
+ * <p>Records are ordered by subject id, then slice index. {@link #prepare} writes into a temporary
+ * folder beside the target and renames it into place, so on any error nothing half-written
+ * remains and an earlier cache stays as it was. Reads are thread-safe (absolute reads of
+ * read-only mappings).
+ */
+public final class SliceCache {
+  /** Store file name. */
+  public static final String STORE_FILE = "slices.bin";
+
+  /** Manifest file name. */
+  public static final String MANIFEST_FILE = "manifest.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SliceCache.class);
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+      .create();
+
+  private final Path dir;
+  private final CacheManifest manifest;
+  private final StoreType store;
+  private final int size;
+  private final int pixels;
+  private final long recordBytes;
+  private final int recordsPerChunk;
+  private final MappedByteBuffer[] chunks;
+  private final boolean reused;
+
+  private SliceCache(Path dir, CacheManifest manifest, boolean reused) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.reused = reused;
+    this.store = StoreType.valueOf(manifest.store);
+    this.size = manifest.imageSize;
+    this.pixels = size * size;
+    this.recordBytes = 2L * pixels * store.bytes();
+    Path file = dir.resolve(STORE_FILE);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long expected = recordBytes * manifest.count;
+      if (ch.size() != expected) {
+        throw new DataException("slice store " + file + " has " + ch.size() + " bytes, the"
+            + " manifest needs " + expected + " (" + manifest.count + " records of 2x" + size + "x"
+            + size + " " + store + "). Fix: delete " + dir + " and prepare again");
+      }
+      this.recordsPerChunk = (int) Math.max(1, Integer.MAX_VALUE / recordBytes);
+      int nChunks = (int) ((manifest.count + (long) recordsPerChunk - 1) / recordsPerChunk);
+      this.chunks = new MappedByteBuffer[nChunks];
+      for (int c = 0; c < nChunks; c++) {
+        long first = (long) c * recordsPerChunk;
+        long n = Math.min(recordsPerChunk, manifest.count - first);
+        chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, first * recordBytes, n * recordBytes);
+        chunks[c].order(ByteOrder.LITTLE_ENDIAN);
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot map slice store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens an existing cache folder.
+   *
+   * @throws DataException when the folder is not a cache or its files disagree
+   */
+  public static SliceCache open(Path cacheDir) {
+    CacheManifest m = readManifest(cacheDir);
+    if (m == null) {
+      throw new DataException(cacheDir + " holds no " + MANIFEST_FILE + ", so it is not a slice"
+          + " cache. Fix: run 'dfbk data prepare' to create it");
+    }
+    return new SliceCache(cacheDir, m, false);
+  }
+
+  /**
+   * Prepares the cache described by {@code spec} into {@code cacheDir}, or reuses it when the
+   * folder already holds a cache of the same spec hash whose input files (path, size, mtime) are
+   * unchanged (then nothing is written and {@link #reusedExisting()} is true).
+   *
+   * @throws DataException for missing modalities, unreadable or inconsistent images (nothing is
+   *     left behind; an earlier cache in {@code cacheDir} stays intact)
+   * @throws ConfigException when {@code cacheDir} exists but is neither empty nor a slice cache
+   */
+  public static SliceCache prepare(PrepareSpec spec, Path cacheDir, ProgressListener listener) {
+    Path target = cacheDir.toAbsolutePath().normalize();
+    ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
+    DatasetLayout layout = DatasetLayouts.byName(spec.layout());
+    List<Subject> subjects = layout.scan(spec.root());
+    SubjectSplit split = SubjectSplit.assign(subjects, spec.split(), spec.seed());
+    List<Subject> used = new ArrayList<>();
+    List<SourceFingerprint> fingerprints = new ArrayList<>();
+    for (Subject s : subjects) {
+      if (split.splitOf(s.id()) == null) {
+        continue;
+      }
+      Path src = s.require(spec.sourceModality());
+      Path tgt = s.require(spec.targetModality());
+      used.add(s);
+      fingerprints.add(SourceFingerprint.of(s.id(), "source", src));
+      fingerprints.add(SourceFingerprint.of(s.id(), "target", tgt));
+    }
+    if (used.isEmpty()) {
+      throw new DataException("no subject of " + spec.root() + " is in any split; check the split"
+          + " list files or fractions");
+    }
+    SplitSpec ss = spec.split();
+    for (Path list : new Path[] {ss.trainList(), ss.valList(), ss.testList()}) {
+      if (list != null) {
+        fingerprints.add(SourceFingerprint.of("", "split-list", list));
+      }
+    }
+    Map<String, Object> specMap = specMap(spec);
+    String hash = hash(specMap);
+
+    CacheManifest existing = Files.isDirectory(target) ? readManifestQuietly(target) : null;
+    if (existing != null && hash.equals(existing.specHash)
+        && fingerprints.equals(existing.sources)) {
+      LOG.info("slice cache {} is up to date (spec {}), nothing to do", target,
+          hash.substring(0, 12));
+      return new SliceCache(target, existing, true);
+    }
+    requireReplaceable(target);
+
+    Path parent = target.getParent();
+    Path tmp;
+    try {
+      Files.createDirectories(parent);
+      // a plain mkdir (not createTempDirectory) so the cache gets the usual permissions
+      tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
+          + Long.toHexString(System.nanoTime()) + "-" + ProcessHandle.current().pid()));
+    } catch (IOException e) {
+      throw new DataException("cannot create a temporary folder in " + parent + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      CacheManifest m = build(spec, used, split, tmp, progress);
+      m.specHash = hash;
+      m.spec = specMap;
+      m.sources = fingerprints;
+      try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST_FILE),
+          StandardCharsets.UTF_8)) {
+        GSON.toJson(m, w);
+      }
+      swapInto(tmp, target);
+      LOG.info("prepared {} slice pairs of {} subjects into {}", m.count, used.size(), target);
+      return new SliceCache(target, m, false);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new DataException("cannot write slice cache " + target + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  private static CacheManifest build(PrepareSpec spec, List<Subject> subjects, SubjectSplit split,
+      Path tmp, ProgressListener progress) throws IOException {
+    SliceOptions options = spec.sliceOptions();
+    StoreType store = spec.store();
+    int pixels = spec.imageSize() * spec.imageSize();
+    ByteBuffer record = ByteBuffer.allocate(2 * pixels * store.bytes())
+        .order(ByteOrder.LITTLE_ENDIAN);
+    List<SliceInfo> infos = new ArrayList<>();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(STORE_FILE)),
+        1 << 20)) {
+      int done = 0;
+      for (Subject s : subjects) {
+        Path srcFile = s.require(spec.sourceModality());
+        Path tgtFile = s.require(spec.targetModality());
+        Volume src = readVolume(srcFile);
+        Volume tgt = readVolume(tgtFile);
+        String splitName = split.splitOf(s.id());
+        for (PreparedSlice p : SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(),
+            tgtFile, tgt, spec.targetKind(), options)) {
+          record.clear();
+          put(record, p.target(), store);
+          put(record, p.source(), store);
+          out.write(record.array());
+          infos.add(new SliceInfo(s.id(), splitName, p.transform()));
+        }
+        progress.subjectDone(++done, subjects.size(), s.id());
+      }
+    }
+    CacheManifest m = new CacheManifest();
+    m.formatVersion = CacheManifest.FORMAT_VERSION;
+    m.store = store.name();
+    m.imageSize = spec.imageSize();
+    m.channels = List.of("target:" + spec.targetModality(), "source:" + spec.sourceModality());
+    m.count = infos.size();
+    m.splits = new LinkedHashMap<>();
+    for (String n : SubjectSplit.NAMES) {
+      List<String> ids = new ArrayList<>();
+      for (Subject s : subjects) {
+        if (n.equals(split.splitOf(s.id()))) {
+          ids.add(s.id());
+        }
+      }
+      m.splits.put(n, ids);
+    }
+    m.slices = infos;
+    return m;
+  }
+
+  private static void put(ByteBuffer b, float[] values, StoreType store) {
+    if (store == StoreType.FLOAT32) {
+      for (float v : values) {
+        b.putFloat(v);
+      }
+    } else {
+      for (float v : values) {
+        b.putShort(Half.fromFloat(v));
+      }
+    }
+  }
+
+  private static Volume readVolume(Path file) {
+    NiftiImage img = NiftiIO.read(file);
+    if (img.volumeCount() != 1) {
+      throw new DataException(file + " holds " + img.volumeCount() + " volumes (4-D); slice"
+          + " preparation needs one 3-D volume per file. Fix: extract the volume to use (e.g."
+          + " fslroi in.nii.gz out.nii.gz 0 1)");
+    }
+    return img.volume();
+  }
+
+  /** A folder may be replaced when it is absent, empty, or a slice cache. */
+  private static void requireReplaceable(Path target) {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw new ConfigException("cache path " + target + " is a file; choose a folder path");
+    }
+    if (Files.exists(target.resolve(MANIFEST_FILE))) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(target)) {
+      if (s.findAny().isPresent()) {
+        throw new ConfigException("cache folder " + target + " exists, is not empty and is not a"
+            + " slice cache (no " + MANIFEST_FILE + "); refusing to replace it. Fix: choose a new"
+            + " or empty folder");
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot list " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void swapInto(Path tmp, Path target) throws IOException {
+    Path old = null;
+    if (Files.exists(target)) {
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    try {
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target);
+      }
+    } catch (IOException e) {
+      if (old != null) {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      throw e;
+    }
+    if (old != null) {
+      deleteQuietly(old);
+    }
+  }
+
+  private static CacheManifest readManifest(Path dir) {
+    Path f = dir.resolve(MANIFEST_FILE);
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      CacheManifest m = GSON.fromJson(r, CacheManifest.class);
+      if (m == null || m.formatVersion != CacheManifest.FORMAT_VERSION || m.slices == null
+          || m.store == null) {
+        throw new DataException(f + " is not a slice-cache manifest of format version "
+            + CacheManifest.FORMAT_VERSION + ". Fix: delete " + dir + " and prepare again");
+      }
+      return m;
+    } catch (IOException | JsonParseException e) {
+      throw new DataException("cannot read " + f + ": " + e.getMessage() + ". Fix: delete " + dir
+          + " and prepare again", e);
+    }
+  }
+
+  private static CacheManifest readManifestQuietly(Path dir) {
+    try {
+      return readManifest(dir);
+    } catch (DataException e) {
+      LOG.warn("existing cache {} is unreadable and will be rebuilt: {}", dir, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The spec as an ordered JSON-friendly map (paths as absolute strings). */
+  static Map<String, Object> specMap(PrepareSpec spec) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("formatVersion", CacheManifest.FORMAT_VERSION);
+    m.put("layout", spec.layout());
+    m.put("root", spec.root().toString());
+    m.put("sourceModality", spec.sourceModality());
+    m.put("targetModality", spec.targetModality());
+    m.put("sourceKind", spec.sourceKind().name());
+    m.put("targetKind", spec.targetKind().name());
+    m.put("slicesPerSubject", spec.slicesPerSubject());
+    m.put("axis", spec.axis());
+    m.put("imageSize", spec.imageSize());
+    m.put("square", spec.square().name());
+    m.put("minForegroundFraction", spec.minForegroundFraction());
+    SplitSpec s = spec.split();
+    Map<String, Object> split = new LinkedHashMap<>();
+    split.put("trainFraction", s.trainFraction());
+    split.put("valFraction", s.valFraction());
+    split.put("trainList", s.trainList() == null ? null : abs(s.trainList()));
+    split.put("valList", s.valList() == null ? null : abs(s.valList()));
+    split.put("testList", s.testList() == null ? null : abs(s.testList()));
+    m.put("split", split);
+    m.put("seed", spec.seed());
+    m.put("store", spec.store().name());
+    return m;
+  }
+
+  private static String abs(Path p) {
+    return p.toAbsolutePath().normalize().toString();
+  }
+
+  /** SHA-256 (hex) of the spec map's JSON (nulls included, fixed key order). */
+  static String hash(Map<String, Object> specMap) {
+    String json = new GsonBuilder().serializeNulls().create().toJson(specMap);
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not delete temporary folder {}: {}", dir, e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The cache folder. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** True when {@link #prepare} found an up-to-date cache and wrote nothing. */
+  public boolean reusedExisting() {
+    return reused;
+  }
+
+  /** Number of slice pairs. */
+  public int size() {
+    return manifest.count;
+  }
+
+  /** Model image side S. */
+  public int imageSize() {
+    return size;
+  }
+
+  public StoreType storeType() {
+    return store;
+  }
+
+  /** SHA-256 of the spec this cache was prepared from. */
+  public String specHash() {
+    return manifest.specHash;
+  }
+
+  /** Channel names in store order: "target:&lt;modality&gt;", "source:&lt;modality&gt;". */
+  public List<String> channels() {
+    return List.copyOf(manifest.channels);
+  }
+
+  /** Subject ids of each split ("train", "val", "test"). */
+  public SubjectSplit split() {
+    return new SubjectSplit(manifest.splits.getOrDefault("train", List.of()),
+        manifest.splits.getOrDefault("val", List.of()),
+        manifest.splits.getOrDefault("test", List.of()));
+  }
+
+  /** The input files recorded at preparation. */
+  public List<SourceFingerprint> sources() {
+    return List.copyOf(manifest.sources);
+  }
+
+  /** Provenance and inverse transform of slice pair {@code i}. */
+  public SliceInfo info(int i) {
+    checkIndex(i);
+    return manifest.slices.get(i);
+  }
+
+  /** Indices of the slice pairs of one split, ascending. */
+  public int[] indices(String split) {
+    SubjectSplit.NAMES.stream().filter(split::equals).findAny().orElseThrow(() ->
+        new IllegalArgumentException("unknown split '" + split + "'; allowed: "
+            + SubjectSplit.NAMES));
+    return java.util.stream.IntStream.range(0, size())
+        .filter(i -> split.equals(manifest.slices.get(i).split())).toArray();
+  }
+
+  /** Target image (x_0) of pair {@code i}: S × S row-major, model units. */
+  public float[] target(int i) {
+    float[] out = new float[pixels];
+    read(i, 0, out);
+    return out;
+  }
+
+  /** Source image (y_0) of pair {@code i}: S × S row-major, model units. */
+  public float[] source(int i) {
+    float[] out = new float[pixels];
+    read(i, 1, out);
+    return out;
+  }
+
+  /** Reads channel {@code channel} (0 target, 1 source) of pair {@code i} into {@code dst}. */
+  public void read(int i, int channel, float[] dst) {
+    checkIndex(i);
+    if (channel != 0 && channel != 1) {
+      throw new IllegalArgumentException("channel must be 0 (target) or 1 (source), got "
+          + channel);
+    }
+    if (dst.length != pixels) {
+      throw new IllegalArgumentException("destination has " + dst.length + " floats, needs "
+          + pixels);
+    }
+    MappedByteBuffer b = chunks[i / recordsPerChunk];
+    int base = (int) ((i % recordsPerChunk) * recordBytes + (long) channel * pixels * store.bytes());
+    if (store == StoreType.FLOAT32) {
+      for (int k = 0; k < pixels; k++) {
+        dst[k] = b.getFloat(base + 4 * k);
+      }
+    } else {
+      for (int k = 0; k < pixels; k++) {
+        dst[k] = Half.toFloat(b.getShort(base + 2 * k));
+      }
+    }
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= manifest.count) {
+      throw new IndexOutOfBoundsException("slice " + i + " outside [0, " + manifest.count + ")");
+    }
+  }
+}
