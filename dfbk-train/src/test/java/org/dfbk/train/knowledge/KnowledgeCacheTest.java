@@ -105,6 +105,17 @@ class KnowledgeCacheTest {
   }
 
   @Test
+  void aHitNeverLoadsTheModel(@TempDir Path dir) {
+    KnowledgeCache cache = new KnowledgeCache(dir);
+    cache.getOrCompute(tiny, T1_T2);
+    try (BiomedClipTextEncoder fresh = BiomedClipTextEncoder.load(TinyExport.dir())) {
+      TextContext hit = cache.getOrCompute(fresh, T1_T2);
+      assertFalse(fresh.loaded(), "the TorchScript module was loaded for a cache hit");
+      assertEquals(tiny.id(), hit.encoder());
+    }
+  }
+
+  @Test
   void otherPromptsAreAMiss(@TempDir Path dir) {
     KnowledgeCache cache = new KnowledgeCache(dir);
     CountingEncoder enc = new CountingEncoder(tiny);
