@@ -338,15 +338,8 @@ public final class Trainer implements AutoCloseable {
       }
       NDArray[][] views = new NDArray[r][];
       NDArray[] gradients = reduceGradients(scratch, views, fp16);
-      NDArray sumOfSquares = null;
-      for (NDArray g : gradients) {
-        if (g != null) {
-          NDArray s = g.square().sum();
-          sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
-        }
-      }
       boolean apply = true;
-      NDArray norm = sumOfSquares == null ? null : sumOfSquares.sqrt();
+      NDArray norm = globalNorm(gradients);
       if (fp16 && norm != null) {
         float n = norm.getFloat();
         if (!Float.isFinite(n)) {
@@ -362,8 +355,7 @@ public final class Trainer implements AutoCloseable {
       }
       if (apply && norm != null) {
         if (config.gradClipNorm() > 0) {
-          NDArray factor = norm.add(1e-6f).pow(-1f).mul((float) config.gradClipNorm())
-              .minimum(1f);
+          NDArray factor = clipFactor(norm, config.gradClipNorm());
           for (int k = 0; k < gradients.length; k++) {
             if (gradients[k] != null) {
               gradients[k] = gradients[k].mul(factor);
@@ -382,6 +374,23 @@ public final class Trainer implements AutoCloseable {
         lossSum.addi(stepLoss);
       }
     }
+  }
+
+  /** sqrt(Σ_k ‖g_k‖²) over all gradients (null entries skipped) as a scalar; null if none. */
+  static NDArray globalNorm(NDArray[] gradients) {
+    NDArray sumOfSquares = null;
+    for (NDArray g : gradients) {
+      if (g != null) {
+        NDArray s = g.square().sum();
+        sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+      }
+    }
+    return sumOfSquares == null ? null : sumOfSquares.sqrt();
+  }
+
+  /** min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, without a host sync. */
+  static NDArray clipFactor(NDArray norm, double maxNorm) {
+    return norm.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f);
   }
 
   private NDArray chunkLoss(TrainingModel model, Batch batch, NDArray timesteps, NDArray noise,
