@@ -1,0 +1,28 @@
+package org.dfbk.train.loop;
+
+import java.util.List;
+
+/**
+ * The {@code state.json} of a checkpoint: everything besides the arrays that a resumed run needs.
+ *
+ * @param format layout version (1)
+ * @param step optimizer steps completed; the resumed run continues with step index {@code step}
+ * @param seed the seed of timesteps and noise; the generator of step s is derived from
+ *     (seed, s) alone, so (seed, step) is the complete generator state
+ * @param optimizerUpdates AdamW updates applied (its bias-correction counter; smaller than step
+ *     when fp16 skipped overflowing steps)
+ * @param lossScale the current fp16 loss scale (1 under fp32)
+ * @param goodStepsSinceScaleChange fp16 steps since the loss scale last changed
+ * @param bestPsnr best validation PSNR so far (NaN if none)
+ * @param bestStep its step (−1 if none)
+ * @param textEncoderId the text-encoder identifier the caller recorded (may be null)
+ * @param parameterNames parameter names in the order of the array lists
+ * @param parameterShapes their shapes
+ * @param trainable whether each has optimizer moments
+ * @param trainer the trainer settings of the run
+ * @param createdUtc ISO-8601 time of writing
+ */
+public record CheckpointState(int format, long step, long seed, long optimizerUpdates,
+    double lossScale, long goodStepsSinceScaleChange, double bestPsnr, long bestStep,
+    String textEncoderId, List<String> parameterNames, List<long[]> parameterShapes,
+    List<Boolean> trainable, TrainerConfig trainer, String createdUtc) {}

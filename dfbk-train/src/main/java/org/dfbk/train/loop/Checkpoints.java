@@ -1,0 +1,242 @@
+package org.dfbk.train.loop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.dfbk.core.error.DataException;
+
+/**
+ * Checkpoint files: one zip per checkpoint (entries stored uncompressed), written to a temporary
+ * file in the same directory, forced to disk and renamed over the target, so a reader sees the old
+ * file or the new one and never half of one.
+ *
+ * <pre>
+ *   state.json       {@link CheckpointState}: step, seed, optimizer counter, loss scale, best PSNR,
+ *                    text-encoder id, parameter names/shapes, trainer settings
+ *   config.json      the resolved run configuration, verbatim as the caller gave it
+ *   model.ndlist     master (training) weights, float32, one array per parameter, in name order
+ *   ema.ndlist       EMA weights, same order
+ *   optimizer.ndlist AdamW first moments of the trainable parameters, then their second moments
+ * </pre>
+ *
+ * The arrays use DJL's {@link NDList#encode()} format, each array named after its parameter.
+ */
+public final class Checkpoints {
+  static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
+      .setPrettyPrinting().create();
+  static final String STATE = "state.json";
+  static final String CONFIG = "config.json";
+  static final String MODEL = "model.ndlist";
+  static final String EMA = "ema.ndlist";
+  static final String OPTIMIZER = "optimizer.ndlist";
+
+  private Checkpoints() {}
+
+  /** Which weights of a checkpoint to load. */
+  public enum Weights {
+    /** The exponential moving average (for validation, translation and export). */
+    EMA,
+    /** The raw training weights. */
+    MODEL
+  }
+
+  /** The contents of a checkpoint read into memory; arrays live in the given manager. */
+  record Contents(CheckpointState state, String config, NDList model, NDList ema,
+      NDList optimizer) {}
+
+  static void write(Path target, CheckpointState state, String config, NDList model, NDList ema,
+      NDList optimizer) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp);
+          ZipOutputStream zip = new ZipOutputStream(out)) {
+        stored(zip, STATE, GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+        if (config != null) {
+          stored(zip, CONFIG, config.getBytes(StandardCharsets.UTF_8));
+        }
+        stored(zip, MODEL, model.encode());
+        stored(zip, EMA, ema.encode());
+        stored(zip, OPTIMIZER, optimizer.encode());
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      moveAtomically(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes {@code alias} a second name of {@code file} (a hard link, else a copy), atomically. */
+  static void alias(Path file, Path alias) throws IOException {
+    Path dir = alias.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + alias.getFileName() + "." + System.nanoTime() + ".tmp");
+    try {
+      try {
+        Files.createLink(tmp, file);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      moveAtomically(tmp, alias);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the file system of " + to + " cannot rename atomically; choose a run "
+          + "directory on a local file system", e);
+    }
+  }
+
+  private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    ZipEntry entry = new ZipEntry(name);
+    entry.setMethod(ZipEntry.STORED);
+    entry.setSize(bytes.length);
+    entry.setCompressedSize(bytes.length);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    entry.setCrc(crc.getValue());
+    zip.putNextEntry(entry);
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  static Contents read(Path file, NDManager manager) {
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      CheckpointState state = GSON.fromJson(
+          new String(entry(zip, file, STATE), StandardCharsets.UTF_8), CheckpointState.class);
+      if (state == null || state.format() != 1) {
+        throw new DataException(file + ": unsupported checkpoint format "
+            + (state == null ? "(empty state.json)" : state.format()) + "; expected 1");
+      }
+      String config = zip.getEntry(CONFIG) == null ? null
+          : new String(entry(zip, file, CONFIG), StandardCharsets.UTF_8);
+      return new Contents(state, config, NDList.decode(manager, entry(zip, file, MODEL)),
+          NDList.decode(manager, entry(zip, file, EMA)),
+          NDList.decode(manager, entry(zip, file, OPTIMIZER)));
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage()
+          + "); it is not a dfbk checkpoint zip or it is damaged", e);
+    }
+  }
+
+  private static byte[] entry(ZipFile zip, Path file, String name) throws IOException {
+    ZipEntry e = zip.getEntry(name);
+    if (e == null) {
+      throw new DataException(file + ": checkpoint entry '" + name + "' is missing; expected "
+          + List.of(STATE, MODEL, EMA, OPTIMIZER));
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Reads only {@code state.json} of a checkpoint. */
+  public static CheckpointState readState(Path file) {
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      return GSON.fromJson(new String(entry(zip, file, STATE), StandardCharsets.UTF_8),
+          CheckpointState.class);
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Reads the resolved configuration stored in a checkpoint (null if none was recorded). */
+  public static String readConfig(Path file) {
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      return zip.getEntry(CONFIG) == null ? null
+          : new String(entry(zip, file, CONFIG), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Loads the EMA or training weights of a checkpoint into an initialised block with the same
+   * parameter names and shapes (for translation and export); values are cast to each parameter's
+   * data type and copied in place onto its device.
+   *
+   * @throws DataException naming the first missing or mis-shaped parameter
+   */
+  public static void loadWeights(Path file, Block block, Weights which) {
+    try (NDManager scratch = NDManager.newBaseManager()) {
+      Contents c = read(file, scratch);
+      NDList arrays = which == Weights.EMA ? c.ema() : c.model();
+      Map<String, NDArray> byName = new HashMap<>();
+      List<String> names = c.state().parameterNames();
+      for (int i = 0; i < names.size(); i++) {
+        byName.put(names.get(i), arrays.get(i));
+      }
+      List<String> missing = new ArrayList<>();
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        NDArray src = byName.get(p.getKey());
+        if (src == null) {
+          missing.add(p.getKey());
+          continue;
+        }
+        NDArray dst = p.getValue().getArray();
+        if (!dst.getShape().equals(src.getShape())) {
+          throw new DataException(file + ": parameter '" + p.getKey() + "' has shape "
+              + src.getShape() + " in the checkpoint but " + dst.getShape() + " in the model; "
+              + "build the model with the configuration stored in the checkpoint");
+        }
+        copyInto(dst, src, scratch);
+      }
+      if (!missing.isEmpty()) {
+        throw new DataException(file + ": the checkpoint has no values for " + missing.size()
+            + " model parameters, first " + missing.subList(0, Math.min(5, missing.size()))
+            + "; it was written for a different model configuration");
+      }
+    }
+  }
+
+  /** dst ← src in place (cast to dst's type, moved to dst's device); temporaries in scratch. */
+  static void copyInto(NDArray dst, NDArray src, NDManager scratch) {
+    NDArray value = src;
+    if (!value.getDevice().equals(dst.getDevice())) {
+      value = value.toDevice(dst.getDevice(), false);
+      value.attach(scratch);
+    }
+    if (value.getDataType() != dst.getDataType()) {
+      value = value.toType(dst.getDataType(), false);
+      value.attach(scratch);
+    }
+    if (dst.getShape().equals(new Shape())) {
+      dst.subi(dst).addi(value);
+    } else {
+      dst.set(new NDIndex(":"), value);
+    }
+  }
+}

@@ -1,0 +1,769 @@
+package org.dfbk.train.loop;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.train.diffusion.GaussianNoise;
+import org.dfbk.train.diffusion.ResShiftSchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The step-based training loop of the diffusion model (paper §3.3 with ResShift's recipe).
+ *
+ * <p>One optimizer step with index s:
+ *
+ * <ol>
+ *   <li>the {@link BatchSource} gives B pairs (x_0, y_0) [B, C, H, W];
+ *   <li>a generator derived from (seed, s) draws t ~ U{0..T−1} per sample and ε ~ N(0, I) for
+ *       the whole batch (host-side, so every device count and resume sees the same numbers);
+ *   <li>the batch is cut into R × A contiguous chunks (R replicas, A accumulation micro-batches);
+ *       each chunk computes x_t (Eq. 1), x̂_0 = f(x_t/(3κ√η_t+1), y_0, t) and the loss
+ *       {@code Σ_chunk loss_n / B}, so the chunk losses add up to the batch mean, and
+ *       back-propagates it into its replica's gradients;
+ *   <li>the replicas' gradients are summed (in replica order) onto the master device, the global
+ *       L2 norm over all of them is clipped to {@code gradClipNorm} (scale by
+ *       min(1, max/(‖g‖ + 1e−6))), and AdamW with decoupled weight decay updates the float32
+ *       master weights once;
+ *   <li>the EMA is updated ({@code ema ← r·ema + (1−r)·θ}) and the master weights are copied to
+ *       every replica, which therefore stay bit-identical.
+ * </ol>
+ *
+ * Under fp32 the master weights are the first replica's parameter arrays themselves (updated in
+ * place); under fp16 they are a float32 copy and the replicas hold float16 weights.
+ *
+ * <p>All temporaries of a step live in a sub-manager closed at the end of the step, so the number
+ * of live NDArrays stays constant. The loss is read back to the host only every
+ * {@code logEvery} steps (one line {@code step loss lr it/s eta} through SLF4J and a row in the
+ * metrics files); fp16 additionally reads the gradient norm every step to skip overflowing steps.
+ *
+ * <p>Checkpoints ({@link Checkpoints}) every {@code checkpointEvery} steps as
+ * {@code checkpoints/step-NNNNNNNN.zip} plus {@code checkpoints/last.zip}, and
+ * {@code checkpoints/best.zip} at each new best validation PSNR. {@link #restore(Path)} then
+ * {@link #fit()} continues the same trajectory: a run resumed at step k reaches the same weights
+ * at step 2k as an uninterrupted run (given a {@link BatchSource} that is a function of the step).
+ */
+public final class Trainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final long LOSS_SCALE_GROWTH_INTERVAL = 2000;
+
+  private final TrainerConfig config;
+  private final ResShiftSchedule schedule;
+  private final List<TrainingModel> replicas;
+  private final BatchSource source;
+  private final Path runDirectory;
+  private final ValidationCallback validation;
+  private final List<ProgressListener> listeners;
+  private final String resolvedConfig;
+  private final String textEncoderId;
+  private final LearningRateSchedule learningRates;
+
+  private final Device masterDevice;
+  private final NDManager manager;
+  private final List<String> names = new ArrayList<>();
+  private final List<List<Parameter>> replicaParameters = new ArrayList<>();
+  private final boolean[] trainable;
+  private final NDArray[] master;
+  private final NDArray[] ema;
+  private final boolean masterIsFirstReplica;
+  private final AdamW optimizer;
+  private final NDArray lossSum;
+
+  private long step;
+  private double lossScale;
+  private long goodStepsSinceScaleChange;
+  private double bestPsnr = Double.NaN;
+  private long bestStep = -1;
+  private double lastLoss = Double.NaN;
+  private double lastGradNorm = Double.NaN;
+  private long lastCheckpointStep = -1;
+
+  private Trainer(Builder b) {
+    this.config = b.config;
+    this.schedule = b.schedule;
+    this.replicas = List.copyOf(b.replicas);
+    this.source = b.source;
+    this.runDirectory = b.runDirectory;
+    this.validation = b.validation;
+    this.listeners = List.copyOf(b.listeners);
+    this.resolvedConfig = b.resolvedConfig;
+    this.textEncoderId = b.textEncoderId;
+    this.learningRates = new LearningRateSchedule(config.learningRate(),
+        config.learningRateMin(), config.warmupSteps(), config.maxSteps());
+    int r = replicas.size();
+    if (config.batchSize() % (r * config.accumulationSteps()) != 0) {
+      throw new ConfigException("train.batch_size " + config.batchSize() + " must be divisible by "
+          + "devices × accumulation_steps = " + r + " × " + config.accumulationSteps()
+          + "; change the batch size or the number of devices");
+    }
+    boolean fp16 = config.precision() == Precision.FP16;
+    if (fp16) {
+      for (TrainingModel m : replicas) {
+        if (!m.device().isGpu()) {
+          throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
+              + " is a CPU (float16 kernels are missing or slow there); use precision: fp32 on "
+              + "CPU");
+        }
+      }
+    }
+    this.masterDevice = replicas.get(0).device();
+    this.manager = NDManager.newBaseManager(masterDevice);
+    for (TrainingModel m : replicas) {
+      List<Parameter> list = new ArrayList<>();
+      List<String> replicaNames = new ArrayList<>();
+      for (Pair<String, Parameter> p : m.block().getParameters()) {
+        if (!p.getValue().isInitialized()) {
+          throw new ConfigException("parameter '" + p.getKey() + "' of the model on "
+              + m.device() + " is not initialised; initialise the block before training");
+        }
+        list.add(p.getValue());
+        replicaNames.add(p.getKey());
+      }
+      if (names.isEmpty()) {
+        names.addAll(replicaNames);
+      } else if (!names.equals(replicaNames)) {
+        throw new ConfigException("the replica on " + m.device() + " has other parameters than "
+            + "the one on " + masterDevice + " (" + replicaNames.size() + " vs " + names.size()
+            + "); every device must hold the same model");
+      }
+      replicaParameters.add(list);
+    }
+    int n = names.size();
+    trainable = new boolean[n];
+    master = new NDArray[n];
+    ema = new NDArray[n];
+    NDArray[] optimised = new NDArray[n];
+    masterIsFirstReplica = !fp16;
+    DataType replicaType = fp16 ? DataType.FLOAT16 : DataType.FLOAT32;
+    for (int k = 0; k < n; k++) {
+      Parameter p0 = replicaParameters.get(0).get(k);
+      for (int i = 0; i < r; i++) {
+        NDArray a = replicaParameters.get(i).get(k).getArray();
+        if (!a.getShape().equals(p0.getArray().getShape())) {
+          throw new ConfigException("parameter '" + names.get(k) + "' has shape " + a.getShape()
+              + " on " + replicas.get(i).device() + " but " + p0.getArray().getShape() + " on "
+              + masterDevice);
+        }
+        if (a.getDataType() != replicaType) {
+          throw new ConfigException("parameter '" + names.get(k) + "' on "
+              + replicas.get(i).device() + " is " + a.getDataType() + " but precision "
+              + config.precision() + " needs " + replicaType + " replica weights; initialise the"
+              + " block with DataType." + replicaType.name());
+        }
+      }
+      trainable[k] = p0.requiresGradient();
+      if (masterIsFirstReplica) {
+        master[k] = p0.getArray();
+      } else {
+        master[k] = p0.getArray().toType(DataType.FLOAT32, true);
+        master[k].attach(manager);
+      }
+      ema[k] = master[k].duplicate();
+      ema[k].attach(manager);
+      optimised[k] = trainable[k] ? master[k] : null;
+    }
+    this.optimizer = new AdamW(manager, optimised, config.beta1(), config.beta2(),
+        config.epsilon(), config.weightDecay());
+    this.lossSum = manager.zeros(new Shape(), DataType.FLOAT32, masterDevice);
+    this.lossScale = fp16 ? config.initialLossScale() : 1.0;
+    try (NDManager scratch = manager.newSubManager()) {
+      broadcastMaster(scratch, true);
+    }
+  }
+
+  /** A builder: {@code setConfig, setSchedule, setReplicas, setBatchSource, setRunDirectory}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public TrainerConfig config() {
+    return config;
+  }
+
+  public ResShiftSchedule schedule() {
+    return schedule;
+  }
+
+  /** Optimizer steps completed. */
+  public long step() {
+    return step;
+  }
+
+  /** The replicas, first one on the master device. */
+  public List<TrainingModel> replicas() {
+    return replicas;
+  }
+
+  /** Parameter names in checkpoint order. */
+  public List<String> parameterNames() {
+    return List.copyOf(names);
+  }
+
+  /** Copies of the float32 training weights (host float arrays, in {@link #parameterNames()} order). */
+  public List<float[]> masterWeights() {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : master) {
+      out.add(a.toType(DataType.FLOAT32, false).toFloatArray());
+    }
+    return out;
+  }
+
+  /** Copies of the EMA weights (host float arrays, in {@link #parameterNames()} order). */
+  public List<float[]> emaWeights() {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : ema) {
+      out.add(a.toFloatArray());
+    }
+    return out;
+  }
+
+  /** Live NDArrays held by the trainer's own manager (weights copies, EMA, moments). */
+  int liveArrayCount() {
+    return manager.getManagedArrays().size();
+  }
+
+  /** The checkpoint directory of this run. */
+  public Path checkpointDirectory() {
+    return runDirectory.resolve("checkpoints");
+  }
+
+  /**
+   * Trains until {@code maxSteps}, validating, logging and checkpointing on the way; writes
+   * {@code checkpoints/last.zip} at the end.
+   */
+  public TrainingResult fit() {
+    Path lastFile = checkpointDirectory().resolve("last.zip");
+    try (MetricsLog metrics = new MetricsLog(runDirectory)) {
+      long windowStart = System.nanoTime();
+      long windowSteps = 0;
+      double stepsPerSecond = Double.NaN;
+      double eta = Double.NaN;
+      while (step < config.maxSteps()) {
+        double lr = learningRates.at(step);
+        trainStep(lr);
+        step++;
+        windowSteps++;
+        double loss = Double.NaN;
+        if (step % config.logEvery() == 0 || step == config.maxSteps()) {
+          loss = lossSum.getFloat() / windowSteps;
+          lossSum.subi(lossSum);
+          long now = System.nanoTime();
+          stepsPerSecond = windowSteps / ((now - windowStart) / 1e9);
+          eta = (config.maxSteps() - step) / stepsPerSecond;
+          windowStart = now;
+          windowSteps = 0;
+          lastLoss = loss;
+          if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                "training diverged at step %d: mean loss %s over the last %d steps (lr %.3g); "
+                    + "lower train.lr, enable train.grad_clip, or resume from an earlier "
+                    + "checkpoint", step, loss, config.logEvery(), lr));
+          }
+          LOG.info(String.format(Locale.ROOT, "step %d/%d loss %.6f lr %.3e it/s %.2f eta %s",
+              step, config.maxSteps(), loss, lr, stepsPerSecond, formatDuration(eta)));
+          metrics.train(step, loss, lr, lastGradNorm, stepsPerSecond, eta, lossScale);
+        }
+        TrainingProgress progress = new TrainingProgress(step, config.maxSteps(), lr,
+            stepsPerSecond, eta, loss);
+        for (ProgressListener l : listeners) {
+          l.onStep(progress);
+        }
+        if (validation != null && config.validateEvery() > 0
+            && step % config.validateEvery() == 0) {
+          validate(metrics);
+        }
+        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
+          Path numbered = checkpointDirectory().resolve(String.format(Locale.ROOT,
+              "step-%08d.zip", step));
+          saveCheckpoint(numbered);
+          aliasCheckpoint(numbered, lastFile);
+        }
+      }
+      if (lastCheckpointStep != step || !Files.exists(lastFile)) {
+        saveCheckpoint(lastFile);
+      }
+    }
+    return new TrainingResult(step, lastLoss, bestPsnr, bestStep, lastFile);
+  }
+
+  private void trainStep(double lr) {
+    int r = replicas.size();
+    int a = config.accumulationSteps();
+    int b = config.batchSize();
+    int chunk = b / (r * a);
+    boolean fp16 = config.precision() == Precision.FP16;
+    try (NDManager scratch = manager.newSubManager()) {
+      Batch batch = source.next(scratch, step);
+      checkBatch(batch);
+      SplittableRandom rng = new SplittableRandom(GaussianNoise.deriveSeed(config.seed(), step));
+      long[] t = new long[b];
+      for (int i = 0; i < b; i++) {
+        t[i] = rng.nextInt(schedule.numSteps());
+      }
+      NDArray timesteps = scratch.create(t);
+      NDArray noise = GaussianNoise.normal(scratch, rng, batch.x0().getShape(),
+          batch.x0().getDevice());
+      NDArray stepLoss = null;
+      try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+        for (int micro = 0; micro < a; micro++) {
+          for (int replica = 0; replica < r; replica++) {
+            int start = (replica * a + micro) * chunk;
+            NDArray chunkLoss = chunkLoss(replicas.get(replica), batch, timesteps, noise, start,
+                start + chunk, scratch, fp16);
+            collector.backward(fp16 ? chunkLoss.mul((float) lossScale) : chunkLoss);
+            NDArray detached = onDevice(chunkLoss.stopGradient(), masterDevice, scratch);
+            stepLoss = stepLoss == null ? detached : stepLoss.add(detached);
+          }
+        }
+      }
+      NDArray[][] views = new NDArray[r][];
+      NDArray[] gradients = reduceGradients(scratch, views, fp16);
+      boolean apply = true;
+      NDArray norm = globalNorm(gradients);
+      if (fp16 && norm != null) {
+        float n = norm.getFloat();
+        if (!Float.isFinite(n)) {
+          apply = false;
+          lossScale = Math.max(1.0, lossScale / 2);
+          goodStepsSinceScaleChange = 0;
+          LOG.debug("step {}: fp16 gradients overflowed, step skipped, loss scale now {}", step,
+              lossScale);
+        } else if (++goodStepsSinceScaleChange >= LOSS_SCALE_GROWTH_INTERVAL) {
+          lossScale *= 2;
+          goodStepsSinceScaleChange = 0;
+        }
+      }
+      if (apply && norm != null) {
+        if (config.gradClipNorm() > 0) {
+          NDArray factor = clipFactor(norm, config.gradClipNorm());
+          for (int k = 0; k < gradients.length; k++) {
+            if (gradients[k] != null) {
+              gradients[k] = gradients[k].mul(factor);
+            }
+          }
+        }
+        optimizer.step(master, gradients, lr, scratch);
+        updateEma(scratch);
+        broadcastMaster(scratch, false);
+      }
+      if (step % config.logEvery() == config.logEvery() - 1 || step + 1 == config.maxSteps()) {
+        lastGradNorm = norm == null ? Double.NaN : norm.getFloat();
+      }
+      zeroGradients(views);
+      if (stepLoss != null) {
+        lossSum.addi(stepLoss);
+      }
+    }
+  }
+
+  /** sqrt(Σ_k ‖g_k‖²) over all gradients (null entries skipped) as a scalar; null if none. */
+  static NDArray globalNorm(NDArray[] gradients) {
+    NDArray sumOfSquares = null;
+    for (NDArray g : gradients) {
+      if (g != null) {
+        NDArray s = g.square().sum();
+        sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+      }
+    }
+    return sumOfSquares == null ? null : sumOfSquares.sqrt();
+  }
+
+  /** min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, without a host sync. */
+  static NDArray clipFactor(NDArray norm, double maxNorm) {
+    return norm.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f);
+  }
+
+  private NDArray chunkLoss(TrainingModel model, Batch batch, NDArray timesteps, NDArray noise,
+      int start, int end, NDManager scratch, boolean fp16) {
+    Device device = model.device();
+    NDIndex rows = new NDIndex("{}:{}", start, end);
+    NDArray x0 = slice(batch.x0(), rows, device, scratch).toType(DataType.FLOAT32, false);
+    NDArray y0 = slice(batch.y0(), rows, device, scratch).toType(DataType.FLOAT32, false);
+    NDArray eps = slice(noise, rows, device, scratch);
+    NDArray t = slice(timesteps, rows, device, scratch);
+    NDList context = new NDList();
+    for (NDArray c : batch.context()) {
+      NDArray part = slice(c, rows, device, scratch);
+      context.add(fp16 && part.getDataType() == DataType.FLOAT32
+          ? part.toType(DataType.FLOAT16, false) : part);
+    }
+    // Eq. 1 and the network input scaling
+    NDArray xt = schedule.qSample(x0, y0, t, eps);
+    NDArray input = schedule.scaleInput(xt, t);
+    NDArray source = y0;
+    if (fp16) {
+      input = input.toType(DataType.FLOAT16, false);
+      source = y0.toType(DataType.FLOAT16, false);
+    }
+    NDArray prediction = model.predictX0(new ParameterStore(scratch, false), input, source, t,
+        context, true);
+    prediction.attach(scratch);
+    NDArray perSample = config.loss().perSample(prediction.toType(DataType.FLOAT32, false), x0, t,
+        schedule);
+    // each sample weighs 1/B, so the chunks of all replicas and micro-batches sum to the mean
+    return perSample.sum().div((float) config.batchSize());
+  }
+
+  private static NDArray slice(NDArray a, NDIndex rows, Device device, NDManager scratch) {
+    NDArray part = a.get(rows);
+    part.attach(scratch);
+    return onDevice(part, device, scratch);
+  }
+
+  private static NDArray onDevice(NDArray a, Device device, NDManager scratch) {
+    if (a.getDevice().equals(device)) {
+      return a;
+    }
+    NDArray moved = a.toDevice(device, false);
+    moved.attach(scratch);
+    return moved;
+  }
+
+  /** Sums every replica's gradient onto the master device, in float32; views keep the handles. */
+  private NDArray[] reduceGradients(NDManager scratch, NDArray[][] views, boolean fp16) {
+    int n = names.size();
+    NDArray[] sums = new NDArray[n];
+    for (int i = 0; i < replicas.size(); i++) {
+      views[i] = new NDArray[n];
+      for (int k = 0; k < n; k++) {
+        if (!trainable[k]) {
+          continue;
+        }
+        NDArray g = replicaParameters.get(i).get(k).getArray().getGradient();
+        g.attach(scratch);
+        views[i][k] = g;
+        NDArray value = onDevice(g, masterDevice, scratch);
+        if (value.getDataType() != DataType.FLOAT32) {
+          value = value.toType(DataType.FLOAT32, false);
+        }
+        if (fp16) {
+          value = value.div((float) lossScale);
+        }
+        sums[k] = sums[k] == null ? value : sums[k].add(value);
+      }
+    }
+    return sums;
+  }
+
+  private static void zeroGradients(NDArray[][] views) {
+    for (NDArray[] perReplica : views) {
+      for (NDArray g : perReplica) {
+        if (g != null) {
+          g.subi(g);
+        }
+      }
+    }
+  }
+
+  private void updateEma(NDManager scratch) {
+    float rate = (float) config.emaRate();
+    for (int k = 0; k < master.length; k++) {
+      if (trainable[k]) {
+        NDArray contribution = master[k].mul(1f - rate);
+        contribution.attach(scratch);
+        ema[k].muli(rate).addi(contribution);
+      }
+    }
+  }
+
+  /** Copies the master weights into every replica (all parameters when {@code all}). */
+  private void broadcastMaster(NDManager scratch, boolean all) {
+    for (int i = masterIsFirstReplica ? 1 : 0; i < replicas.size(); i++) {
+      for (int k = 0; k < master.length; k++) {
+        if (all || trainable[k]) {
+          Checkpoints.copyInto(replicaParameters.get(i).get(k).getArray(), master[k], scratch);
+        }
+      }
+    }
+  }
+
+  private void checkBatch(Batch batch) {
+    Shape s = batch.x0().getShape();
+    if (s.dimension() != 4 || s.get(0) != config.batchSize()) {
+      throw new DataException("batch x0 must be [B = " + config.batchSize() + ", C, H, W], found "
+          + s + " at step " + step + "; the batch source must return train.batch_size samples");
+    }
+    if (!batch.y0().getShape().equals(s)) {
+      throw new DataException("batch y0 " + batch.y0().getShape() + " differs from x0 " + s
+          + " at step " + step + "; source and target slices must have the same shape");
+    }
+    for (NDArray c : batch.context()) {
+      if (c.getShape().dimension() == 0 || c.getShape().get(0) != config.batchSize()) {
+        throw new DataException("batch context array " + c.getShape() + " must have the batch "
+            + "size " + config.batchSize() + " as its first axis");
+      }
+    }
+  }
+
+  private void validate(MetricsLog metrics) {
+    TrainingModel first = replicas.get(0);
+    List<Parameter> params = replicaParameters.get(0);
+    ValidationResult result;
+    try (NDManager scratch = manager.newSubManager(first.device())) {
+      NDArray[] backup = new NDArray[master.length];
+      for (int k = 0; k < master.length; k++) {
+        if (masterIsFirstReplica) {
+          backup[k] = master[k].duplicate();
+          backup[k].attach(scratch);
+        }
+        Checkpoints.copyInto(params.get(k).getArray(), ema[k], scratch);
+      }
+      try (NDManager callbackManager = scratch.newSubManager(first.device())) {
+        result = Objects.requireNonNull(validation.validate(
+            new ValidationContext(step, first, schedule, callbackManager)),
+            "the validation callback returned null");
+      } finally {
+        for (int k = 0; k < master.length; k++) {
+          Checkpoints.copyInto(params.get(k).getArray(),
+              masterIsFirstReplica ? backup[k] : master[k], scratch);
+        }
+      }
+    }
+    LOG.info(String.format(Locale.ROOT, "step %d validation psnr %.4f dB%s", step, result.psnr(),
+        result.metrics().isEmpty() ? "" : " " + result.metrics()));
+    metrics.validation(step, result);
+    for (ProgressListener l : listeners) {
+      l.onValidation(step, result);
+    }
+    if (Double.isNaN(bestPsnr) || result.psnr() > bestPsnr) {
+      bestPsnr = result.psnr();
+      bestStep = step;
+      saveCheckpoint(checkpointDirectory().resolve("best.zip"));
+    }
+  }
+
+  /** Writes a checkpoint of the current state to {@code file} atomically. */
+  public void saveCheckpoint(Path file) {
+    int n = names.size();
+    List<long[]> shapes = new ArrayList<>();
+    List<Boolean> flags = new ArrayList<>();
+    NDList model = new NDList();
+    NDList emaList = new NDList();
+    NDList moments = new NDList();
+    try (NDManager scratch = manager.newSubManager()) {
+      for (int k = 0; k < n; k++) {
+        shapes.add(master[k].getShape().getShape());
+        flags.add(trainable[k]);
+        model.add(named(master[k], names.get(k), scratch));
+        emaList.add(named(ema[k], names.get(k), scratch));
+      }
+      for (int k = 0; k < n; k++) {
+        if (trainable[k]) {
+          moments.add(named(optimizer.firstMoments()[k], "m:" + names.get(k), scratch));
+        }
+      }
+      for (int k = 0; k < n; k++) {
+        if (trainable[k]) {
+          moments.add(named(optimizer.secondMoments()[k], "v:" + names.get(k), scratch));
+        }
+      }
+      CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
+          lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
+          List.copyOf(names), shapes, flags, config, Instant.now().toString());
+      Checkpoints.write(file, state, resolvedConfig, model, emaList, moments);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+    }
+    lastCheckpointStep = step;
+    LOG.info("step {} checkpoint {}", step, file);
+    for (ProgressListener l : listeners) {
+      l.onCheckpoint(step, file);
+    }
+  }
+
+  private void aliasCheckpoint(Path file, Path alias) {
+    try {
+      Checkpoints.alias(file, alias);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + alias + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A float32 host copy named for the checkpoint (the live array is not renamed). */
+  private static NDArray named(NDArray a, String name, NDManager scratch) {
+    NDArray copy = a.toDevice(Device.cpu(), true);
+    copy.attach(scratch);
+    copy.setName(name);
+    return copy;
+  }
+
+  /**
+   * Restores weights, EMA, optimizer moments and counters, loss scale, best PSNR and the step from
+   * a checkpoint, so that {@link #fit()} continues the interrupted trajectory.
+   *
+   * @throws DataException if the checkpoint belongs to another model
+   * @throws ConfigException if it was written with another seed
+   */
+  public void restore(Path file) {
+    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+      Checkpoints.Contents c = Checkpoints.read(file, scratch);
+      CheckpointState s = c.state();
+      if (!names.equals(s.parameterNames())) {
+        throw new DataException(file + ": the checkpoint's parameters (" + s.parameterNames().size()
+            + ") differ from the model's (" + names.size() + "); it was written for a different "
+            + "model configuration");
+      }
+      if (s.seed() != config.seed()) {
+        throw new ConfigException("train.seed is " + config.seed() + " but checkpoint " + file
+            + " was trained with seed " + s.seed() + "; resume with the run's configuration");
+      }
+      if (s.trainer() != null && !s.trainer().equals(config)) {
+        LOG.warn("resuming {} with trainer settings that differ from the checkpoint's: {} vs {}",
+            file, config, s.trainer());
+      }
+      int m = 0;
+      for (int k = 0; k < names.size(); k++) {
+        long[] expected = master[k].getShape().getShape();
+        if (!java.util.Arrays.equals(expected, s.parameterShapes().get(k))) {
+          throw new DataException(file + ": parameter '" + names.get(k) + "' has shape "
+              + new Shape(s.parameterShapes().get(k)) + " in the checkpoint but "
+              + master[k].getShape() + " in the model");
+        }
+        Checkpoints.copyInto(master[k], c.model().get(k), scratch);
+        Checkpoints.copyInto(ema[k], c.ema().get(k), scratch);
+        if (trainable[k]) {
+          m++;
+        }
+      }
+      int j = 0;
+      for (int k = 0; k < names.size(); k++) {
+        if (trainable[k]) {
+          Checkpoints.copyInto(optimizer.firstMoments()[k], c.optimizer().get(j), scratch);
+          Checkpoints.copyInto(optimizer.secondMoments()[k], c.optimizer().get(m + j), scratch);
+          j++;
+        }
+      }
+      optimizer.setUpdates(s.optimizerUpdates());
+      step = s.step();
+      lossScale = config.precision() == Precision.FP16 ? s.lossScale() : 1.0;
+      goodStepsSinceScaleChange = s.goodStepsSinceScaleChange();
+      bestPsnr = s.bestPsnr();
+      bestStep = s.bestStep();
+      lastCheckpointStep = step;
+      try (NDManager sync = manager.newSubManager()) {
+        broadcastMaster(sync, true);
+      }
+      LOG.info("resumed from {} at step {}", file, step);
+    }
+  }
+
+  private static String formatDuration(double seconds) {
+    if (!Double.isFinite(seconds)) {
+      return "?";
+    }
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+
+  /** Closes the trainer's own state (EMA, moments); the replicas' blocks belong to the caller. */
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  /** Builder of a {@link Trainer}; {@link #build()} validates the combination. */
+  public static final class Builder {
+    private TrainerConfig config;
+    private ResShiftSchedule schedule;
+    private List<TrainingModel> replicas;
+    private BatchSource source;
+    private Path runDirectory;
+    private ValidationCallback validation;
+    private final List<ProgressListener> listeners = new ArrayList<>();
+    private String resolvedConfig;
+    private String textEncoderId;
+
+    private Builder() {}
+
+    public Builder setConfig(TrainerConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder setSchedule(ResShiftSchedule schedule) {
+      this.schedule = schedule;
+      return this;
+    }
+
+    /** One model per device; the first is the master (optimizer, EMA, validation). */
+    public Builder setReplicas(List<? extends TrainingModel> replicas) {
+      this.replicas = List.copyOf(replicas);
+      return this;
+    }
+
+    public Builder setBatchSource(BatchSource source) {
+      this.source = source;
+      return this;
+    }
+
+    /** Where metrics files and {@code checkpoints/} go. */
+    public Builder setRunDirectory(Path runDirectory) {
+      this.runDirectory = runDirectory;
+      return this;
+    }
+
+    public Builder optValidation(ValidationCallback validation) {
+      this.validation = validation;
+      return this;
+    }
+
+    public Builder optProgressListener(ProgressListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    /**
+     * The resolved run configuration (stored verbatim in every checkpoint as config.json) and the
+     * identifier of the text encoder (stored in state.json).
+     */
+    public Builder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
+      this.resolvedConfig = resolvedConfigJson;
+      this.textEncoderId = textEncoderId;
+      return this;
+    }
+
+    public Trainer build() {
+      List<String> missing = new ArrayList<>();
+      if (config == null) {
+        missing.add("setConfig");
+      }
+      if (schedule == null) {
+        missing.add("setSchedule");
+      }
+      if (replicas == null || replicas.isEmpty()) {
+        missing.add("setReplicas (at least one)");
+      }
+      if (source == null) {
+        missing.add("setBatchSource");
+      }
+      if (runDirectory == null) {
+        missing.add("setRunDirectory");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("Trainer.Builder is missing " + missing);
+      }
+      return new Trainer(this);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.dfbk.train.loop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dfbk.fixtures.Tolerance;
+import org.dfbk.train.diffusion.ResShiftSchedule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private static final ResShiftSchedule SCHEDULE = ResShiftSchedule.paperDefault();
+
+  private static Trainer trainer(TrainerConfig config, List<TrainingModel> replicas, Path dir) {
+    return Trainer.builder().setConfig(config).setSchedule(SCHEDULE).setReplicas(replicas)
+        .setBatchSource(TrainerFixtures.smoothPairs(99, config.batchSize()))
+        .setRunDirectory(dir).build();
+  }
+
+  private static void assertSameWeights(List<float[]> expected, List<float[]> actual,
+      double atol, String what) {
+    assertEquals(expected.size(), actual.size(), what + ": parameter count");
+    for (int k = 0; k < expected.size(); k++) {
+      Tolerance.assertClose(expected.get(k), actual.get(k), 0, atol, what + " parameter " + k);
+    }
+  }
+
+  @Test
+  void trainingLossFallsByMoreThanHalf(@TempDir Path dir) {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(300).logEvery(25).build();
+    List<Double> losses = new ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingModel model = TrainerFixtures.tinyModel(m, 1, 16);
+      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+          .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(7, 4))
+          .setRunDirectory(dir).optProgressListener(p -> {
+            if (!Double.isNaN(p.loss())) {
+              losses.add(p.loss());
+            }
+          }).build()) {
+        t.fit();
+      }
+    }
+    assertEquals(12, losses.size(), "logged windows " + losses);
+    double first = losses.get(0);
+    double last = (losses.get(10) + losses.get(11)) / 2;
+    assertTrue(last < 0.5 * first, "loss should fall by more than half: first window " + first
+        + ", last two windows " + last + ", all " + losses);
+  }
+
+  @Test
+  void liveArrayCountStaysFlatOver500Steps(@TempDir Path dir) {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(500).logEvery(50).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingModel model = TrainerFixtures.tinyModel(m, 2, 8);
+      long[] counts = new long[2];
+      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+          .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(3, 4))
+          .setRunDirectory(dir).optProgressListener(p -> {
+            if (p.step() == 10 || p.step() == 500) {
+              counts[p.step() == 10 ? 0 : 1] = m.getManagedArrays().size() * 1_000_000L
+                  + 0;
+            }
+          }).build()) {
+        int modelArraysBefore = m.getManagedArrays().size();
+        int trainerArraysBefore = t.liveArrayCount();
+        t.fit();
+        assertEquals(modelArraysBefore, m.getManagedArrays().size(),
+            "arrays in the model's manager after 500 steps");
+        assertEquals(trainerArraysBefore, t.liveArrayCount(),
+            "arrays in the trainer's manager after 500 steps");
+      }
+      assertEquals(counts[0], counts[1], "model arrays at step 10 vs step 500");
+    }
+  }
+
+  @Test
+  void twoReplicasMatchOneDeviceWithTheFullBatch(@TempDir Path dir) {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(8).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingModel single = TrainerFixtures.tinyModel(m, 5, 8);
+      TrainingModel a = TrainerFixtures.tinyModel(m, 5, 8);
+      TrainingModel b = TrainerFixtures.tinyModel(m, 6, 8); // other init: the trainer syncs it
+      List<float[]> expected;
+      try (Trainer t = trainer(config, List.of(single), dir.resolve("one"))) {
+        t.fit();
+        expected = t.masterWeights();
+      }
+      try (Trainer t = trainer(config, List.of(a, b), dir.resolve("two"))) {
+        t.fit();
+        assertSameWeights(expected, t.masterWeights(), 1e-6, "2 replicas vs 1 device");
+        List<float[]> ra = weightsOf(a);
+        List<float[]> rb = weightsOf(b);
+        for (int k = 0; k < ra.size(); k++) {
+          assertArrayEquals(ra.get(k), rb.get(k), "replicas must stay bit-identical, param " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void gradientAccumulationMatchesTheFullBatch(@TempDir Path dir) {
+    TrainerConfig full = TrainerFixtures.smallConfig().maxSteps(8).build();
+    TrainerConfig accumulated = TrainerFixtures.smallConfig().maxSteps(8).accumulationSteps(4)
+        .build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      List<float[]> expected;
+      try (Trainer t = trainer(full, List.of(TrainerFixtures.tinyModel(m, 5, 8)),
+          dir.resolve("full"))) {
+        t.fit();
+        expected = t.masterWeights();
+      }
+      try (Trainer t = trainer(accumulated, List.of(TrainerFixtures.tinyModel(m, 5, 8)),
+          dir.resolve("acc"))) {
+        t.fit();
+        assertSameWeights(expected, t.masterWeights(), 1e-6, "4 micro-batches vs full batch");
+      }
+    }
+  }
+
+  static List<float[]> weightsOf(TrainingModel model) {
+    List<float[]> out = new ArrayList<>();
+    model.block().getParameters().forEach(p -> out.add(p.getValue().getArray().toFloatArray()));
+    return out;
+  }
+}
