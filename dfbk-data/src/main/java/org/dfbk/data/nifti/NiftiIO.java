@@ -1,0 +1,500 @@
+package org.dfbk.data.nifti;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.volume.Volume;
+
+/**
+ * Reads NIfTI-1 and NIfTI-2 images ({@code .nii}, {@code .nii.gz}, {@code .hdr/.img} pairs and
+ * their gzipped forms, either byte order) and writes NIfTI-1 ({@code .nii}, {@code .nii.gz}).
+ *
+ * <p>Gzip is recognised by content (the 1f 8b signature), not by the file name. Compressed data
+ * is inflated in one pass with a 64 KiB input buffer straight into the voxel byte array, and
+ * decoded with bulk {@link ByteBuffer} views.
+ *
+ * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}.
+ */
+public final class NiftiIO {
+  private static final int GZIP_BUFFER = 1 << 16;
+  private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+
+  private NiftiIO() {}
+
+  // ================================================================ reading
+
+  /**
+   * Reads a NIfTI image: header and all voxel bytes.
+   *
+   * @param file a .nii, .nii.gz, .hdr(.gz) or .img(.gz) file
+   * @throws DataException for a missing, empty or non-regular file, a truncated or corrupt
+   *     gzip stream, a wrong sizeof_hdr or magic, an unsupported datatype, a data block shorter
+   *     than the header's dims need, a missing .img for a .hdr, or an invalid scl_inter
+   */
+  public static NiftiImage read(Path file) {
+    Located loc = locate(file, true);
+    NiftiHeader h = readHeaderFrom(loc.header, file);
+    NiftiDataType type = h.dataType();
+    checkScaling(h);
+    Path dataFile = h.isSingleFile() ? loc.header : dataFileOf(loc, file);
+    long offset = dataOffset(h);
+    long voxels = h.voxelsPerVolume() * h.volumeCount();
+    long bytes = voxels * type.bytes();
+    if (bytes > MAX_DATA_BYTES) {
+      throw new DataException(file + " holds " + bytes + " bytes of voxels (dims "
+          + Arrays.toString(h.dims()) + ", " + type.numpyName() + "), more than dfbk reads into"
+          + " memory (2 GiB). Fix: split the 4-D series into 3-D files (e.g. fslsplit) first");
+    }
+    ByteBuffer data = readRegion(dataFile, offset, (int) bytes, h, type);
+    return new NiftiImage(h, file, dataFile, data.order(h.byteOrder()));
+  }
+
+  /**
+   * Reads only the header (for a .hdr the .img need not exist; for an .img the .hdr is read).
+   * Unsupported datatypes are not rejected here: {@link NiftiHeader#dataType()} throws.
+   */
+  public static NiftiHeader readHeader(Path file) {
+    Located loc = locate(file, false);
+    return readHeaderFrom(loc.header, file);
+  }
+
+  private record Located(Path header, Path image) {}
+
+  /** Finds the header file for {@code file} (the .hdr of an .img) and checks it is readable. */
+  private static Located locate(Path file, boolean forData) {
+    checkRegularFile(file, "NIfTI file");
+    String name = file.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".img") || lower.endsWith(".img.gz")) {
+      Path hdr = sibling(file, ".img", ".hdr");
+      if (hdr == null) {
+        throw new DataException("missing header for " + file + ": an .img file needs its .hdr ("
+            + swapSuffix(name, ".img", ".hdr") + ") in the same folder. Fix: put the .hdr beside"
+            + " the .img, or pass a .nii/.nii.gz file");
+      }
+      return new Located(hdr, file);
+    }
+    return new Located(file, null);
+  }
+
+  private static Path dataFileOf(Located loc, Path requested) {
+    if (loc.image != null) {
+      return loc.image;
+    }
+    Path img = sibling(loc.header, ".hdr", ".img");
+    if (img == null) {
+      String name = loc.header.getFileName().toString();
+      throw new DataException("missing image file for " + requested + ": its header has magic"
+          + " \"ni1\"/\"ni2\" (a .hdr/.img pair), but " + swapSuffix(name, ".hdr", ".img")
+          + " (or .img.gz) is not in " + loc.header.toAbsolutePath().getParent() + ". Fix: put"
+          + " the .img beside the .hdr, or convert the pair to a single .nii.gz");
+    }
+    checkRegularFile(img, "NIfTI image (.img) file");
+    return img;
+  }
+
+  /** The existing sibling with suffix {@code to} (plain or .gz, either case), or null. */
+  private static Path sibling(Path file, String from, String to) {
+    String name = file.getFileName().toString();
+    String base = swapSuffix(name, from, "");
+    Path dir = file.toAbsolutePath().getParent();
+    for (String candidate : new String[] {base + to, base + to + ".gz",
+        base + to.toUpperCase(Locale.ROOT), base + to.toUpperCase(Locale.ROOT) + ".gz"}) {
+      Path p = dir.resolve(candidate);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static String swapSuffix(String name, String from, String to) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    String stem = name;
+    if (lower.endsWith(from + ".gz")) {
+      stem = name.substring(0, name.length() - from.length() - 3);
+    } else if (lower.endsWith(from)) {
+      stem = name.substring(0, name.length() - from.length());
+    }
+    return stem + to;
+  }
+
+  private static void checkRegularFile(Path file, String what) {
+    if (!Files.exists(file)) {
+      throw new DataException(what + " " + file + " does not exist. Fix: check the path"
+          + " (relative paths resolve against " + Path.of("").toAbsolutePath() + ")");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new DataException(what + " " + file + " is not a regular file (a directory?)."
+          + " Fix: pass the path of a .nii, .nii.gz or .hdr file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new DataException(what + " " + file + " is not readable. Fix: check its"
+          + " permissions");
+    }
+    try {
+      if (Files.size(file) == 0) {
+        throw new DataException(what + " " + file + " is empty (0 bytes). Fix: the file was not"
+            + " written completely; re-export or re-download it");
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static NiftiHeader readHeaderFrom(Path headerFile, Path requested) {
+    byte[] buf = new byte[NiftiHeader.NIFTI2_SIZE];
+    int got;
+    try (InputStream in = open(headerFile)) {
+      got = in.readNBytes(buf, 0, buf.length);
+    } catch (ZipException | EOFException e) {
+      throw corruptGzip(headerFile, e, -1, -1);
+    } catch (IOException e) {
+      throw new DataException("cannot read " + headerFile + ": " + e.getMessage(), e);
+    }
+    if (got < 4) {
+      throw new DataException("not a NIfTI file: " + headerFile + " has only " + got
+          + " byte(s), fewer than a NIfTI header (348 bytes). Fix: pass a complete .nii, .nii.gz"
+          + " or .hdr file");
+    }
+    int[] vo = NiftiHeader.detect(buf, headerFile);
+    int size = vo[0] == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE;
+    if (got < size) {
+      throw new DataException("truncated NIfTI-" + vo[0] + " header in " + headerFile + ": "
+          + got + " bytes, expected " + size + ". Fix: the file is incomplete; re-export or"
+          + " re-download it");
+    }
+    ByteOrder order = vo[1] == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    return NiftiHeader.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
+  }
+
+  private static void checkScaling(NiftiHeader h) {
+    if (h.validSlope() && !Double.isFinite(h.sclInter())) {
+      throw new DataException("NIfTI header of " + h.source() + " has a valid scl_slope "
+          + h.sclSlope() + " but scl_inter " + h.sclInter() + ", so voxel values are undefined."
+          + " Fix: set scl_inter to 0 (or scl_slope to 0 for no scaling) in the header");
+    }
+  }
+
+  /** Byte offset of the voxels; 0 in a single file means "right after header + extender". */
+  private static long dataOffset(NiftiHeader h) {
+    long min = (h.version() == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE) + 4;
+    long off = h.voxOffset();
+    if (!h.isSingleFile()) {
+      if (off < 0) {
+        throw new DataException("NIfTI header of " + h.source() + " has vox_offset " + off
+            + " < 0. Fix: set vox_offset to 0 for a .hdr/.img pair");
+      }
+      return off;
+    }
+    if (off == 0) {
+      return min;
+    }
+    if (off < min) {
+      throw new DataException("NIfTI header of " + h.source() + " has vox_offset " + off
+          + ", inside the header (a single-file NIfTI-" + h.version() + " needs >= " + min
+          + "). Fix: set vox_offset to " + min + " (or the end of the extensions)");
+    }
+    return off;
+  }
+
+  /** Opens a file for reading, transparently inflating gzip content. */
+  static InputStream open(Path file) throws IOException {
+    boolean gz = isGzip(file);
+    InputStream raw = Files.newInputStream(file);
+    if (gz) {
+      try {
+        return new GZIPInputStream(raw, GZIP_BUFFER);
+      } catch (IOException e) {
+        raw.close();
+        throw e;
+      }
+    }
+    return raw;
+  }
+
+  static boolean isGzip(Path file) throws IOException {
+    byte[] sig = new byte[2];
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.wrap(sig);
+      ch.read(b, 0);
+    }
+    return (sig[0] & 0xff) == 0x1f && (sig[1] & 0xff) == 0x8b;
+  }
+
+  /** Reads {@code length} bytes at {@code offset} of the (possibly gzipped) data file. */
+  private static ByteBuffer readRegion(Path file, long offset, int length, NiftiHeader h,
+      NiftiDataType type) {
+    byte[] out = new byte[length];
+    try {
+      if (!isGzip(file)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          long size = ch.size();
+          if (size < offset + length) {
+            throw tooShort(file, h, type, offset, length, size, false);
+          }
+          ByteBuffer bb = ByteBuffer.wrap(out);
+          long pos = offset;
+          while (bb.hasRemaining()) {
+            int n = ch.read(bb, pos);
+            if (n < 0) {
+              throw tooShort(file, h, type, offset, length, pos, false);
+            }
+            pos += n;
+          }
+        }
+        return ByteBuffer.wrap(out);
+      }
+      long skipped = 0;
+      int got = 0;
+      try (InputStream in = open(file)) {
+        skipped = skipFully(in, offset);
+        if (skipped < offset) {
+          throw tooShort(file, h, type, offset, length, skipped, true);
+        }
+        while (got < length) {
+          int r = in.read(out, got, length - got);
+          if (r < 0) {
+            break;
+          }
+          got += r;
+        }
+        if (got < length) {
+          throw tooShort(file, h, type, offset, length, offset + got, true);
+        }
+        // Drain the stream so that the gzip trailer (CRC-32, size) is verified.
+        byte[] scratch = new byte[8192];
+        while (in.read(scratch) >= 0) {
+          // trailing bytes after the voxels are allowed
+        }
+      } catch (ZipException | EOFException e) {
+        throw corruptGzip(file, e, offset + got, offset + length);
+      }
+      return ByteBuffer.wrap(out);
+    } catch (IOException e) {
+      throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long skipFully(InputStream in, long n) throws IOException {
+    long done = 0;
+    byte[] scratch = new byte[8192];
+    while (done < n) {
+      int r = in.read(scratch, 0, (int) Math.min(scratch.length, n - done));
+      if (r < 0) {
+        break;
+      }
+      done += r;
+    }
+    return done;
+  }
+
+  private static DataException tooShort(Path file, NiftiHeader h, NiftiDataType type,
+      long offset, long length, long available, boolean gz) {
+    return new DataException("NIfTI data in " + file + " is too short: the header says dims "
+        + Arrays.toString(h.dims()) + " of " + type.numpyName() + " (" + type.bytes()
+        + " byte(s) each) = " + length + " bytes at offset " + offset + ", so the "
+        + (gz ? "decompressed " : "") + "file needs " + (offset + length) + " bytes, but it has "
+        + available + ". Fix: the file is truncated or its header dims are wrong; re-export or"
+        + " re-download it");
+  }
+
+  private static DataException corruptGzip(Path file, IOException e, long got, long expected) {
+    String where = got >= 0
+        ? " after " + got + " of " + expected + " expected decompressed bytes" : "";
+    return new DataException("truncated or corrupt gzip stream in " + file + where + " ("
+        + e.getMessage() + "). Fix: the download or copy was incomplete; fetch the file again"
+        + " (check it with gzip -t)", e);
+  }
+
+  // ================================================================ writing
+
+  /** {@link #write} with {@link NiftiDataType#FLOAT32}. */
+  public static void writeFloat32(Path out, Volume v, NiftiHeader template) {
+    write(out, v, template, NiftiDataType.FLOAT32);
+  }
+
+  /**
+   * Writes {@code v} as a little-endian NIfTI-1 single file: {@code .nii.gz} (gzip) when the
+   * name ends in ".gz", else uncompressed {@code .nii}. The write is atomic: a temporary file in
+   * the target folder is written and then renamed over {@code out}.
+   *
+   * <p>Header: a copy of {@code template} (all fields: codes, quaternion, pixdim, xyzt_units,
+   * intent, descrip), with dim = [3, nx, ny, nz, 1, 1, 1, 1], the datatype, vox_offset 352,
+   * cal_min/cal_max 0 and no extensions. With {@code template == null} the header is built
+   * from the volume alone: sform_code and qform_code 1 (scanner), xyzt_units mm.
+   *
+   * <p>Geometry: when the volume's affine equals the template's best affine (max |diff| <=
+   * 1e-4 mm), the template's sform/qform fields are kept unchanged. Otherwise the volume's
+   * affine wins: it is written as the sform (sform_code kept when > 0, else 1), and, when it is
+   * a rotation times a positive scaling (optionally flipping z), also as the qform with pixdim
+   * 1..3 set to its column norms (qform_code kept when > 0, else 1); an affine with shears gets
+   * qform_code 0.
+   *
+   * <p>Values: float32/float64 store the values as they are with scl_slope 1, scl_inter 0.
+   * Integer types store {@code rint((v - inter) / slope)} clamped to the type's range (NaN as
+   * 0), where slope/inter are the template's scaling when it has a valid one (scl_slope finite
+   * and non-zero), else 1/0; so a volume read from a scaled integer file is written back with
+   * the same raw values.
+   *
+   * @throws DataException when {@code out} is the file the template was read from (or its .img),
+   *     when the dims do not fit NIfTI-1, or on an I/O error
+   */
+  public static void write(Path out, Volume v, NiftiHeader template, NiftiDataType type) {
+    if (type == null) {
+      throw new IllegalArgumentException("type must not be null (use FLOAT32 for the default)");
+    }
+    refuseOverwritingSource(out, template);
+    NiftiHeader h = headerFor(v, template, type);
+    String lower = out.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean gz = lower.endsWith(".gz");
+    byte[] header = h.encodeNifti1(out);
+    ByteBuffer voxels = ByteBuffer.allocate(v.data().length * type.bytes())
+        .order(ByteOrder.LITTLE_ENDIAN);
+    VoxelCodec.encode(v.data(), voxels, type, h.sclSlope(), h.sclInter());
+    Path dir = out.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
+      try (OutputStream os = Files.newOutputStream(tmp);
+          OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
+        dst.write(header);
+        dst.write(voxels.array());
+      }
+      try {
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new DataException("cannot write NIfTI file " + out + ": " + e
+          + ". Fix: check that the folder is writable and the disk has space", e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the original error is the one to report
+        }
+      }
+    }
+  }
+
+  private static void refuseOverwritingSource(Path out, NiftiHeader template) {
+    if (template == null || template.source() == null || !Files.exists(out)) {
+      return;
+    }
+    Path src = template.source();
+    try {
+      boolean same = Files.exists(src) && Files.isSameFile(out, src);
+      if (!same) {
+        String lower = src.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
+          Path img = sibling(src, ".hdr", ".img");
+          same = img != null && Files.isSameFile(out, img);
+        }
+      }
+      if (same) {
+        throw new DataException("refusing to overwrite " + out + ": it is the input file the"
+            + " header template was read from (" + src + "). Fix: choose another output path");
+      }
+    } catch (NoSuchFileException e) {
+      // out vanished between the checks: nothing to protect
+    } catch (IOException e) {
+      throw new DataException("cannot compare " + out + " with " + src + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Builds the NIfTI-1 header for writing {@code v}; see {@link #write}. */
+  static NiftiHeader headerFor(Volume v, NiftiHeader template, NiftiDataType type) {
+    NiftiHeader h;
+    boolean keepGeometry;
+    if (template == null) {
+      h = new NiftiHeader();
+      h.xyztUnits = NiftiHeader.UNITS_MM;
+      h.sformCode = 1;
+      h.qformCode = 1;
+      keepGeometry = false;
+    } else {
+      h = template.copy();
+      keepGeometry = Geometry.maxAbsDiff(template.affine(), v.affine()) <= 1e-4;
+    }
+    h.version = 1;
+    h.byteOrder = ByteOrder.LITTLE_ENDIAN;
+    h.magic = "n+1";
+    h.source = null;
+    double[] pix = h.pixdim.clone();
+    h.dim = new long[] {3, v.nx(), v.ny(), v.nz(), 1, 1, 1, 1};
+    h.pixdim = new double[] {pix[0], pix[1], pix[2], pix[3], pix[4], pix[5], pix[6], pix[7]};
+    if (!keepGeometry) {
+      setGeometry(h, v.affine(), template == null);
+    }
+    h.datatypeCode = type.code();
+    h.bitpix = type.bytes() * 8;
+    h.voxOffset = NiftiHeader.NIFTI1_SIZE + 4;
+    if (type.isInteger() && template != null && template.validSlope()
+        && Double.isFinite(template.sclInter())) {
+      h.sclSlope = template.sclSlope();
+      h.sclInter = template.sclInter();
+    } else {
+      h.sclSlope = 1.0;
+      h.sclInter = 0.0;
+    }
+    h.calMin = 0;
+    h.calMax = 0;
+    return h;
+  }
+
+  private static void setGeometry(NiftiHeader h, double[][] aff, boolean fresh) {
+    for (int r = 0; r < 3; r++) {
+      h.srow[r] = aff[r].clone();
+    }
+    h.sformCode = h.sformCode > 0 && !fresh ? h.sformCode : 1;
+    double[] q = Geometry.affineToQform(aff);
+    if (q == null) {
+      h.qformCode = 0;
+      h.quaternB = 0;
+      h.quaternC = 0;
+      h.quaternD = 0;
+      h.qoffsetX = aff[0][3];
+      h.qoffsetY = aff[1][3];
+      h.qoffsetZ = aff[2][3];
+      for (int j = 0; j < 3; j++) {
+        h.pixdim[j + 1] = Math.sqrt(aff[0][j] * aff[0][j] + aff[1][j] * aff[1][j]
+            + aff[2][j] * aff[2][j]);
+      }
+      h.pixdim[0] = 1;
+      return;
+    }
+    h.qformCode = h.qformCode > 0 && !fresh ? h.qformCode : 1;
+    h.quaternB = q[0];
+    h.quaternC = q[1];
+    h.quaternD = q[2];
+    h.qoffsetX = q[3];
+    h.qoffsetY = q[4];
+    h.qoffsetZ = q[5];
+    h.pixdim[1] = q[6];
+    h.pixdim[2] = q[7];
+    h.pixdim[3] = q[8];
+    h.pixdim[0] = q[9];
+  }
+}
