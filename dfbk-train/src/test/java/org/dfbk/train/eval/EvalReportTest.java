@@ -23,7 +23,7 @@ class EvalReportTest {
   private static final List<String> METHODS = List.of("Identity", "HistMatch", "DFBK");
 
   /** Three methods of increasing quality, 2 subjects x 5 slices per task. */
-  private static EvalReport synthetic(long seed) {
+  static EvalReport synthetic(long seed) {
     Random rnd = new Random(seed);
     EvalReport report = new EvalReport("Synthetic", "Method");
     for (String task : TASKS) {
