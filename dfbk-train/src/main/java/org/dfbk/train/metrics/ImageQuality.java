@@ -1,5 +1,8 @@
 package org.dfbk.train.metrics;
 
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.volume.Volume;
+
 /**
  * One call for all metrics of a prediction against its target on a 2-D or 3-D grid with the
  * data range R explicit: PSNR, SSIM ({@link Ssim}, scikit-image 0.19.3 settings) and MAE, whole
@@ -8,6 +11,25 @@ package org.dfbk.train.metrics;
  */
 public final class ImageQuality {
   private ImageQuality() {}
+
+  /**
+   * Whole-volume (3-D) metrics of {@code prediction} against {@code target}: SSIM filtered in
+   * 3-D, PSNR and MAE over all voxels, masked variants over {@code mask} (x fastest, or null).
+   *
+   * @throws DataException when the two volumes are not on the same grid (shape or affine)
+   */
+  public static MetricValues evaluate(Volume target, Volume prediction, double dataRange,
+      boolean[] mask) {
+    if (!target.sameGrid(prediction, 1e-3)) {
+      throw new DataException("prediction volume " + java.util.Arrays.toString(prediction.shape())
+          + " is not on the grid of the target volume "
+          + java.util.Arrays.toString(target.shape())
+          + " (shape or affine differ by more than 1e-3 mm); resample the prediction onto the"
+          + " target grid or evaluate the matching files");
+    }
+    return evaluate(target.data(), prediction.data(),
+        Grid.of3d(target.nx(), target.ny(), target.nz()), dataRange, mask);
+  }
 
   /**
    * Evaluates {@code prediction} against {@code target}.

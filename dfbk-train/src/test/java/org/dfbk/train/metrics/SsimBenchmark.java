@@ -32,24 +32,27 @@ public final class SsimBenchmark {
     for (int i = 0; i < 50; i++) {
       sink += Ssim.ssim(a2, b2, g2, o);
     }
-    int reps = 200;
-    long t0 = System.nanoTime();
-    for (int i = 0; i < reps; i++) {
+    double[] slice = new double[200];
+    for (int i = 0; i < slice.length; i++) {
+      long t0 = System.nanoTime();
       sink += Ssim.ssim(a2, b2, g2, o);
+      slice[i] = (System.nanoTime() - t0) / 1e6;
     }
-    double sliceMs = (System.nanoTime() - t0) / 1e6 / reps;
-    for (int i = 0; i < 2; i++) {
+    sink += Ssim.ssim(a3, b3, g3, o);
+    double[] volume = new double[7];
+    for (int i = 0; i < volume.length; i++) {
+      long t0 = System.nanoTime();
       sink += Ssim.ssim(a3, b3, g3, o);
+      volume[i] = (System.nanoTime() - t0) / 1e6;
     }
-    int vreps = 5;
-    long t1 = System.nanoTime();
-    for (int i = 0; i < vreps; i++) {
-      sink += Ssim.ssim(a3, b3, g3, o);
-    }
-    double volumeMs = (System.nanoTime() - t1) / 1e6 / vreps;
+    java.util.Arrays.sort(slice);
+    java.util.Arrays.sort(volume);
     System.out.printf(java.util.Locale.ROOT,
-        "SSIM 2-D 182x218: %.2f ms/slice; 3-D 182x218x182: %.0f ms/volume; "
-            + "processors %d (checksum %.6f)%n",
-        sliceMs, volumeMs, Runtime.getRuntime().availableProcessors(), sink);
+        "SSIM 2-D 182x218: min %.2f / median %.2f ms per slice; 3-D 182x218x182: min %.0f / "
+            + "median %.0f ms per volume; %d processors, fork-join parallelism %d "
+            + "(checksum %.6f)%n",
+        slice[0], slice[slice.length / 2], volume[0], volume[volume.length / 2],
+        Runtime.getRuntime().availableProcessors(),
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(), sink);
   }
 }
