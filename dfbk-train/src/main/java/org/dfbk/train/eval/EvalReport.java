@@ -1,0 +1,308 @@
+package org.dfbk.train.eval;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dfbk.core.error.DataException;
+import org.dfbk.train.metrics.Grid;
+import org.dfbk.train.metrics.ImageQuality;
+import org.dfbk.train.metrics.MetricValues;
+
+/**
+ * Collects the evaluation of one run: per-slice metrics for every (task, method, subject, slice),
+ * per-subject rows when a volume is finished, and writes CSV files of the rows plus summary
+ * tables in the paper's layout ({@link ResultTable}).
+ *
+ * <p>Typical use: for each subject and slice, {@link #evaluateSlice} (or {@link #addSlice} with
+ * values computed elsewhere, e.g. {@link org.dfbk.train.metrics.CtMetrics}) for the model and the
+ * baselines; then {@link #finishVolume} once per (task, method, subject), optionally with the
+ * whole-volume (3-D) metrics; finally {@link #writeTo}. Not thread-safe.
+ */
+public final class EvalReport {
+  /** Columns of the per-slice CSV. */
+  public static final String SLICE_HEADER =
+      "task,method,subject,slice," + String.join(",", MetricValues.NAMES);
+
+  private final String title;
+  private final String rowHeader;
+  private final Map<String, SliceResult> slices = new LinkedHashMap<>();
+  private final Map<String, VolumeResult> volumes = new LinkedHashMap<>();
+
+  /**
+   * @param title caption of the summary tables, e.g. "BraTS 2023 test set"
+   * @param rowHeader header of the row column: "Method" (Tables 1–2) or "Setting" (Tables 3–5)
+   */
+  public EvalReport(String title, String rowHeader) {
+    this.title = title;
+    this.rowHeader = rowHeader;
+  }
+
+  /** Records the metrics of one slice; a second record for the same key is an error. */
+  public void addSlice(String task, String method, String subject, int slice,
+      MetricValues values) {
+    String k = String.join("\u0000", task, method, subject, Integer.toString(slice));
+    if (slices.containsKey(k)) {
+      throw new IllegalArgumentException("slice " + slice + " of subject " + subject
+          + " was already evaluated for task " + task + " and method " + method);
+    }
+    if (volumes.containsKey(String.join("\u0000", task, method, subject))) {
+      throw new IllegalStateException("subject " + subject + " (" + task + ", " + method
+          + ") was already finished; add its slices before finishVolume");
+    }
+    slices.put(k, new SliceResult(task, method, subject, slice, values));
+  }
+
+  /**
+   * Computes PSNR, SSIM and MAE (whole and masked, {@link ImageQuality}) of one 2-D slice with
+   * data range {@code dataRange}, records and returns them.
+   */
+  public MetricValues evaluateSlice(String task, String method, String subject, int slice,
+      float[] target, float[] prediction, Grid grid, double dataRange, boolean[] mask) {
+    if (grid.is3d()) {
+      throw new IllegalArgumentException("evaluateSlice needs a 2-D grid, got " + grid);
+    }
+    MetricValues v = ImageQuality.evaluate(target, prediction, grid, dataRange, mask);
+    addSlice(task, method, subject, slice, v);
+    return v;
+  }
+
+  /** Closes a subject: its row holds the mean of its slice metrics. */
+  public VolumeResult finishVolume(String task, String method, String subject) {
+    return finishVolume(task, method, subject, null);
+  }
+
+  /**
+   * Closes a subject: its row holds the mean of its slice metrics (NaN values left out per
+   * metric) and {@code wholeVolume}, the metrics of the 3-D volume (null when not computed).
+   */
+  public VolumeResult finishVolume(String task, String method, String subject,
+      MetricValues wholeVolume) {
+    String vk = String.join("\u0000", task, method, subject);
+    if (volumes.containsKey(vk)) {
+      throw new IllegalArgumentException("subject " + subject + " was already finished for task "
+          + task + " and method " + method);
+    }
+    List<SliceResult> mine = new ArrayList<>();
+    for (SliceResult r : slices.values()) {
+      if (r.task().equals(task) && r.method().equals(method) && r.subject().equals(subject)) {
+        mine.add(r);
+      }
+    }
+    if (mine.isEmpty() && wholeVolume == null) {
+      throw new IllegalStateException("subject " + subject + " has no slice results for task "
+          + task + " and method " + method + "; nothing to finish");
+    }
+    double[] means = new double[MetricValues.NAMES.size()];
+    for (int i = 0; i < means.length; i++) {
+      String m = MetricValues.NAMES.get(i);
+      means[i] = Statistics.summarize(
+          mine.stream().mapToDouble(r -> r.values().get(m)).toArray()).mean();
+    }
+    VolumeResult v = new VolumeResult(task, method, subject, mine.size(),
+        new MetricValues(means[0], means[1], means[2], means[3], means[4], means[5]),
+        wholeVolume);
+    volumes.put(vk, v);
+    return v;
+  }
+
+  /** The slice rows in insertion order. */
+  public List<SliceResult> slices() {
+    return List.copyOf(slices.values());
+  }
+
+  /** The subject rows in the order they were finished. */
+  public List<VolumeResult> volumes() {
+    return List.copyOf(volumes.values());
+  }
+
+  /** Summary over slices (rows = methods, column groups = tasks). */
+  public ResultTable sliceTable(List<String> metrics) {
+    return ResultTable.ofSlices(title + " (per slice)", rowHeader, slices(), metrics);
+  }
+
+  /** Summary over subjects of their slice means, or of their whole-volume metrics. */
+  public ResultTable volumeTable(List<String> metrics, boolean wholeVolume) {
+    return ResultTable.ofVolumes(
+        title + (wholeVolume ? " (whole 3-D volumes)" : " (per subject, mean of slices)"),
+        rowHeader, volumes(), metrics, wholeVolume);
+  }
+
+  /** Paired comparison of two methods of this report over the slices of {@code task}. */
+  public PairedComparison compare(String task, String metric, String methodA, String methodB) {
+    return RunComparison.pair(slices(), methodA, slices(), methodB, task, metric);
+  }
+
+  /**
+   * Writes into {@code dir}: {@code slices.csv}, {@code volumes.csv} (when subjects were
+   * finished), the paper-layout tables {@code table-slices.{md,csv,json}} (PSNR, SSIM) and
+   * {@code table-slices-all.*} (every metric), {@code table-subjects.*} (mean of slices per
+   * subject) and {@code table-volumes-3d.*} when every subject has whole-volume metrics.
+   *
+   * @return the files written
+   */
+  public List<Path> writeTo(Path dir) {
+    List<Path> written = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      Path sc = dir.resolve("slices.csv");
+      Files.writeString(sc, slicesCsv(), StandardCharsets.UTF_8);
+      written.add(sc);
+      List<String> paper = List.of("psnr", "ssim");
+      if (!slices.isEmpty()) {
+        sliceTable(paper).write(dir, "table-slices");
+        sliceTable(MetricValues.NAMES).write(dir, "table-slices-all");
+        for (String b : List.of("table-slices", "table-slices-all")) {
+          for (String ext : List.of(".md", ".csv", ".json")) {
+            written.add(dir.resolve(b + ext));
+          }
+        }
+      }
+      if (!volumes.isEmpty()) {
+        Path vc = dir.resolve("volumes.csv");
+        Files.writeString(vc, volumesCsv(), StandardCharsets.UTF_8);
+        written.add(vc);
+        volumeTable(MetricValues.NAMES, false).write(dir, "table-subjects");
+        List<String> bases = new ArrayList<>(List.of("table-subjects"));
+        if (volumes.values().stream().allMatch(v -> v.volume() != null)) {
+          volumeTable(MetricValues.NAMES, true).write(dir, "table-volumes-3d");
+          bases.add("table-volumes-3d");
+        }
+        for (String b : bases) {
+          for (String ext : List.of(".md", ".csv", ".json")) {
+            written.add(dir.resolve(b + ext));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write evaluation files into " + dir, e);
+    }
+    return Collections.unmodifiableList(written);
+  }
+
+  /** The per-slice CSV text ({@link #SLICE_HEADER}, full precision, "inf"/"nan"). */
+  public String slicesCsv() {
+    StringBuilder sb = new StringBuilder(SLICE_HEADER).append('\n');
+    for (SliceResult r : slices.values()) {
+      sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
+          .append(Formats.csv(r.subject())).append(',').append(r.slice());
+      appendValues(sb, r.values());
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The per-subject CSV text: task, method, subject, slices, the slice means of every metric,
+   * then the whole-volume metrics prefixed "volume_" (empty when not computed).
+   */
+  public String volumesCsv() {
+    StringBuilder sb = new StringBuilder("task,method,subject,slices");
+    for (String m : MetricValues.NAMES) {
+      sb.append(",slice_mean_").append(m);
+    }
+    for (String m : MetricValues.NAMES) {
+      sb.append(",volume_").append(m);
+    }
+    sb.append('\n');
+    for (VolumeResult r : volumes.values()) {
+      sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
+          .append(Formats.csv(r.subject())).append(',').append(r.slices());
+      appendValues(sb, r.sliceMean());
+      if (r.volume() == null) {
+        sb.append(",".repeat(MetricValues.NAMES.size()));
+      } else {
+        appendValues(sb, r.volume());
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void appendValues(StringBuilder sb, MetricValues v) {
+    for (String m : MetricValues.NAMES) {
+      sb.append(',').append(Formats.number(v.get(m)));
+    }
+  }
+
+  /**
+   * Reads a {@code slices.csv} written by {@link #writeTo} (e.g. of another run, for
+   * {@code dfbk eval --compare}).
+   *
+   * @throws DataException when the file is missing, its header differs or a line is malformed
+   */
+  public static List<SliceResult> readSlicesCsv(Path file) {
+    List<SliceResult> out = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      if (!SLICE_HEADER.equals(header)) {
+        throw new DataException("slice results " + file + ": header '" + header
+            + "' differs from the expected '" + SLICE_HEADER
+            + "'; pass the slices.csv written by dfbk eval");
+      }
+      String line;
+      int lineNo = 1;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isEmpty()) {
+          continue;
+        }
+        List<String> f = splitCsv(line);
+        if (f.size() != 4 + MetricValues.NAMES.size()) {
+          throw new DataException("slice results " + file + " line " + lineNo + ": expected "
+              + (4 + MetricValues.NAMES.size()) + " fields, found " + f.size());
+        }
+        try {
+          double[] v = new double[6];
+          for (int i = 0; i < 6; i++) {
+            v[i] = Formats.parse(f.get(4 + i));
+          }
+          out.add(new SliceResult(f.get(0), f.get(1), f.get(2), Integer.parseInt(f.get(3)),
+              new MetricValues(v[0], v[1], v[2], v[3], v[4], v[5])));
+        } catch (NumberFormatException e) {
+          throw new DataException("slice results " + file + " line " + lineNo
+              + ": not a number (" + e.getMessage() + ")", e);
+        }
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot read slice results " + file + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Splits one CSV line with RFC 4180 quoting. */
+  static List<String> splitCsv(String line) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cur.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        fields.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    fields.add(cur.toString());
+    return fields;
+  }
+}

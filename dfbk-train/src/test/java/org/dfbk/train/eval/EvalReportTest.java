@@ -1,0 +1,172 @@
+package org.dfbk.train.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.dfbk.fixtures.Tolerance;
+import org.dfbk.train.metrics.MetricValues;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalReportTest {
+  private static final List<String> TASKS = List.of("T1→T2", "T1→FLAIR");
+  private static final List<String> METHODS = List.of("Identity", "HistMatch", "DFBK");
+
+  /** Three methods of increasing quality, 2 subjects x 5 slices per task. */
+  static EvalReport synthetic(long seed) {
+    Random rnd = new Random(seed);
+    EvalReport report = new EvalReport("Synthetic", "Method");
+    for (String task : TASKS) {
+      for (int mi = 0; mi < METHODS.size(); mi++) {
+        for (String subject : List.of("s01", "s02")) {
+          for (int z = 40; z < 45; z++) {
+            double q = mi + rnd.nextDouble();
+            report.addSlice(task, METHODS.get(mi), subject, z, new MetricValues(
+                15 + 3 * q, 0.5 + 0.1 * q, 0.1 - 0.02 * q, 14 + 3 * q, 0.4 + 0.1 * q,
+                z == 40 ? Double.NaN : 0.12 - 0.02 * q));
+          }
+          report.finishVolume(task, METHODS.get(mi), subject,
+              new MetricValues(20 + mi, 0.8, 0.05, 19, 0.7, 0.06));
+        }
+      }
+    }
+    return report;
+  }
+
+  @Test
+  void tableCsvEqualsRecomputationFromSliceRows(@TempDir Path dir) throws Exception {
+    EvalReport report = synthetic(7);
+    report.writeTo(dir);
+    Map<String, List<Double>> raw = new HashMap<>();
+    for (SliceResult r : report.slices()) {
+      for (String m : MetricValues.NAMES) {
+        raw.computeIfAbsent(r.method() + "|" + r.task() + "|" + m, k -> new java.util.ArrayList<>())
+            .add(r.values().get(m));
+      }
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("table-slices-all.csv"));
+    assertEquals("method,task,metric,n,mean,std,ci_low,ci_high", lines.get(0));
+    assertEquals(1 + METHODS.size() * TASKS.size() * MetricValues.NAMES.size(), lines.size());
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> f = EvalReport.splitCsv(line);
+      double[] v = raw.get(f.get(0) + "|" + f.get(1) + "|" + f.get(2)).stream()
+          .mapToDouble(Double::doubleValue).toArray();
+      Summary s = Statistics.summarize(v);
+      assertEquals(s.n(), Integer.parseInt(f.get(3)), "n of " + line);
+      Tolerance.assertClose(s.mean(), Double.parseDouble(f.get(4)), 0, "mean of " + line);
+      Tolerance.assertClose(s.std(), Double.parseDouble(f.get(5)), 0, "std of " + line);
+    }
+    // masked MAE of slice 40 is NaN: 8 of 10 slices per (method, task) count
+    Summary maskedMae = report.sliceTable(MetricValues.NAMES).cell("DFBK", "T1→T2", "masked_mae");
+    assertEquals(8, maskedMae.n());
+  }
+
+  @Test
+  void markdownHasPaperLayoutWithBestInBold() {
+    EvalReport report = synthetic(8);
+    ResultTable t = report.sliceTable(List.of("psnr", "ssim"));
+    String md = t.toMarkdown();
+    assertTrue(md.contains("| Method | T1→T2 PSNR ↑ | T1→T2 SSIM ↑ | T1→FLAIR PSNR ↑ | "
+        + "T1→FLAIR SSIM ↑ |"), md);
+    Summary best = t.cell("DFBK", "T1→T2", "psnr");
+    String cell = String.format(java.util.Locale.ROOT, "**%.2f ± %.2f**", best.mean(),
+        best.std());
+    assertTrue(md.lines().anyMatch(l -> l.startsWith("| DFBK | " + cell)),
+        "DFBK row starts with the bold best PSNR " + cell + " in\n" + md);
+    assertTrue(md.lines().anyMatch(l -> l.startsWith("| HistMatch | <u>")),
+        "HistMatch second best is underlined in\n" + md);
+  }
+
+  @Test
+  void jsonCellsMatchSummaries(@TempDir Path dir) throws Exception {
+    EvalReport report = synthetic(9);
+    report.writeTo(dir);
+    JsonObject root = JsonParser.parseString(
+        Files.readString(dir.resolve("table-slices.json"), StandardCharsets.UTF_8))
+        .getAsJsonObject();
+    ResultTable t = report.sliceTable(List.of("psnr", "ssim"));
+    JsonObject cell = root.getAsJsonArray("rows").get(2).getAsJsonObject()
+        .getAsJsonObject("cells").getAsJsonObject("T1→FLAIR").getAsJsonObject("ssim");
+    Summary s = t.cell("DFBK", "T1→FLAIR", "ssim");
+    Tolerance.assertClose(s.mean(), cell.get("mean").getAsDouble(), 0, "json mean");
+    Tolerance.assertClose(s.ciHigh(), cell.get("ci_high").getAsDouble(), 0, "json ci_high");
+  }
+
+  @Test
+  void perVolumeRowsHoldSliceMeansAndWholeVolumeValues(@TempDir Path dir) throws Exception {
+    EvalReport report = synthetic(10);
+    VolumeResult v = report.volumes().get(0);
+    double mean = report.slices().stream()
+        .filter(r -> r.subject().equals(v.subject()) && r.method().equals(v.method())
+            && r.task().equals(v.task()))
+        .mapToDouble(r -> r.values().ssim()).average().orElseThrow();
+    Tolerance.assertClose(mean, v.sliceMean().ssim(), 1e-15, "slice-mean SSIM of a subject");
+    assertEquals(5, v.slices());
+    List<Path> files = report.writeTo(dir);
+    assertTrue(files.contains(dir.resolve("table-volumes-3d.md")), files.toString());
+    List<String> lines = Files.readAllLines(dir.resolve("volumes.csv"));
+    assertEquals(1 + TASKS.size() * METHODS.size() * 2, lines.size());
+    ResultTable vt = report.volumeTable(List.of("psnr"), true);
+    Tolerance.assertClose(22.0, vt.cell("DFBK", "T1→T2", "psnr").mean(), 0,
+        "mean whole-volume PSNR of DFBK over subjects");
+  }
+
+  @Test
+  void sliceCsvRoundTripsIncludingInfinityAndNaN(@TempDir Path dir) {
+    EvalReport report = new EvalReport("Edge", "Method");
+    report.addSlice("MR→CT", "a,b \"quoted\"", "s1", 3,
+        new MetricValues(Double.POSITIVE_INFINITY, 1.0, 0.0, Double.NaN, Double.NaN, 0.25));
+    report.writeTo(dir);
+    List<SliceResult> back = EvalReport.readSlicesCsv(dir.resolve("slices.csv"));
+    assertEquals(report.slices(), back);
+    String md = report.sliceTable(List.of("psnr", "ssim")).toMarkdown();
+    assertTrue(md.contains("| inf | 1.000 |"), md);
+  }
+
+  @Test
+  void duplicateSliceIsRejected() {
+    EvalReport report = new EvalReport("Dup", "Method");
+    MetricValues v = new MetricValues(20, 0.8, 0.1, 20, 0.8, 0.1);
+    report.addSlice("t", "m", "s", 1, v);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> report.addSlice("t", "m", "s", 1, v));
+    assertTrue(e.getMessage().contains("slice 1 of subject s"), e.getMessage());
+  }
+
+  @Test
+  void runComparisonPairsSlicesAndWritesTheTest(@TempDir Path dir) throws Exception {
+    EvalReport a = synthetic(11);
+    EvalReport b = synthetic(12);
+    RunComparison c = RunComparison.of("runA", a.slices(), "Identity", "runB", b.slices(),
+        "DFBK", List.of("psnr", "ssim"));
+    assertEquals(4, c.rows().size());
+    RunComparison.Row row = c.rows().get(0);
+    assertEquals(10, row.test().n());
+    assertTrue(row.test().difference().mean() > 0, "DFBK beats Identity by construction");
+    // all 10 differences positive and untied: exact two-sided p = 2 / 2^10
+    Tolerance.assertClose(2.0 / 1024, row.test().pValue(), 1e-15, "exact p");
+    c.write(dir);
+    assertTrue(Files.readString(dir.resolve("comparison.md")).contains("(exact)"));
+  }
+
+  @Test
+  void runComparisonRejectsMissingSlices() {
+    EvalReport a = synthetic(13);
+    EvalReport b = new EvalReport("partial", "Method");
+    b.addSlice("T1→T2", "DFBK", "s01", 40, new MetricValues(20, 0.8, 0.1, 20, 0.8, 0.1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunComparison.of("A", a.slices(), "DFBK", "B", b.slices(), "DFBK",
+            List.of("psnr")));
+    assertTrue(e.getMessage().contains("s01/41"), e.getMessage());
+  }
+}
