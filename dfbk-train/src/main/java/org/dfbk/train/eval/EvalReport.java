@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dfbk.core.error.DataException;
+import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
 import org.dfbk.train.metrics.MetricValues;
@@ -72,6 +73,34 @@ public final class EvalReport {
     MetricValues v = ImageQuality.evaluate(target, prediction, grid, dataRange, mask);
     addSlice(task, method, subject, slice, v);
     return v;
+  }
+
+  /**
+   * Computes the CT metrics of one 2-D slice in HU ({@link CtMetrics}: clip to [-1024, 3000],
+   * MAE in HU, PSNR/SSIM with data range 4024), records and returns them.
+   */
+  public MetricValues evaluateCtSlice(String task, String method, String subject, int slice,
+      float[] targetHu, float[] predictionHu, Grid grid, boolean[] mask) {
+    if (grid.is3d()) {
+      throw new IllegalArgumentException("evaluateCtSlice needs a 2-D grid, got " + grid);
+    }
+    MetricValues v = CtMetrics.evaluate(targetHu, predictionHu, grid, mask);
+    addSlice(task, method, subject, slice, v);
+    return v;
+  }
+
+  /**
+   * Evaluates the two baselines on one slice, recorded under the methods
+   * {@value Baselines#IDENTITY} (the source as prediction) and {@value Baselines#HIST_MATCH}
+   * (the source histogram-matched to the target over {@code mask}, or the whole slice when
+   * {@code mask} is null), with {@link ImageQuality} at {@code dataRange}.
+   */
+  public void evaluateBaselines(String task, String subject, int slice, float[] source,
+      float[] target, Grid grid, double dataRange, boolean[] mask) {
+    evaluateSlice(task, Baselines.IDENTITY, subject, slice, target, Baselines.identity(source),
+        grid, dataRange, mask);
+    evaluateSlice(task, Baselines.HIST_MATCH, subject, slice, target,
+        Baselines.histogramMatched(source, target, mask), grid, dataRange, mask);
   }
 
   /** Closes a subject: its row holds the mean of its slice metrics. */
