@@ -54,6 +54,30 @@ public final class ResultTable {
   }
 
   /**
+   * Ablation table (the paper's Tables 3–5): one row per setting, from the slice results of one
+   * run per setting (e.g. read with {@link EvalReport#readSlicesCsv}); the rows keep the map's
+   * order ("None", "+DFB", "+KG", "+DFB, KG"), and from each run only {@code method} is used.
+   */
+  public static ResultTable ofRuns(String title, String rowHeader,
+      Map<String, List<SliceResult>> runsBySetting, String method, List<String> metrics) {
+    List<SliceResult> relabelled = new ArrayList<>();
+    for (Map.Entry<String, List<SliceResult>> run : runsBySetting.entrySet()) {
+      int before = relabelled.size();
+      for (SliceResult r : run.getValue()) {
+        if (r.method().equals(method)) {
+          relabelled.add(new SliceResult(r.task(), run.getKey(), r.subject(), r.slice(),
+              r.values()));
+        }
+      }
+      if (relabelled.size() == before) {
+        throw new IllegalArgumentException("setting '" + run.getKey() + "' has no slice results"
+            + " for method '" + method + "'");
+      }
+    }
+    return ofSlices(title, rowHeader, relabelled, metrics);
+  }
+
+  /**
    * Table over subjects: each cell summarises, over the subjects, either the whole-volume (3-D)
    * metric ({@code wholeVolume} true; subjects without one are an error) or the subject's mean
    * slice metric.

@@ -166,6 +166,22 @@ class EvalReportTest {
   }
 
   @Test
+  void ablationTableHasOneRowPerSettingInGivenOrder() {
+    Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
+    runs.put("None", synthetic(31).slices());
+    runs.put("+DFB", synthetic(32).slices());
+    runs.put("+DFB, KG", synthetic(33).slices());
+    ResultTable t = ResultTable.ofRuns("Table 3", "Method", runs, "DFBK", List.of("psnr", "ssim"));
+    assertEquals(List.of("None", "+DFB", "+DFB, KG"), t.rows());
+    double expected = runs.get("+DFB").stream()
+        .filter(r -> r.method().equals("DFBK") && r.task().equals("T1→FLAIR"))
+        .mapToDouble(r -> r.values().ssim()).average().orElseThrow();
+    Tolerance.assertClose(expected, t.cell("+DFB", "T1→FLAIR", "ssim").mean(), 1e-15,
+        "ablation cell mean");
+    assertTrue(t.toCsv().contains("\"+DFB, KG\",T1→T2,psnr,10,"), t.toCsv());
+  }
+
+  @Test
   void duplicateSliceIsRejected() {
     EvalReport report = new EvalReport("Dup", "Method");
     MetricValues v = new MetricValues(20, 0.8, 0.1, 20, 0.8, 0.1);
