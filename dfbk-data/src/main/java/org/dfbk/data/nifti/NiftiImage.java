@@ -1,7 +1,6 @@
 package org.dfbk.data.nifti;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.dfbk.core.error.DataException;
@@ -147,9 +146,5 @@ public final class NiftiImage {
   /** Raw on-disk bytes of all volumes (read-only view, in {@link NiftiHeader#byteOrder()}). */
   public ByteBuffer rawData() {
     return data.asReadOnlyBuffer().order(header.byteOrder());
-  }
-
-  static ByteBuffer empty() {
-    return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
   }
 }

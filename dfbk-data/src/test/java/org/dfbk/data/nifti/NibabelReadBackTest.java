@@ -70,7 +70,17 @@ class NibabelReadBackTest {
         "nibabel voxel values (Fortran order)");
   }
 
-  private static void requireNibabel() throws InterruptedException {
+  private static Boolean nibabelPresent;
+
+  private static synchronized void requireNibabel() throws InterruptedException {
+    if (nibabelPresent == null) {
+      nibabelPresent = probeNibabel();
+    }
+    Assumptions.assumeTrue(nibabelPresent, PYTHON + " with nibabel is not available: skipping"
+        + " (install python3-nibabel to run this check)");
+  }
+
+  private static boolean probeNibabel() throws InterruptedException {
     boolean ok;
     try {
       Process p = new ProcessBuilder(PYTHON, "-c", "import nibabel").redirectErrorStream(true)
@@ -79,8 +89,7 @@ class NibabelReadBackTest {
     } catch (IOException e) {
       ok = false;
     }
-    Assumptions.assumeTrue(ok, PYTHON + " with nibabel is not available: skipping (install"
-        + " python3-nibabel to run this check)");
+    return ok;
   }
 
   private static JsonObject runNibabel(Path file) throws Exception {
