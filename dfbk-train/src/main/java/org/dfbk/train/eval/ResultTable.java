@@ -213,10 +213,10 @@ public final class ResultTable {
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("**").append(title).append("**\n\n");
-    sb.append("| ").append(rowHeader);
+    sb.append("| ").append(md(rowHeader));
     for (String t : tasks) {
       for (String m : metrics) {
-        sb.append(" | ").append(t).append(' ').append(label(m));
+        sb.append(" | ").append(md(t)).append(' ').append(label(m));
       }
     }
     sb.append(" |\n|---");
@@ -225,7 +225,7 @@ public final class ResultTable {
     }
     sb.append("|\n");
     for (String r : rows) {
-      sb.append("| ").append(r);
+      sb.append("| ").append(md(r));
       for (String t : tasks) {
         for (String m : metrics) {
           String text = format(cell(r, t, m), m);
@@ -238,6 +238,11 @@ public final class ResultTable {
     }
     sb.append("\nmean ± std (sample, ddof 1) over the test items; **best**, <u>second</u>.\n");
     return sb.toString();
+  }
+
+  /** A Markdown table cell text: pipes escaped, line breaks as spaces. */
+  static String md(String text) {
+    return text.replace("|", "\\|").replace('\n', ' ').replace('\r', ' ');
   }
 
   /**
