@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.volume.Volume;
 import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
@@ -101,6 +103,55 @@ public final class EvalReport {
         grid, dataRange, mask);
     evaluateSlice(task, Baselines.HIST_MATCH, subject, slice, target,
         Baselines.histogramMatched(source, target, mask), grid, dataRange, mask);
+  }
+
+  /**
+   * Evaluates a predicted volume against its target on the listed axial slices (each a 2-D
+   * slice z of the x-fastest data), then closes the subject with, when {@code wholeVolume} is
+   * true, the 3-D metrics of the whole volume.
+   *
+   * @param ct true for CT in HU ({@link CtMetrics}; {@code dataRange} is then ignored), false for
+   *     images on a fixed scale with data range {@code dataRange} (1 for MR in [0, 1])
+   * @param mask foreground mask of the volume (x fastest), or null
+   * @param axialSlices the z indices to evaluate, e.g. the subject's selected test slices
+   * @throws DataException when the volumes are not on one grid
+   */
+  public VolumeResult evaluateVolume(String task, String method, String subject,
+      Volume target, Volume prediction, boolean ct,
+      double dataRange, boolean[] mask, int[] axialSlices, boolean wholeVolume) {
+    if (!target.sameGrid(prediction, 1e-3)) {
+      throw new DataException("subject " + subject + " (" + task + ", "
+          + method + "): prediction volume " + Arrays.toString(prediction.shape())
+          + " is not on the target grid " + Arrays.toString(target.shape())
+          + "; translate the target's source volume so that the geometry is kept");
+    }
+    Grid g2 = Grid.of2d(target.nx(), target.ny());
+    Grid g3 = Grid.of3d(target.nx(), target.ny(), target.nz());
+    if (mask != null) {
+      g3.requireLength(mask.length, "mask of subject " + subject);
+    }
+    int plane = target.nx() * target.ny();
+    for (int z : axialSlices) {
+      if (z < 0 || z >= target.nz()) {
+        throw new IllegalArgumentException("axial slice " + z + " of subject " + subject
+            + " is outside 0.." + (target.nz() - 1));
+      }
+      float[] t = Arrays.copyOfRange(target.data(), z * plane, (z + 1) * plane);
+      float[] p = Arrays.copyOfRange(prediction.data(), z * plane, (z + 1) * plane);
+      boolean[] m = mask == null ? null
+          : Arrays.copyOfRange(mask, z * plane, (z + 1) * plane);
+      if (ct) {
+        evaluateCtSlice(task, method, subject, z, t, p, g2, m);
+      } else {
+        evaluateSlice(task, method, subject, z, t, p, g2, dataRange, m);
+      }
+    }
+    MetricValues whole = null;
+    if (wholeVolume) {
+      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask)
+          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask);
+    }
+    return finishVolume(task, method, subject, whole);
   }
 
   /** Closes a subject: its row holds the mean of its slice metrics. */

@@ -182,6 +182,39 @@ class EvalReportTest {
   }
 
   @Test
+  void volumeEvaluationRecordsSlicesAndWholeVolume() {
+    int nx = 14;
+    int ny = 12;
+    int nz = 13;
+    Random rnd = new Random(41);
+    float[] t = new float[nx * ny * nz];
+    float[] p = new float[t.length];
+    boolean[] mask = new boolean[t.length];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rnd.nextFloat();
+      p[i] = (float) Math.min(1, Math.max(0, t[i] + 0.1 * rnd.nextGaussian()));
+      mask[i] = rnd.nextBoolean();
+    }
+    double[][] affine = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    org.dfbk.data.volume.Volume tv =
+        new org.dfbk.data.volume.Volume(nx, ny, nz, t, new double[] {1, 1, 1}, affine);
+    EvalReport report = new EvalReport("Volumes", "Method");
+    VolumeResult v = report.evaluateVolume("A→B", "DFBK", "s1", tv, tv.withData(p), false, 1.0,
+        mask, new int[] {3, 6}, true);
+    assertEquals(2, v.slices());
+    int plane = nx * ny;
+    MetricValues z6 = org.dfbk.train.metrics.ImageQuality.evaluate(
+        java.util.Arrays.copyOfRange(t, 6 * plane, 7 * plane),
+        java.util.Arrays.copyOfRange(p, 6 * plane, 7 * plane),
+        org.dfbk.train.metrics.Grid.of2d(nx, ny), 1.0,
+        java.util.Arrays.copyOfRange(mask, 6 * plane, 7 * plane));
+    assertEquals(z6, report.slices().get(1).values(), "slice z = 6");
+    MetricValues whole = org.dfbk.train.metrics.ImageQuality.evaluate(t, p,
+        org.dfbk.train.metrics.Grid.of3d(nx, ny, nz), 1.0, mask);
+    assertEquals(whole, v.volume(), "whole-volume metrics");
+  }
+
+  @Test
   void duplicateSliceIsRejected() {
     EvalReport report = new EvalReport("Dup", "Method");
     MetricValues v = new MetricValues(20, 0.8, 0.1, 20, 0.8, 0.1);
