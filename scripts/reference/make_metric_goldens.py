@@ -158,6 +158,8 @@ def main():
     large_a = np.round(rng.normal(0.8, 0.05, 60), 3)
     large_b = np.round(large_a + rng.normal(0.01, 0.02, 60), 3)  # rounded: ties and zeros
     large_b[:3] = large_a[:3]
+    exact_a = rng.normal(0.0, 1.0, 40)
+    exact_b = exact_a + rng.normal(0.2, 1.0, 40)  # continuous: no ties, no zeros
 
     def summary(v):
         n = len(v)
@@ -184,6 +186,7 @@ def main():
         "summary": summary(small_a),
         "paired_exact": paired(small_a, small_b, "exact"),
         "paired_approx": paired(large_a, large_b, "approx"),
+        "paired_exact_40": paired(exact_a, exact_b, "exact"),
     })
 
 

@@ -24,10 +24,19 @@ import javax.imageio.ImageIO;
  * top-left corner of the prediction.
  *
  * <p>Images are H×W, x fastest (row-major, {@code index = x + W·y}), intensities displayed on
- * [{@code displayMin}, {@code displayMax}] (clipped). Pure {@link BufferedImage} drawing: it works
- * with {@code -Djava.awt.headless=true} and without a display.
+ * [{@code displayMin}, {@code displayMax}] (clipped); row y = 0 is drawn at the top. Pure
+ * {@link BufferedImage} drawing: it never needs a display. Unless the JVM was started with an
+ * explicit {@code java.awt.headless} setting, loading this class sets it to true, because AWT
+ * otherwise tries to connect to the X server named by {@code DISPLAY} (and fails when that one
+ * is unreachable, as on a cluster node reached over ssh).
  */
 public final class ComparisonFigure {
+  static {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
   private static final int GAP = 4;
   private static final int HEADER = 20;
   private static final int COLORBAR = 26;

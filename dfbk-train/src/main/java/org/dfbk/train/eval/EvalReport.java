@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.volume.Volume;
+import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
 import org.dfbk.train.metrics.MetricValues;
@@ -72,6 +75,83 @@ public final class EvalReport {
     MetricValues v = ImageQuality.evaluate(target, prediction, grid, dataRange, mask);
     addSlice(task, method, subject, slice, v);
     return v;
+  }
+
+  /**
+   * Computes the CT metrics of one 2-D slice in HU ({@link CtMetrics}: clip to [-1024, 3000],
+   * MAE in HU, PSNR/SSIM with data range 4024), records and returns them.
+   */
+  public MetricValues evaluateCtSlice(String task, String method, String subject, int slice,
+      float[] targetHu, float[] predictionHu, Grid grid, boolean[] mask) {
+    if (grid.is3d()) {
+      throw new IllegalArgumentException("evaluateCtSlice needs a 2-D grid, got " + grid);
+    }
+    MetricValues v = CtMetrics.evaluate(targetHu, predictionHu, grid, mask);
+    addSlice(task, method, subject, slice, v);
+    return v;
+  }
+
+  /**
+   * Evaluates the two baselines on one slice, recorded under the methods
+   * {@value Baselines#IDENTITY} (the source as prediction) and {@value Baselines#HIST_MATCH}
+   * (the source histogram-matched to the target over {@code mask}, or the whole slice when
+   * {@code mask} is null), with {@link ImageQuality} at {@code dataRange}.
+   */
+  public void evaluateBaselines(String task, String subject, int slice, float[] source,
+      float[] target, Grid grid, double dataRange, boolean[] mask) {
+    evaluateSlice(task, Baselines.IDENTITY, subject, slice, target, Baselines.identity(source),
+        grid, dataRange, mask);
+    evaluateSlice(task, Baselines.HIST_MATCH, subject, slice, target,
+        Baselines.histogramMatched(source, target, mask), grid, dataRange, mask);
+  }
+
+  /**
+   * Evaluates a predicted volume against its target on the listed axial slices (each a 2-D
+   * slice z of the x-fastest data), then closes the subject with, when {@code wholeVolume} is
+   * true, the 3-D metrics of the whole volume.
+   *
+   * @param ct true for CT in HU ({@link CtMetrics}; {@code dataRange} is then ignored), false for
+   *     images on a fixed scale with data range {@code dataRange} (1 for MR in [0, 1])
+   * @param mask foreground mask of the volume (x fastest), or null
+   * @param axialSlices the z indices to evaluate, e.g. the subject's selected test slices
+   * @throws DataException when the volumes are not on one grid
+   */
+  public VolumeResult evaluateVolume(String task, String method, String subject,
+      Volume target, Volume prediction, boolean ct,
+      double dataRange, boolean[] mask, int[] axialSlices, boolean wholeVolume) {
+    if (!target.sameGrid(prediction, 1e-3)) {
+      throw new DataException("subject " + subject + " (" + task + ", "
+          + method + "): prediction volume " + Arrays.toString(prediction.shape())
+          + " is not on the target grid " + Arrays.toString(target.shape())
+          + "; translate the target's source volume so that the geometry is kept");
+    }
+    Grid g2 = Grid.of2d(target.nx(), target.ny());
+    Grid g3 = Grid.of3d(target.nx(), target.ny(), target.nz());
+    if (mask != null) {
+      g3.requireLength(mask.length, "mask of subject " + subject);
+    }
+    int plane = target.nx() * target.ny();
+    for (int z : axialSlices) {
+      if (z < 0 || z >= target.nz()) {
+        throw new IllegalArgumentException("axial slice " + z + " of subject " + subject
+            + " is outside 0.." + (target.nz() - 1));
+      }
+      float[] t = Arrays.copyOfRange(target.data(), z * plane, (z + 1) * plane);
+      float[] p = Arrays.copyOfRange(prediction.data(), z * plane, (z + 1) * plane);
+      boolean[] m = mask == null ? null
+          : Arrays.copyOfRange(mask, z * plane, (z + 1) * plane);
+      if (ct) {
+        evaluateCtSlice(task, method, subject, z, t, p, g2, m);
+      } else {
+        evaluateSlice(task, method, subject, z, t, p, g2, dataRange, m);
+      }
+    }
+    MetricValues whole = null;
+    if (wholeVolume) {
+      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask)
+          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask);
+    }
+    return finishVolume(task, method, subject, whole);
   }
 
   /** Closes a subject: its row holds the mean of its slice metrics. */

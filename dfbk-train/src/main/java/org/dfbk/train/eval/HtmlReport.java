@@ -226,8 +226,8 @@ public final class HtmlReport {
       r = r.substring(0, r.length() - 1);
     }
     List<String> out = new ArrayList<>();
-    for (String c : r.split("\\|", -1)) {
-      out.add(c.strip());
+    for (String c : r.split("(?<!\\\\)\\|", -1)) {
+      out.add(c.strip().replace("\\|", "|"));
     }
     return out;
   }

@@ -54,6 +54,30 @@ public final class ResultTable {
   }
 
   /**
+   * Ablation table (the paper's Tables 3–5): one row per setting, from the slice results of one
+   * run per setting (e.g. read with {@link EvalReport#readSlicesCsv}); the rows keep the map's
+   * order ("None", "+DFB", "+KG", "+DFB, KG"), and from each run only {@code method} is used.
+   */
+  public static ResultTable ofRuns(String title, String rowHeader,
+      Map<String, List<SliceResult>> runsBySetting, String method, List<String> metrics) {
+    List<SliceResult> relabelled = new ArrayList<>();
+    for (Map.Entry<String, List<SliceResult>> run : runsBySetting.entrySet()) {
+      int before = relabelled.size();
+      for (SliceResult r : run.getValue()) {
+        if (r.method().equals(method)) {
+          relabelled.add(new SliceResult(r.task(), run.getKey(), r.subject(), r.slice(),
+              r.values()));
+        }
+      }
+      if (relabelled.size() == before) {
+        throw new IllegalArgumentException("setting '" + run.getKey() + "' has no slice results"
+            + " for method '" + method + "'");
+      }
+    }
+    return ofSlices(title, rowHeader, relabelled, metrics);
+  }
+
+  /**
    * Table over subjects: each cell summarises, over the subjects, either the whole-volume (3-D)
    * metric ({@code wholeVolume} true; subjects without one are an error) or the subject's mean
    * slice metric.
@@ -189,10 +213,10 @@ public final class ResultTable {
   public String toMarkdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("**").append(title).append("**\n\n");
-    sb.append("| ").append(rowHeader);
+    sb.append("| ").append(md(rowHeader));
     for (String t : tasks) {
       for (String m : metrics) {
-        sb.append(" | ").append(t).append(' ').append(label(m));
+        sb.append(" | ").append(md(t)).append(' ').append(label(m));
       }
     }
     sb.append(" |\n|---");
@@ -201,7 +225,7 @@ public final class ResultTable {
     }
     sb.append("|\n");
     for (String r : rows) {
-      sb.append("| ").append(r);
+      sb.append("| ").append(md(r));
       for (String t : tasks) {
         for (String m : metrics) {
           String text = format(cell(r, t, m), m);
@@ -214,6 +238,11 @@ public final class ResultTable {
     }
     sb.append("\nmean ± std (sample, ddof 1) over the test items; **best**, <u>second</u>.\n");
     return sb.toString();
+  }
+
+  /** A Markdown table cell text: pipes escaped, line breaks as spaces. */
+  static String md(String text) {
+    return text.replace("|", "\\|").replace('\n', ' ').replace('\r', ' ');
   }
 
   /**

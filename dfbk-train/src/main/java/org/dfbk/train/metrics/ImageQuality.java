@@ -1,5 +1,6 @@
 package org.dfbk.train.metrics;
 
+import java.util.Arrays;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.volume.Volume;
 
@@ -21,9 +22,9 @@ public final class ImageQuality {
   public static MetricValues evaluate(Volume target, Volume prediction, double dataRange,
       boolean[] mask) {
     if (!target.sameGrid(prediction, 1e-3)) {
-      throw new DataException("prediction volume " + java.util.Arrays.toString(prediction.shape())
+      throw new DataException("prediction volume " + Arrays.toString(prediction.shape())
           + " is not on the grid of the target volume "
-          + java.util.Arrays.toString(target.shape())
+          + Arrays.toString(target.shape())
           + " (shape or affine differ by more than 1e-3 mm); resample the prediction onto the"
           + " target grid or evaluate the matching files");
     }

@@ -1,5 +1,6 @@
 package org.dfbk.train.metrics;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -96,15 +97,17 @@ public final class Ssim {
     if (!g.is3d()) {
       partial[0] = ssimPlane(m, 0, 0, plane, nx, ny, r, true, c1, c2, mask, mapOut);
     } else {
+      ThreadLocal<double[][]> buffers = ThreadLocal.withInitial(() -> new double[5][plane]);
       IntStream.range(0, nz).parallel().forEach(z -> {
         boolean inside = z >= r && z < nz - r;
         if (!inside && mapOut == null) {
           return;
         }
-        double[][] buf = new double[5][plane];
+        double[][] buf = buffers.get();
         for (int c = 0; c < 5; c++) {
           double[] src = m[c];
           double[] dst = buf[c];
+          Arrays.fill(dst, 0.0);
           for (int k = -r; k <= r; k++) {
             double wk = w[k + r];
             int off = reflect(z + k, nz) * plane;
@@ -184,7 +187,7 @@ public final class Ssim {
       System.arraycopy(map, zoff, tmp, 0, plane);
       for (int row = 0; row < ny; row++) {
         int out = zoff + row * nx;
-        java.util.Arrays.fill(map, out, out + nx, 0.0);
+        Arrays.fill(map, out, out + nx, 0.0);
         for (int k = -r; k <= r; k++) {
           double wk = w[k + r];
           int src = reflect(row + k, ny) * nx;

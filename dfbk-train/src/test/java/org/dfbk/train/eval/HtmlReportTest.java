@@ -52,6 +52,17 @@ class HtmlReportTest {
   }
 
   @Test
+  void markdownPipesInLabelsSurviveTheHtmlRendering() {
+    EvalReport eval = new EvalReport("Pipes", "Method");
+    eval.addSlice("A|B", "m|1", "s", 0,
+        new org.dfbk.train.metrics.MetricValues(20, 0.5, 0.1, 20, 0.5, 0.1));
+    String md = eval.sliceTable(List.of("psnr")).toMarkdown();
+    assertTrue(md.contains("| m\\|1 | 20.00 |"), md);
+    String html = HtmlReport.markdownToHtml(md);
+    assertTrue(html.contains("<th>m|1</th><td>20.00</td>"), html);
+  }
+
+  @Test
   void missingLinkedFileFailsTheWrite(@TempDir Path dir) {
     HtmlReport r = new HtmlReport("x").figure("missing", "figures/none.png");
     IllegalStateException e = assertThrows(IllegalStateException.class,
