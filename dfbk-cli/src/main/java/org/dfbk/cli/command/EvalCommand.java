@@ -1,20 +1,180 @@
 package org.dfbk.cli.command;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.LoggingMixin;
+import org.dfbk.cli.Progress;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.EvalReport;
+import org.dfbk.train.eval.ResultTable;
+import org.dfbk.train.eval.RunComparison;
+import org.dfbk.train.eval.SliceResult;
+import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.run.VolumeEvaluator;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk eval}. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate predictions (PSNR, SSIM, MAE) and write the paper's tables.")
+/**
+ * {@code dfbk eval}: metrics of predicted volumes against the truth (and the identity and
+ * histogram-matching baselines), the checkpoint's test split, or a paired comparison of two runs.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {"Evaluate translations with PSNR, SSIM and MAE (scikit-image's definitions) and write",
+        "per-slice and per-volume CSVs and the paper's tables (Markdown, CSV, JSON).",
+        "  dfbk eval --pred DIR --truth DIR [--truth-name T2.nii.gz] [--source-name T1.nii.gz]",
+        "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
+        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)"})
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
 
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
+
+  static final class Mode {
+    @Option(names = "--pred", paramLabel = "DIR", description = "Predicted NIfTI volumes (file or folder).")
+    Path pred;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "A training checkpoint (.zip).")
+    Path checkpoint;
+
+    @Option(names = "--compare", arity = "2", paramLabel = "RUN", description = "Two eval output folders.")
+    List<Path> compare;
+  }
+
+  @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
+      description = "Only predictions whose file name matches (e.g. 'T1.nii.gz'); default all.")
+  String glob;
+
+  @Option(names = "--truth", paramLabel = "DIR", description = "Ground-truth volumes, same relative paths as --pred.")
+  Path truth;
+
+  @Option(names = "--truth-name", paramLabel = "NAME",
+      description = "File name of the truth inside the matching folder (e.g. T2.nii.gz), if it differs.")
+  String truthName;
+
+  @Option(names = "--source-name", paramLabel = "NAME",
+      description = "File name of the source beside the truth (e.g. T1.nii.gz): adds the baselines.")
+  String sourceName;
+
+  @Option(names = "--mask", paramLabel = "DIR", description = "Foreground masks, same relative paths as --pred.")
+  Path maskDir;
+
+  @Option(names = "--ct", description = "The target is CT (HU): clip [-1024, 3000], data range 4024, MAE in HU.")
+  boolean ct;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (with --checkpoint; default: the checkpoint's).")
+  Path config;
+
+  @Option(names = "--method", defaultValue = "DFBK", description = "Row label of the predictions (default ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--task", description = "Task label (default: from the config, else the truth folder name).")
+  String task;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write tables (default: eval-out).")
+  Path output;
+
+  @Option(names = "--json", description = "Print the summary table as JSON.")
+  boolean json;
+
   @Override
   public Integer call() {
-    return Pending.unavailable(spec, "the evaluation issue");
+    if (mode.compare != null) {
+      return compare();
+    }
+    if (mode.checkpoint != null) {
+      return EvalCheckpoint.run(this);
+    }
+    if (truth == null) {
+      throw new ConfigException("--pred needs --truth DIR (the ground-truth volumes)");
+    }
+    Path out = output != null ? output : Paths.get("eval-out");
+    List<Path> preds = NiftiFiles.list(mode.pred, glob);
+    String taskLabel = task != null ? task : truth.toAbsolutePath().normalize().getFileName().toString();
+    EvalReport report = new EvalReport("Translation quality", "Method");
+    Progress bar = new Progress(spec.commandLine().getErr(), "eval", preds.size());
+    int done = 0;
+    for (Path p : preds) {
+      Path rel = Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
+      Path t = truth.resolve(rel);
+      if (truthName != null) {
+        t = t.resolveSibling(truthName);
+      }
+      if (Files.isRegularFile(truth)) {
+        t = truth;
+      }
+      if (!Files.isRegularFile(t)) {
+        throw new DataException("no truth for prediction " + p + ": expected " + t
+            + " (use --truth-name if the file names differ)");
+      }
+      Volume pv = NiftiIO.read(p).volume();
+      Volume tv = NiftiIO.read(t).volume();
+      Volume sv = null;
+      if (sourceName != null) {
+        Path s = t.resolveSibling(sourceName);
+        if (!Files.isRegularFile(s)) {
+          throw new DataException("no source for the baselines beside " + t + ": expected " + s);
+        }
+        sv = NiftiIO.read(s).volume();
+      }
+      boolean[] mask = null;
+      if (maskDir != null) {
+        Volume mv = NiftiIO.read(maskDir.resolve(rel)).volume();
+        mask = new boolean[mv.data().length];
+        for (int i = 0; i < mask.length; i++) {
+          mask[i] = mv.data()[i] > 0;
+        }
+      }
+      String subject = NiftiFiles.label(mode.pred, p);
+      VolumeEvaluator.evaluate(report, taskLabel, method, subject, tv, pv, sv,
+          ct ? ModalityKind.CT : ModalityKind.MR, mask, t);
+      bar.update(++done, subject);
+    }
+    return writeReport(report, out);
   }
+
+  int writeReport(EvalReport report, Path out) {
+    List<Path> files = report.writeTo(out);
+    ResultTable table = report.sliceTable(MetricValues.NAMES.subList(0, 2));
+    PrintWriter o = spec.commandLine().getOut();
+    o.println(json ? table.toJson() : table.toMarkdown());
+    o.println("wrote " + files.size() + " files to " + out.toAbsolutePath().normalize());
+    return 0;
+  }
+
+  private int compare() {
+    Path a = mode.compare.get(0);
+    Path b = mode.compare.get(1);
+    List<SliceResult> ra = EvalReport.readSlicesCsv(slicesCsv(a));
+    List<SliceResult> rb = EvalReport.readSlicesCsv(slicesCsv(b));
+    RunComparison c = RunComparison.of(a.getFileName().toString(), ra, method,
+        b.getFileName().toString(), rb, method, MetricValues.NAMES.subList(0, 2));
+    Path out = output != null ? output : Paths.get("eval-compare");
+    c.write(out);
+    spec.commandLine().getOut().println(c.toMarkdown());
+    spec.commandLine().getOut().println("wrote comparison.md and comparison.csv to " + out.toAbsolutePath().normalize());
+    return 0;
+  }
+
+  private static Path slicesCsv(Path run) {
+    Path f = Files.isDirectory(run) ? run.resolve("slices.csv") : run;
+    if (!Files.isRegularFile(f)) {
+      throw new DataException("no slices.csv in " + run + "; give the output folder of a 'dfbk eval' run");
+    }
+    return f;
+  }
+
 }

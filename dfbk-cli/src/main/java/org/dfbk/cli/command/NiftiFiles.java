@@ -1,0 +1,51 @@
+package org.dfbk.cli.command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dfbk.core.error.DataException;
+
+/** Finding NIfTI files under a folder. */
+final class NiftiFiles {
+  private NiftiFiles() {}
+
+  static boolean isNifti(Path p) {
+    String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr") || n.endsWith(".hdr.gz");
+  }
+
+  /** {@code input} itself, or every NIfTI file under it whose name matches {@code glob}, sorted. */
+  static List<Path> list(Path input, String glob) {
+    if (!Files.exists(input)) {
+      throw new DataException(input + " does not exist; give a NIfTI file or a folder of them");
+    }
+    if (Files.isRegularFile(input)) {
+      return List.of(input);
+    }
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    List<Path> out = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(input)) {
+      s.filter(Files::isRegularFile).filter(NiftiFiles::isNifti)
+          .filter(p -> m.matches(p.getFileName())).sorted().forEach(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (out.isEmpty()) {
+      throw new DataException("no NIfTI files matching '" + glob + "' under " + input);
+    }
+    return out;
+  }
+
+  /** A subject label for a file: its path relative to the root, without the extension. */
+  static String label(Path root, Path file) {
+    Path rel = Files.isRegularFile(root) ? file.getFileName() : root.relativize(file);
+    String s = rel.toString().replace('\\', '/');
+    return s.replaceAll("\\.(nii|hdr)(\\.gz)?$", "");
+  }
+}

@@ -1,0 +1,104 @@
+package org.dfbk.train.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.Baselines;
+import org.dfbk.train.eval.EvalReport;
+import org.dfbk.train.metrics.Grid;
+
+/**
+ * The evaluation protocol for whole volumes in source units.
+ *
+ * <ul>
+ *   <li>MR: each volume (truth, prediction, source) is put on [0, 1] on its own — clipped at 0,
+ *       divided by the 99.5th percentile of its voxels &gt; 0, clipped to [0, 1] — then PSNR and
+ *       SSIM use data range 1 (the normalisation of the reference numbers in
+ *       shared/reference/metrics-skimage.json).
+ *   <li>CT: values in HU, clipped to [−1024, 3000], data range 4024, MAE in HU (SynthRAD 2023).
+ *   <li>Slices: the axial slices (third array axis) where at least 5 % of the truth's pixels are
+ *       foreground; the foreground mask (truth &gt; 0 for MR, &gt; −500 HU for CT) gives the
+ *       masked variants. Whole-volume 3-D metrics are reported too.
+ *   <li>Baselines on the same slices: the source itself (identity) and the source histogram-matched
+ *       to the target slice.
+ * </ul>
+ */
+public final class VolumeEvaluator {
+  /** Minimum foreground fraction of a slice that is evaluated. */
+  public static final double MIN_SLICE_FOREGROUND = 0.05;
+
+  private VolumeEvaluator() {}
+
+  /**
+   * Adds the slices and the volume of one subject to {@code report}.
+   *
+   * @param source the source volume for the baselines, or null for none
+   * @param mask a foreground mask on the truth grid, or null to derive it from the truth
+   */
+  public static void evaluate(EvalReport report, String task, String method, String subject,
+      Volume truth, Volume prediction, Volume source, ModalityKind targetKind, boolean[] mask,
+      Path truthFile) {
+    boolean ct = targetKind == ModalityKind.CT;
+    Volume t = ct ? truth : unit(truth, truthFile);
+    Volume p = ct ? prediction : unit(prediction, truthFile);
+    boolean[] fg = mask != null ? mask : foreground(truth, ct);
+    int[] slices = evaluatedSlices(fg, truth.nx() * truth.ny(), truth.nz());
+    report.evaluateVolume(task, method, subject, t, p, ct, ct ? 4024.0 : 1.0, fg, slices, true);
+    if (source != null && !ct && source.sameGrid(truth, 1e-3)) {
+      Volume s = unit(source, truthFile);
+      int plane = truth.nx() * truth.ny();
+      Grid g = Grid.of2d(truth.nx(), truth.ny());
+      for (int z : slices) {
+        float[] ss = Arrays.copyOfRange(s.data(), z * plane, (z + 1) * plane);
+        float[] ts = Arrays.copyOfRange(t.data(), z * plane, (z + 1) * plane);
+        boolean[] ms = Arrays.copyOfRange(fg, z * plane, (z + 1) * plane);
+        report.evaluateBaselines(task, subject, z, ss, ts, g, 1.0, ms);
+      }
+      report.finishVolume(task, Baselines.IDENTITY, subject);
+      report.finishVolume(task, Baselines.HIST_MATCH, subject);
+    }
+  }
+
+  /** MR volume on [0, 1]: clip at 0, divide by the 99.5th percentile of voxels &gt; 0, clip. */
+  public static Volume unit(Volume v, Path file) {
+    Normalization n = Normalization.fit(ModalityKind.MR, v, file);
+    float[] d = v.data();
+    float[] out = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      out[i] = (n.forward(d[i]) + 1f) / 2f;
+    }
+    return v.withData(out);
+  }
+
+  /** Foreground of a truth volume: &gt; 0 for MR, &gt; −500 HU for CT. */
+  public static boolean[] foreground(Volume truth, boolean ct) {
+    float thr = ct ? (float) Normalization.CT_FOREGROUND_HU : 0f;
+    float[] d = truth.data();
+    boolean[] m = new boolean[d.length];
+    for (int i = 0; i < d.length; i++) {
+      m[i] = d[i] > thr;
+    }
+    return m;
+  }
+
+  /** Axial slices with at least {@link #MIN_SLICE_FOREGROUND} foreground. */
+  public static int[] evaluatedSlices(boolean[] fg, int plane, int nz) {
+    List<Integer> out = new ArrayList<>();
+    for (int z = 0; z < nz; z++) {
+      int c = 0;
+      for (int i = z * plane; i < (z + 1) * plane; i++) {
+        if (fg[i]) {
+          c++;
+        }
+      }
+      if (c >= MIN_SLICE_FOREGROUND * plane) {
+        out.add(z);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+}
