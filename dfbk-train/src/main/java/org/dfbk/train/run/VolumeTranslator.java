@@ -1,0 +1,102 @@
+package org.dfbk.train.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.prep.SliceSelector;
+import org.dfbk.data.prep.SliceTransform;
+import org.dfbk.data.prep.Slicing;
+import org.dfbk.data.prep.SquareMode;
+import org.dfbk.data.volume.Volume;
+
+/**
+ * Whole-volume translation, slice by slice, on the source grid.
+ *
+ * <p>Each slice along {@code axis} that holds foreground is normalised like the training data
+ * (MR: clip at 0, divide by the volume's 99.5th foreground percentile; CT: [−1024, 3000] HU),
+ * centre-cropped and resized to the model size, translated, and mapped back by the inverse
+ * transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
+ * (its 99.5th percentile maps to the same value), or on [0, 1] when the source is CT. Slices
+ * without foreground, and the pixels cropped away, get the target's background (0, or −1024 HU).
+ */
+public final class VolumeTranslator {
+  /** Translates a batch of model-unit source slices to model-unit predictions (and std maps). */
+  @FunctionalInterface
+  public interface SliceModel {
+    SliceTranslator.Output apply(List<float[]> modelSources);
+  }
+
+  /** The translated volume and, for K &gt; 1 samples, the per-voxel standard deviation (or null). */
+  public record Result(Volume prediction, Volume std, int translatedSlices) {}
+
+  private VolumeTranslator() {}
+
+  /** Output normalisation of a translation from {@code sourceNorm}'s modality to {@code target}. */
+  public static Normalization targetNormalization(Normalization sourceNorm, ModalityKind target) {
+    if (target == ModalityKind.CT) {
+      return new Normalization(ModalityKind.CT, Normalization.CT_LOW, Normalization.CT_HIGH);
+    }
+    return sourceNorm.kind() == ModalityKind.MR ? new Normalization(ModalityKind.MR, 0, sourceNorm.high())
+        : new Normalization(ModalityKind.MR, 0, 1);
+  }
+
+  public static Result translate(Volume source, Path file, ModalityKind sourceKind,
+      ModalityKind targetKind, int axis, int size, SliceModel model) {
+    Normalization srcNorm = Normalization.fit(sourceKind, source, file);
+    Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
+    int[] shape = source.shape();
+    int n = shape[axis];
+    int[] sliceShape = Slicing.sliceShape(shape, axis);
+    int h = sliceShape[0];
+    int w = sliceShape[1];
+    List<Integer> indices = new ArrayList<>();
+    List<float[]> inputs = new ArrayList<>();
+    List<SliceTransform> transforms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (SliceSelector.foreground(source, srcNorm, axis, i) <= 0) {
+        continue;
+      }
+      SliceTransform tr = SliceTransform.of(axis, i, h, w, SquareMode.CROP, size, srcNorm, tgtNorm);
+      indices.add(i);
+      transforms.add(tr);
+      inputs.add(tr.toModel(Slicing.extract(source, axis, i), srcNorm));
+    }
+    float background = tgtNorm.inverse(-1f);
+    float[] out = new float[source.data().length];
+    Arrays.fill(out, background);
+    Volume pred = source.withData(out);
+    Volume std = null;
+    if (!inputs.isEmpty()) {
+      SliceTranslator.Output o = model.apply(inputs);
+      float[] stdData = null;
+      if (o.std() != null) {
+        stdData = new float[out.length];
+        std = source.withData(stdData);
+      }
+      double unitsPerModel = (tgtNorm.high() - tgtNorm.low()) / 2.0;
+      for (int k = 0; k < indices.size(); k++) {
+        SliceTransform tr = transforms.get(k);
+        Slicing.insert(pred, axis, indices.get(k), tr.targetToSource(o.mean().get(k)));
+        if (std != null) {
+          // A standard deviation maps with the slope of the inverse only: (high - low) / 2.
+          Normalization scale = new Normalization(tgtNorm.kind(), 0, 2 * unitsPerModel);
+          float[] s = tr.toSource(shift(o.std().get(k)), scale);
+          Slicing.insert(std, axis, indices.get(k), s);
+        }
+      }
+    }
+    return new Result(pred, std, indices.size());
+  }
+
+  /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */
+  private static float[] shift(float[] s) {
+    float[] o = new float[s.length];
+    for (int i = 0; i < s.length; i++) {
+      o[i] = s[i] - 1f;
+    }
+    return o;
+  }
+}

@@ -1,0 +1,68 @@
+package org.dfbk.train.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.volume.Volume;
+import org.junit.jupiter.api.Test;
+
+class VolumeTranslatorTest {
+  private static Volume randomVolume(int nx, int ny, int nz, long seed) {
+    Random r = new Random(seed);
+    float[] d = new float[nx * ny * nz];
+    for (int z = 1; z < nz - 1; z++) { // first and last slices empty
+      for (int i = 0; i < nx * ny; i++) {
+        d[z * nx * ny + i] = 100 + 900 * r.nextFloat();
+      }
+    }
+    double[][] a = {{-1.5, 0, 0, 10}, {0, 1.5, 0, -20}, {0, 0, 3, 5}, {0, 0, 0, 1}};
+    return new Volume(nx, ny, nz, d, new double[] {1.5, 1.5, 3}, a);
+  }
+
+  @Test
+  void identityModelReturnsSourceClippedAtItsPercentileOnTheSameGrid() {
+    Volume src = randomVolume(16, 16, 6, 1);
+    List<Integer> calls = new ArrayList<>();
+    VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("src.nii"), ModalityKind.MR,
+        ModalityKind.MR, 2, 16, slices -> {
+          calls.add(slices.size());
+          return new SliceTranslator.Output(slices, null);
+        });
+    assertEquals(List.of(4), calls, "only the 4 slices with foreground are translated, in one call");
+    assertEquals(4, r.translatedSlices());
+    assertNull(r.std());
+    assertEquals(true, r.prediction().sameGrid(src, 0));
+    double p = Normalization.fit(ModalityKind.MR, src, Path.of("src.nii")).high();
+    double maxDiff = 0;
+    for (int i = 0; i < src.data().length; i++) {
+      double expected = Math.min(src.data()[i], p);
+      maxDiff = Math.max(maxDiff, Math.abs(expected - r.prediction().data()[i]));
+    }
+    assertEquals(0, maxDiff, 1e-3 * p, "max |diff| " + maxDiff);
+  }
+
+  @Test
+  void stdMapIsScaledToTargetUnits() {
+    Volume src = randomVolume(8, 8, 3, 2);
+    VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("ct.nii"), ModalityKind.MR,
+        ModalityKind.CT, 2, 8, slices -> {
+          List<float[]> std = new ArrayList<>();
+          for (float[] s : slices) {
+            float[] c = new float[s.length];
+            java.util.Arrays.fill(c, 0.5f);
+            std.add(c);
+          }
+          return new SliceTranslator.Output(slices, std);
+        });
+    // 0.5 model units of a [-1024, 3000] window = 0.5 * 4024 / 2 HU.
+    assertEquals(1006.0, r.std().get(3, 3, 1), 1e-3);
+    assertEquals(0.0, r.std().get(3, 3, 0), 0, "empty slice has no uncertainty");
+    assertEquals(-1024.0, r.prediction().get(3, 3, 0), 0, "CT background");
+  }
+}
