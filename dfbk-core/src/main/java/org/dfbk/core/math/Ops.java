@@ -188,4 +188,16 @@ public final class Ops {
     sum.close();
     return out;
   }
+
+  /**
+   * Closes intermediate arrays early to return native memory (autograd keeps what it needs).
+   * {@code null} entries are skipped.
+   */
+  public static void closeAll(NDArray... arrays) {
+    for (NDArray a : arrays) {
+      if (a != null) {
+        a.close();
+      }
+    }
+  }
 }

@@ -373,7 +373,7 @@ public final class SwinUNet extends AbstractBlock {
 
   private static Map<String, Shape> shapesOf(Block b) {
     Map<String, Shape> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Parameter> e : ParameterNames.of(b).entrySet()) {
+    for (Map.Entry<String, Parameter> e : ParameterNames.dotted(b).entrySet()) {
       out.put(e.getKey(), e.getValue().getArray().getShape());
     }
     return Collections.unmodifiableMap(out);

@@ -60,7 +60,7 @@ final class UNetGoldens {
   /** Copies every golden weight into {@code net} by dotted name; names must match 1:1. */
   static void loadWeights(String name, JsonObject golden, SwinUNet net) {
     float[] all = readFloats("/golden/" + golden.get("weights").getAsString());
-    Map<String, Parameter> mine = ParameterNames.of(net);
+    Map<String, Parameter> mine = ParameterNames.dotted(net);
     Map<String, JsonObject> theirs = new LinkedHashMap<>();
     for (JsonElement p : golden.getAsJsonArray("params")) {
       theirs.put(p.getAsJsonObject().get("name").getAsString(), p.getAsJsonObject());
