@@ -30,8 +30,11 @@ BACKBONE = dict(imageSize=24, inChannels=2, outChannels=1, modelChannels=8, chan
 
 def paper(size):
     mult = [1, 1, 2, 2, 4, 4] if size == 192 else [1, 1, 2, 2, 4]
+    # Swin layers as UNetSpec.paper192()/paper224(): every level but 192 at 192 px, all at 224.
+    first = 1 if size == 192 else 0
     return dict(imageSize=size, inChannels=2, outChannels=1, modelChannels=160, channelMult=mult,
-                numResBlocks=2, attentionResolutions=[size >> l for l in range(len(mult))],
+                numResBlocks=2,
+                attentionResolutions=[size >> l for l in range(first, len(mult))],
                 normGroups=32, swinDepth=2, swinEmbedDim=256, headChannels=32,
                 windowSize=8 if size == 192 else 14, dfbMode="NONE", dfbScope="GLOBAL",
                 dfbLevels=[], kgMode="NONE", kgPlacement=dict(middle=False, levels=[]), textDim=0)

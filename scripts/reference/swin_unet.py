@@ -226,8 +226,8 @@ class SwinUNet(nn.Module):
         self.n_in = 0
         skip_ch = []
 
-        def encoder(stage, ch, level):
-            if level in dfb_levels:
+        def encoder(stage, ch, level, last_of_level=False):
+            if last_of_level and level in dfb_levels:
                 stage.dfb = dfb_factory(ch, size >> level)
             self.add_module("input_%d" % self.n_in, stage)
             self.n_in += 1
@@ -244,7 +244,7 @@ class SwinUNet(nn.Module):
                     st.add("swin", SwinLayer(ch, spec, size >> l), "plain")
                 if l in kg_levels and j == 0:
                     st.add("kg", kg_factory(ch), "text")
-                encoder(st, ch, l)
+                encoder(st, ch, l, j == nres - 1)
             if l != levels - 1:
                 encoder(Stage().add("down", nn.Conv2d(ch, ch, 3, stride=2, padding=1), "plain"),
                         ch, l + 1)

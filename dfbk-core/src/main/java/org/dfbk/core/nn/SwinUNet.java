@@ -37,7 +37,8 @@ import org.dfbk.core.spec.UNetSpec;
  *   per level l, per ResBlock j:  input_k = res [+ swin if S_l ∈ attentionResolutions and j = 0]
  *                                           [+ kg if l ∈ kgPlacement.levels and j = 0]
  *   between levels:                input_k = down (3×3 stride 2)
- *   every encoder output enters a skip, through its own dfb block when its level ∈ dfbLevels
+ *   every encoder output enters a skip; the last ResBlock output of a level in dfbLevels
+ *   enters it through a dfb block (one DFB per level, on the level's deepest feature)
  *   middle = res_1, swin, [kg], res_2
  *   per level l (deepest first), numResBlocks + 1 times: h = output_k(concat(h, skip.pop()))
  *                                           res [+ swin, + kg at the first] [+ up at the last, l &gt; 0]
@@ -68,6 +69,8 @@ public final class SwinUNet extends AbstractBlock {
   private final Conv2d outConv;
   private final List<Integer> skipChannels;
   private final List<Integer> skipLevels;
+  private int dfbCount;
+  private int kgCount;
 
   private SwinUNet(UNetSpec spec) {
     super(VERSION);
@@ -84,7 +87,7 @@ public final class SwinUNet extends AbstractBlock {
     UNetStage stem = new UNetStage(true).add("conv", Conv2d.builder()
         .setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(ch).build(),
         UNetStage.Kind.PLAIN);
-    addEncoder(stem, ch, 0, chans, levels);
+    addEncoder(stem, ch, 0, false, chans, levels);
     int last = spec.numLevels() - 1;
     for (int l = 0; l <= last; l++) {
       int out = spec.levelChannels(l);
@@ -98,13 +101,13 @@ public final class SwinUNet extends AbstractBlock {
         if (spec.hasKg(l) && j == 0) {
           s.add("kg", kg(ch), UNetStage.Kind.TEXT);
         }
-        addEncoder(s, ch, l, chans, levels);
+        addEncoder(s, ch, l, j == spec.numResBlocks() - 1, chans, levels);
       }
       if (l != last) {
         UNetStage s = new UNetStage(true).add("down", Conv2d.builder()
             .setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
             .optStride(new Shape(2, 2)).setFilters(ch).build(), UNetStage.Kind.PLAIN);
-        addEncoder(s, ch, l + 1, chans, levels);
+        addEncoder(s, ch, l + 1, false, chans, levels);
       }
     }
     skipChannels = Collections.unmodifiableList(new ArrayList<>(chans));
@@ -146,10 +149,10 @@ public final class SwinUNet extends AbstractBlock {
         .optPadding(new Shape(1, 1)).setFilters(spec.outChannels()).build());
   }
 
-  private void addEncoder(UNetStage s, int ch, int level, List<Integer> chans,
-      List<Integer> levels) {
-    if (spec.hasDfb(level)) {
-      s.skipTransform(dfb(ch, spec.levelSize(level)));
+  private void addEncoder(UNetStage s, int ch, int level, boolean lastOfLevel,
+      List<Integer> chans, List<Integer> levels) {
+    if (lastOfLevel && spec.hasDfb(level)) {
+      s.skipTransform(dfb(ch));
     }
     inputStages.add(addChildBlock("input_" + inputStages.size(), s));
     chans.add(ch);
@@ -167,9 +170,10 @@ public final class SwinUNet extends AbstractBlock {
         .setDepth(spec.swinDepth()).optGroups(spec.normGroups()).build();
   }
 
-  private Block dfb(int channels, int mapSize) {
-    throw new org.dfbk.core.error.ConfigException("model.dfbMode: " + spec.dfbMode()
-        + " needs the DFB block, which this build does not contain yet; set dfbMode: none");
+  private Block dfb(int channels) {
+    return DfbBlock.builder().setChannels(channels).optHeadChannels(spec.headChannels())
+        .optMode(spec.dfbMode()).optScope(spec.dfbScope()).optWindowSize(spec.windowSize())
+        .optDepth(dfbCount++).optNormGroups(spec.normGroups()).build();
   }
 
   private Block kg(int channels) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.math.Tokens;
 import org.dfbk.core.nn.AttentionScope;
 import org.dfbk.core.nn.DfbMode;
 import org.dfbk.core.nn.KgMode;
@@ -36,7 +37,8 @@ import org.dfbk.core.nn.SwinLayer;
  *     the window does not divide
  * @param dfbMode Dynamic Frequency Balance variant ({@link DfbMode#NONE}: no DFB block)
  * @param dfbScope DFB attention over the whole map or within windows of {@code windowSize}
- * @param dfbLevels encoder levels whose skip features each pass through a DFB block
+ * @param dfbLevels encoder levels whose deepest skip feature (the output of the level's last
+ *     ResBlock) passes through a DFB block before entering the skip connection
  * @param kgMode Knowledge Guidance variant ({@link KgMode#NONE}: no KG block, no text input)
  * @param kgPlacement where KG blocks sit
  * @param textDim width D_c of the text token embeddings c (BiomedCLIP: 768; MiniLM: 384)
@@ -132,6 +134,12 @@ public record UNetSpec(
     }
     dfbLevels = frozen(dfbLevels);
     checkLevels("dfbLevels", dfbLevels, levels);
+    if (dfbMode != DfbMode.NONE) {
+      for (int l : dfbLevels) {
+        checkDfbLevel(l, imageSize >> l, modelChannels * channelMult.get(l), dfbMode, dfbScope,
+            windowSize, headChannels);
+      }
+    }
     if (kgMode == null) {
       throw new ConfigException("model.kgMode: missing; one of none, L, H, LH, crossattn");
     }
@@ -152,28 +160,29 @@ public record UNetSpec(
 
   /**
    * The paper's 192-px network (BraTS 2023, SynthRAD 2023): C₀ 160, multipliers 1,1,2,2,4,4,
-   * window 8, 2 ResBlocks, Swin depth 2, embed 256, 32 channels per head, Swin layers at every
-   * level (as ResShift's UNetModelSwin configs list every feature-map side), DFB (LH, window) on
-   * the skips of the three deepest levels and KG (LH) in the middle block and the deepest level,
-   * text width 768 (BiomedCLIP). The DFB levels follow from the memory arithmetic in
-   * docs/memory.md.
+   * window 8, 2 ResBlocks, Swin depth 2, embed 256, 32 channels per head; Swin layers at every
+   * level but the full-resolution one (96 … 6), DFB (LH, global attention as the paper) at levels
+   * 2–5 (LL maps of 24² tokens and less), KG (LH) in the middle block and the deepest level, text
+   * width 768 (BiomedCLIP). Swin at 192² and DFB at levels 0–1 are left out so that training at
+   * batch 4 fits one 24 GB GPU in fp32: the arithmetic is in docs/memory.md.
    */
   public static UNetSpec paper192() {
     return new UNetSpec(192, 2, 1, 160, List.of(1, 1, 2, 2, 4, 4), 2,
-        Set.of(192, 96, 48, 24, 12, 6), 32, 2, 256, 32, 8,
-        DfbMode.LH, AttentionScope.WINDOW, Set.of(3, 4, 5),
+        Set.of(96, 48, 24, 12, 6), 32, 2, 256, 32, 8,
+        DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4, 5),
         KgMode.LH, KgPlacement.bottom(6), 768);
   }
 
   /**
-   * The paper's 224-px network (ISLES 2015): multipliers 1,1,2,2,4, window 14, otherwise as
-   * {@link #paper192()}; DFB on the skips of the three deepest levels, KG in the middle block
-   * and the deepest level.
+   * The paper's 224-px network (ISLES 2015, trained at batch 1): multipliers 1,1,2,2,4, window
+   * 14, Swin layers at every level (224 … 14, as ResShift's configs list every feature-map side),
+   * DFB (LH, global) at levels 2–4 (LL maps of 28² tokens and less), otherwise as
+   * {@link #paper192()}; see docs/memory.md.
    */
   public static UNetSpec paper224() {
     return new UNetSpec(224, 2, 1, 160, List.of(1, 1, 2, 2, 4), 2,
         Set.of(224, 112, 56, 28, 14), 32, 2, 256, 32, 14,
-        DfbMode.LH, AttentionScope.WINDOW, Set.of(2, 3, 4),
+        DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4),
         KgMode.LH, KgPlacement.bottom(5), 768);
   }
 
@@ -256,6 +265,30 @@ public record UNetSpec(
   private static void positive(String key, int v) {
     if (v <= 0) {
       throw new ConfigException("model." + key + ": must be > 0, found " + v);
+    }
+  }
+
+  private static void checkDfbLevel(int level, int side, int channels, DfbMode mode,
+      AttentionScope scope, int window, int headChannels) {
+    boolean wavelet = mode != DfbMode.NORMATTN;
+    if (wavelet && side % 2 != 0) {
+      throw new ConfigException("model.dfbLevels: level " + level + " has an odd " + side + "×"
+          + side + " map, which the Haar transform of DFB mode " + mode + " cannot split");
+    }
+    if (channels % headChannels != 0
+        || ((mode == DfbMode.H || mode == DfbMode.LH) && headChannels % 2 != 0)) {
+      throw new ConfigException("model.headChannels: " + headChannels + " must divide the "
+          + channels + " channels of DFB level " + level + " (and be even for mode " + mode + ")");
+    }
+    if (scope == AttentionScope.WINDOW) {
+      int attended = wavelet ? side / 2 : side;
+      try {
+        Tokens.effectiveWindow(window, attended, attended);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("model.dfbLevels: level " + level + " (DFB attends a "
+            + attended + "×" + attended + " map with windowSize " + window + "): "
+            + e.getMessage() + "; or use dfbScope: global, or drop level " + level, e);
+      }
     }
   }
 
