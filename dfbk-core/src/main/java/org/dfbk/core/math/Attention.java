@@ -57,7 +57,7 @@ public final class Attention {
    * @param bias broadcastable to (B, h, Lq, Lk), or {@code null}
    * @return (B, h, Lq, Lk)
    */
-  public static NDArray softmaxScores(NDArray q, NDArray k, float scale, NDArray bias) {
+  public static NDArray softmaxScores(NDArray q, NDArray k, double scale, NDArray bias) {
     NDArray qs = q.mul(scale);
     NDArray kt = k.transpose(0, 1, 3, 2); // (B, h, d, Lk)
     NDArray scores = qs.matMul(kt); // (B, h, Lq, Lk)
@@ -82,7 +82,7 @@ public final class Attention {
    * @return (B, h, Lq, dv)
    */
   public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
-    float scale = (float) (1.0 / Math.sqrt(q.getShape().get(3)));
+    double scale = 1.0 / Math.sqrt(q.getShape().get(3));
     NDArray attn = softmaxScores(q, k, scale, bias);
     NDArray out = attn.matMul(v);
     attn.close();

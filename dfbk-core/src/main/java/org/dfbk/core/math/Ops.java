@@ -71,10 +71,18 @@ public final class Ops {
     NDArray perChannel = normalized.reshape(n, c, -1); // (N, C, rest)
     NDArray out = perChannel;
     if (gamma != null) {
-      out = out.mul(gamma.reshape(1, c, 1));
+      // an op whose first operand is a parameter lands in the parameter's manager: move it
+      NDArray g = gamma.reshape(1, c, 1); // (1, C, 1)
+      g.attach(manager);
+      out = out.mul(g);
+      g.close();
     }
     if (beta != null) {
-      out = out.add(beta.reshape(1, c, 1));
+      NDArray b = beta.reshape(1, c, 1); // (1, C, 1)
+      b.attach(manager);
+      NDArray shifted = out.add(b);
+      b.close();
+      out = shifted;
     }
     return out.reshape(shape);
   }

@@ -47,7 +47,7 @@ public final class DifferentialAttention extends AbstractBlock {
   private final int heads;
   private final int contextDim;
   private final int depth;
-  private final float lambdaInit;
+  private final double lambdaInit;
   private final Linear qkv;
   private final Linear toQ;
   private final Linear toK;
@@ -96,8 +96,8 @@ public final class DifferentialAttention extends AbstractBlock {
   }
 
   /** λ_init = 0.8 − 0.6·exp(−0.3·depth) (Differential Transformer). */
-  public static float lambdaInit(int depth) {
-    return (float) (0.8 - 0.6 * Math.exp(-0.3 * depth));
+  public static double lambdaInit(int depth) {
+    return 0.8 - 0.6 * Math.exp(-0.3 * depth);
   }
 
   public static Builder builder() {
@@ -116,7 +116,7 @@ public final class DifferentialAttention extends AbstractBlock {
     return depth;
   }
 
-  public float getLambdaInit() {
+  public double getLambdaInit() {
     return lambdaInit;
   }
 
@@ -182,7 +182,7 @@ public final class DifferentialAttention extends AbstractBlock {
     NDArray qh = Attention.splitHeads(q, 2 * heads); // (N, 2h, Lq, d)
     NDArray kh = Attention.splitHeads(k, 2 * heads); // (N, 2h, Lk, d)
     NDArray vh = Attention.splitHeads(v, heads).expandDims(2); // (N, h, 1, Lk, e)
-    float scale = (float) (1.0 / Math.sqrt(half));
+    double scale = 1.0 / Math.sqrt(half);
     NDArray maps = Attention.softmaxScores(qh, kh, scale, bias); // (N, 2h, Lq, Lk)
     long lk = maps.getShape().get(3);
     NDArray paired = maps.reshape(n, heads, 2, lq, lk); // (N, h, 2, Lq, Lk): A1, A2 per head
@@ -194,7 +194,7 @@ public final class DifferentialAttention extends AbstractBlock {
     NDArray weighted = o2.mul(lambda);
     NDArray diff = o1.sub(weighted); // (N, h, Lq, e)
     NDArray normed = subln.forward(store, new NDList(diff), training, params).head();
-    NDArray scaled = normed.mul(1f - lambdaInit);
+    NDArray scaled = normed.mul(1.0 - lambdaInit);
     NDArray merged = Attention.mergeHeads(scaled); // (N, Lq, D)
     Ops.closeAll(q, k, v, qh, kh, vh, maps, paired, both, o1, o2, lambda, weighted, diff, normed,
         scaled, bias);
