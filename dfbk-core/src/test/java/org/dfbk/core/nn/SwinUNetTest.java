@@ -1,0 +1,158 @@
+package org.dfbk.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dfbk.core.spec.KgPlacement;
+import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.fixtures.Tolerance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SwinUNetTest {
+
+  private static NDList inputs(NDManager m, UNetSpec spec, int batch, long seed) {
+    m.getEngine().setRandomSeed((int) seed);
+    int s = spec.imageSize();
+    NDList in = new NDList(m.randomNormal(new Shape(batch, spec.inChannels(), s, s)),
+        m.arange(0, batch, 1, ai.djl.ndarray.types.DataType.INT64).mod(4));
+    if (spec.needsText()) {
+      in.add(m.randomNormal(new Shape(batch, 5, spec.textDim())));
+      in.add(m.create(new float[batch * 5]).add(1f));
+    }
+    return in;
+  }
+
+  private static NDArray run(SwinUNet net, NDManager m, NDList in) {
+    return net.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+  }
+
+  @Test
+  void skipPlanMatchesTheDecoderForEveryLevelCount() {
+    for (List<Integer> mult : List.of(List.of(1), List.of(1, 2), List.of(1, 2, 2, 4))) {
+      UNetSpec spec = new UNetSpec(32, 2, 1, 16, mult, 2, Set.of(), 8, 2, 16, 8, 4,
+          DfbMode.NONE, AttentionScope.GLOBAL, Set.of(), KgMode.NONE, KgPlacement.none(), 0);
+      SwinUNet net = SwinUNet.of(spec);
+      int levels = mult.size();
+      // stem + numRes per level + one downsample between levels
+      assertEquals(1 + 2 * levels + (levels - 1), net.getSkipChannels().size(), "skips " + mult);
+      assertEquals((2 + 1) * levels, net.getOutputStages().size(), "decoder stages " + mult);
+      Map<String, Shape> shapes = net.stageOutputShapes(3);
+      int deepest = 32 >> (levels - 1);
+      assertEquals(new Shape(3, 16 * mult.get(levels - 1), deepest, deepest),
+          shapes.get("middle"));
+      assertEquals(new Shape(3, 16, 32, 32),
+          shapes.get("output_" + (net.getOutputStages().size() - 1)));
+    }
+  }
+
+  @Test
+  void tinyNetworkMapsBatchToOneChannelAndFreshDfbIsIdentity() {
+    UNetSpec full = UNetSpec.tiny().withKg(KgMode.NONE, KgPlacement.none(), 0);
+    UNetSpec plain = full.backboneOnly();
+    try (NDManager m = NDManager.newBaseManager()) {
+      SwinUNet a = SwinUNet.of(plain);
+      a.initialize(m);
+      SwinUNet b = SwinUNet.of(full);
+      b.initialize(m);
+      // copy the backbone weights into the DFB network: fresh DFB blocks are the identity
+      Map<String, ai.djl.nn.Parameter> pb = ParameterNames.dotted(b);
+      ParameterNames.dotted(a).forEach((k, v) -> pb.get(k).getArray().set(
+          v.getArray().toFloatArray()));
+      NDList in = inputs(m, plain, 3, 11);
+      NDArray ya = run(a, m, in);
+      NDArray yb = run(b, m, in);
+      assertArrayEquals(new long[] {3, 1, 16, 16}, ya.getShape().getShape());
+      Tolerance.assertClose(ya.toFloatArray(), yb.toFloatArray(), 0, 1e-6,
+          "fresh DFB network vs backbone");
+      assertTrue(pb.keySet().stream().anyMatch(k -> k.contains(".dfb.")), "has DFB blocks");
+    }
+  }
+
+  @Test
+  void rejectsAWrongImageSizeNamingTheExpectedShape() {
+    UNetSpec spec = UNetSpec.tiny().backboneOnly();
+    SwinUNet net = SwinUNet.of(spec);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.getOutputShapes(new Shape[] {new Shape(1, 2, 32, 32), new Shape(1)}));
+    assertTrue(e.getMessage().contains("(N, 2, 16, 16)") && e.getMessage().contains("32"),
+        e.getMessage());
+  }
+
+  @Test
+  void saveThenLoadGivesTheSameOutput(@TempDir Path dir) throws Exception {
+    UNetSpec spec = UNetSpec.tiny().withKg(KgMode.NONE, KgPlacement.none(), 0);
+    Path file = dir.resolve("unet.params");
+    try (NDManager m = NDManager.newBaseManager()) {
+      SwinUNet a = SwinUNet.of(spec);
+      a.initialize(m);
+      // make the zero-initialised parts non-zero so the round trip covers them
+      for (ai.djl.nn.Parameter p : ParameterNames.dotted(a).values()) {
+        NDArray arr = p.getArray();
+        arr.set(arr.add(m.randomNormal(arr.getShape()).mul(0.05f)).toFloatArray());
+      }
+      NDList in = inputs(m, spec, 2, 5);
+      float[] before = run(a, m, in).toFloatArray();
+      try (OutputStream os = Files.newOutputStream(file)) {
+        a.saveParameters(new DataOutputStream(os));
+      }
+      SwinUNet b = SwinUNet.of(spec);
+      try (InputStream is = Files.newInputStream(file)) {
+        b.loadParameters(m, new DataInputStream(is));
+      }
+      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), 0, 0, "reloaded output");
+    }
+  }
+
+  @Test
+  void loadingAnotherConfigurationNamesTheFirstMismatch(@TempDir Path dir) throws IOException {
+    UNetSpec small = UNetSpec.tiny().backboneOnly();
+    UNetSpec wider = new UNetSpec(16, 2, 1, 24, small.channelMult(), small.numResBlocks(),
+        small.attentionResolutions(), small.normGroups(), small.swinDepth(),
+        small.swinEmbedDim(), small.headChannels(), small.windowSize(), DfbMode.NONE,
+        AttentionScope.GLOBAL, Set.of(), KgMode.NONE, KgPlacement.none(), 0);
+    Path file = dir.resolve("small.params");
+    try (NDManager m = NDManager.newBaseManager()) {
+      SwinUNet a = SwinUNet.of(small);
+      a.initialize(m);
+      try (OutputStream os = Files.newOutputStream(file)) {
+        a.saveParameters(new DataOutputStream(os));
+      }
+      SwinUNet b = SwinUNet.of(wider);
+      MalformedModelException e = assertThrows(MalformedModelException.class, () -> {
+        try (InputStream is = Files.newInputStream(file)) {
+          b.loadParameters(m, new DataInputStream(is));
+        }
+      });
+      assertTrue(e.getMessage().contains("'time_embed.linear_1.weight'")
+          && e.getMessage().contains("(64, 16)") && e.getMessage().contains("(96, 24)"),
+          e.getMessage());
+      // a network with DFB blocks has parameters the backbone checkpoint lacks
+      SwinUNet c = SwinUNet.of(small.withDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(2)));
+      MalformedModelException e2 = assertThrows(MalformedModelException.class, () -> {
+        try (InputStream is = Files.newInputStream(file)) {
+          c.loadParameters(m, new DataInputStream(is));
+        }
+      });
+      assertTrue(e2.getMessage().contains("dfb"), e2.getMessage());
+    }
+  }
+}
