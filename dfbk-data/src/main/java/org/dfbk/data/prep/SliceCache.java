@@ -464,6 +464,32 @@ public final class SliceCache {
     return manifest.slices.get(i);
   }
 
+  /**
+   * A target normalisation for subjects whose target is unknown (translation of new data): the
+   * median over the training subjects of their target's upper bound (for MR the 99.5th
+   * percentile; for CT the fixed window). Falls back to all subjects when the train split is
+   * empty.
+   */
+  public Normalization referenceTargetNormalization() {
+    Map<String, Normalization> perSubject = new LinkedHashMap<>();
+    for (SliceInfo s : manifest.slices) {
+      if ("train".equals(s.split())) {
+        perSubject.putIfAbsent(s.subject(), s.transform().target());
+      }
+    }
+    if (perSubject.isEmpty()) {
+      for (SliceInfo s : manifest.slices) {
+        perSubject.putIfAbsent(s.subject(), s.transform().target());
+      }
+    }
+    double[] highs = perSubject.values().stream().mapToDouble(Normalization::high).sorted()
+        .toArray();
+    int n = highs.length;
+    double median = n % 2 == 1 ? highs[n / 2] : (highs[n / 2 - 1] + highs[n / 2]) / 2;
+    Normalization any = perSubject.values().iterator().next();
+    return new Normalization(any.kind(), any.low(), median);
+  }
+
   /** Indices of the slice pairs of one split, ascending. */
   public int[] indices(String split) {
     SubjectSplit.NAMES.stream().filter(split::equals).findAny().orElseThrow(() ->

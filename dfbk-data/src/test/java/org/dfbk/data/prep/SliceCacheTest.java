@@ -80,6 +80,22 @@ class SliceCacheTest {
   }
 
   @Test
+  void referenceTargetNormalizationIsTheMedianOverTrainingSubjects() {
+    PrepareSpec allTrain = spec(StoreType.FLOAT16).withSplit(SplitSpec.fractions(1, 0), 0);
+    SliceCache c = SliceCache.prepare(allTrain, work.resolve("cache"), null);
+    double[] highs = new double[3];
+    for (int s = 0; s < 3; s++) {
+      Volume t2 = NiftiIO.read(data.resolve(PhantomGenerator.subjectId(s)).resolve("T2.nii.gz"))
+          .volume();
+      highs[s] = Normalization.fit(ModalityKind.MR, t2, null).high();
+    }
+    java.util.Arrays.sort(highs);
+    Normalization ref = c.referenceTargetNormalization();
+    assertEquals(ModalityKind.MR, ref.kind());
+    Tolerance.assertClose(highs[1], ref.high(), 0, "median target percentile");
+  }
+
+  @Test
   void float16StoreMatchesFloat32WithinHalfAnUlp() {
     SliceCache c32 = SliceCache.prepare(spec(StoreType.FLOAT32), work.resolve("c32"), null);
     SliceCache c16 = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("c16"), null);
