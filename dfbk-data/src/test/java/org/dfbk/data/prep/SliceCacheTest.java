@@ -108,6 +108,18 @@ class SliceCacheTest {
   }
 
   @Test
+  void storeIsTheSameForOneAndThreeThreads() throws IOException {
+    SliceCache one = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("one"), null, 1);
+    SliceCache three = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("three"), null, 3);
+    assertArrayEquals(Files.readAllBytes(one.directory().resolve(SliceCache.STORE_FILE)),
+        Files.readAllBytes(three.directory().resolve(SliceCache.STORE_FILE)));
+    assertEquals(Files.readString(one.directory().resolve(SliceCache.MANIFEST_FILE))
+        .replace(work.resolve("one").toString(), "X"),
+        Files.readString(three.directory().resolve(SliceCache.MANIFEST_FILE))
+        .replace(work.resolve("three").toString(), "X"));
+  }
+
+  @Test
   void rerunWithUnchangedSpecAndFilesIsANoOp() throws IOException {
     Path dir = work.resolve("cache");
     SliceCache first = SliceCache.prepare(spec(StoreType.FLOAT16), dir, null);
