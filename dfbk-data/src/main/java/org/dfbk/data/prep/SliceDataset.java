@@ -110,6 +110,16 @@ public final class SliceDataset extends RandomAccessDataset {
     return indices[(int) index];
   }
 
+  /** Target image x_0 of record {@code index} (S × S row-major, model units, never flipped). */
+  public float[] targetSlice(long index) {
+    return cache.target(cacheIndex(index));
+  }
+
+  /** Source image y_0 of record {@code index} (S × S row-major, model units, never flipped). */
+  public float[] sourceSlice(long index) {
+    return cache.source(cacheIndex(index));
+  }
+
   /** Provenance and inverse transform of record {@code index}. */
   public SliceInfo info(long index) {
     return cache.info(cacheIndex(index));
