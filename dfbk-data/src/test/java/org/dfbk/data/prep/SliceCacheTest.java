@@ -133,6 +133,9 @@ class SliceCacheTest {
     assertEquals(key, Files.readAttributes(dir.resolve(SliceCache.STORE_FILE),
         java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     assertEquals(first.specHash(), second.specHash());
+    for (int i = 0; i < first.size(); i++) {
+      assertEquals(first.info(i), second.info(i), "manifest entry " + i + " after reading back");
+    }
   }
 
   @Test
