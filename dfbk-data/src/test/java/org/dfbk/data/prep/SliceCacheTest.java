@@ -202,6 +202,19 @@ class SliceCacheTest {
   }
 
   @Test
+  void fourDimensionalFileIsRejectedNamingTheVolumeCount(@TempDir Path four) throws IOException {
+    Path example = org.dfbk.fixtures.SharedData.require("data/nifti-conformance/example4d.nii.gz");
+    Files.createDirectories(four.resolve("s1"));
+    Files.copy(example, four.resolve("s1/T1.nii.gz"));
+    Files.copy(example, four.resolve("s1/T2.nii.gz"));
+    int volumes = NiftiIO.read(example).volumeCount();
+    DataException e = assertThrows(DataException.class, () -> SliceCache.prepare(
+        PrepareSpec.of("paired", four, "T1", "T2", 1, 32), work.resolve("cache"), null));
+    assertTrue(e.getMessage().contains("s1/T1.nii.gz") && e.getMessage().contains(volumes
+        + " volumes"), e.getMessage());
+  }
+
+  @Test
   void refusesToReplaceAFolderThatIsNotACache() throws IOException {
     Path dir = Files.createDirectories(work.resolve("results"));
     Files.writeString(dir.resolve("notes.txt"), "keep me");
