@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * ISLES 2015 sub-acute ischemic stroke segmentation (SISS):
  * {@code <root>/<case>/VSD.Brain.XX.O.MR_<seq>.<id>/VSD.Brain.XX.O.MR_<seq>.<id>.nii} and the
- * lesion mask {@code VSD.Brain.XX.O.OT.<id>/….nii} (also {@code VSD.Brain_3more.XX.O.OT}).
+ * lesion mask {@code VSD.Brain_3more.XX.O.OT.<id>/….nii} (the folder pattern is
+ * {@code VSD.Brain<tag>.XX.<letters>.<sequence>.<id>}, so variants such as {@code .XX.XX.} match).
  * The subject id is the case folder name; {@code .nii.gz} is accepted too.
  *
  * <p>Modality mapping: MR_Flair → FLAIR, MR_T1 → T1, MR_T2 → T2, MR_DWI → DWI, OT → SEG.
@@ -22,7 +23,7 @@ public final class Isles2015Layout implements DatasetLayout {
       Map.of("MR_Flair", "FLAIR", "MR_T1", "T1", "MR_T2", "T2", "MR_DWI", "DWI", "OT", "SEG");
 
   private static final Pattern FOLDER =
-      Pattern.compile("VSD\\.Brain(?:_3more)?\\.XX\\.O\\.(MR_[A-Za-z0-9]+|OT)\\.(\\d+)");
+      Pattern.compile("VSD\\.Brain[A-Za-z0-9_]*\\.XX\\.[A-Z]+\\.(MR_[A-Za-z0-9]+|OT)\\.(\\d+)");
 
   @Override
   public String name() {

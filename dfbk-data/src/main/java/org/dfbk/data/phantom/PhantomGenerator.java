@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.dfbk.data.nifti.NiftiDataType;
 import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.prep.ProgressListener;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.data.volume.VolumeFilters;
 
@@ -160,6 +161,12 @@ public final class PhantomGenerator {
    * @return the subject folders, in order
    */
   public static List<Path> writeDataset(Path outDir, int subjects, PhantomGenerator generator) {
+    return writeDataset(outDir, subjects, generator, ProgressListener.NONE);
+  }
+
+  /** {@link #writeDataset(Path, int, PhantomGenerator)} reporting each finished subject. */
+  public static List<Path> writeDataset(Path outDir, int subjects, PhantomGenerator generator,
+      ProgressListener progress) {
     if (subjects < 1) {
       throw new IllegalArgumentException("number of phantom subjects must be >= 1, got " + subjects);
     }
@@ -172,6 +179,7 @@ public final class PhantomGenerator {
       }
       NiftiIO.write(dir.resolve("LABELS.nii.gz"), subject.labels(), null, NiftiDataType.UINT8);
       dirs.add(dir);
+      progress.subjectDone(s + 1, subjects, subject.id());
     }
     return dirs;
   }

@@ -21,12 +21,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
@@ -67,6 +73,9 @@ public final class SliceCache {
 
   /** Manifest file name. */
   public static final String MANIFEST_FILE = "manifest.json";
+
+  /** Default upper bound of subjects prepared at once. */
+  public static final int DEFAULT_MAX_THREADS = 4;
 
   private static final Logger LOG = LoggerFactory.getLogger(SliceCache.class);
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
@@ -136,6 +145,20 @@ public final class SliceCache {
    * @throws ConfigException when {@code cacheDir} exists but is neither empty nor a slice cache
    */
   public static SliceCache prepare(PrepareSpec spec, Path cacheDir, ProgressListener listener) {
+    return prepare(spec, cacheDir, listener,
+        Math.min(DEFAULT_MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * {@link #prepare(PrepareSpec, Path, ProgressListener)} reading and preparing up to
+   * {@code threads} subjects at once (each holds its two decoded volumes in memory); the store is
+   * identical for any thread count (records are written in subject order).
+   */
+  public static SliceCache prepare(PrepareSpec spec, Path cacheDir, ProgressListener listener,
+      int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
     Path target = cacheDir.toAbsolutePath().normalize();
     ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
     DatasetLayout layout = DatasetLayouts.byName(spec.layout());
@@ -187,7 +210,7 @@ public final class SliceCache {
           + e.getMessage(), e);
     }
     try {
-      CacheManifest m = build(spec, used, split, tmp, progress);
+      CacheManifest m = build(spec, used, split, tmp, progress, threads);
       m.specHash = hash;
       m.spec = specMap;
       m.sources = fingerprints;
@@ -208,32 +231,39 @@ public final class SliceCache {
   }
 
   private static CacheManifest build(PrepareSpec spec, List<Subject> subjects, SubjectSplit split,
-      Path tmp, ProgressListener progress) throws IOException {
-    SliceOptions options = spec.sliceOptions();
+      Path tmp, ProgressListener progress, int threads) throws IOException {
     StoreType store = spec.store();
     int pixels = spec.imageSize() * spec.imageSize();
     ByteBuffer record = ByteBuffer.allocate(2 * pixels * store.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     List<SliceInfo> infos = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "dfbk-prepare");
+      t.setDaemon(true);
+      return t;
+    });
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(STORE_FILE)),
         1 << 20)) {
-      int done = 0;
-      for (Subject s : subjects) {
-        Path srcFile = s.require(spec.sourceModality());
-        Path tgtFile = s.require(spec.targetModality());
-        Volume src = readVolume(srcFile);
-        Volume tgt = readVolume(tgtFile);
+      Deque<Future<List<PreparedSlice>>> window = new ArrayDeque<>();
+      int next = 0;
+      for (int done = 0; done < subjects.size(); done++) {
+        while (next < subjects.size() && window.size() < 2 * threads) {
+          Subject s = subjects.get(next++);
+          window.add(pool.submit(() -> prepareSubject(spec, s)));
+        }
+        Subject s = subjects.get(done);
         String splitName = split.splitOf(s.id());
-        for (PreparedSlice p : SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(),
-            tgtFile, tgt, spec.targetKind(), options)) {
+        for (PreparedSlice p : await(window.poll())) {
           record.clear();
           put(record, p.target(), store);
           put(record, p.source(), store);
           out.write(record.array());
           infos.add(new SliceInfo(s.id(), splitName, p.transform()));
         }
-        progress.subjectDone(++done, subjects.size(), s.id());
+        progress.subjectDone(done + 1, subjects.size(), s.id());
       }
+    } finally {
+      pool.shutdownNow();
     }
     CacheManifest m = new CacheManifest();
     m.formatVersion = CacheManifest.FORMAT_VERSION;
@@ -253,6 +283,33 @@ public final class SliceCache {
     }
     m.slices = infos;
     return m;
+  }
+
+  private static List<PreparedSlice> prepareSubject(PrepareSpec spec, Subject s) {
+    Path srcFile = s.require(spec.sourceModality());
+    Path tgtFile = s.require(spec.targetModality());
+    Volume src = readVolume(srcFile);
+    Volume tgt = readVolume(tgtFile);
+    return SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(), tgtFile, tgt,
+        spec.targetKind(), spec.sliceOptions());
+  }
+
+  private static <T> T await(Future<T> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while preparing slices", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new IOException(c.getMessage(), c);
+    }
   }
 
   private static void put(ByteBuffer b, float[] values, StoreType store) {
@@ -462,6 +519,32 @@ public final class SliceCache {
   public SliceInfo info(int i) {
     checkIndex(i);
     return manifest.slices.get(i);
+  }
+
+  /**
+   * A target normalisation for subjects whose target is unknown (translation of new data): the
+   * median over the training subjects of their target's upper bound (for MR the 99.5th
+   * percentile; for CT the fixed window). Falls back to all subjects when the train split is
+   * empty.
+   */
+  public Normalization referenceTargetNormalization() {
+    Map<String, Normalization> perSubject = new LinkedHashMap<>();
+    for (SliceInfo s : manifest.slices) {
+      if ("train".equals(s.split())) {
+        perSubject.putIfAbsent(s.subject(), s.transform().target());
+      }
+    }
+    if (perSubject.isEmpty()) {
+      for (SliceInfo s : manifest.slices) {
+        perSubject.putIfAbsent(s.subject(), s.transform().target());
+      }
+    }
+    double[] highs = perSubject.values().stream().mapToDouble(Normalization::high).sorted()
+        .toArray();
+    int n = highs.length;
+    double median = n % 2 == 1 ? highs[n / 2] : (highs[n / 2 - 1] + highs[n / 2]) / 2;
+    Normalization any = perSubject.values().iterator().next();
+    return new Normalization(any.kind(), any.low(), median);
   }
 
   /** Indices of the slice pairs of one split, ascending. */

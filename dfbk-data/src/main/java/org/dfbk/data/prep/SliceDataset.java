@@ -14,8 +14,8 @@ import org.dfbk.data.dataset.SubjectSplit;
  *
  * <p>Record i: data = NDList(x_0, y_0) where x_0 is the target image and y_0 the source image,
  * each float32 of shape (1, S, S) = (C, H, W) in model units [−1, 1]; labels = an empty NDList
- * (the diffusion loss takes x_0 from the data). Batched by DJL's stack batchifier to
- * (N, 1, S, S) each.
+ * (the diffusion loss takes x_0 from the data). Batched by {@link SliceBatchifier} (unless
+ * {@code optDataBatchifier} says otherwise) to (N, 1, S, S) each.
  *
  * <p>Augmentation (training): with probability {@code flipProbability} both images are flipped
  * horizontally (columns reversed) together, so the pair stays aligned. The decision is a pure
@@ -110,6 +110,16 @@ public final class SliceDataset extends RandomAccessDataset {
     return indices[(int) index];
   }
 
+  /** Target image x_0 of record {@code index} (S × S row-major, model units, never flipped). */
+  public float[] targetSlice(long index) {
+    return cache.target(cacheIndex(index));
+  }
+
+  /** Source image y_0 of record {@code index} (S × S row-major, model units, never flipped). */
+  public float[] sourceSlice(long index) {
+    return cache.source(cacheIndex(index));
+  }
+
   /** Provenance and inverse transform of record {@code index}. */
   public SliceInfo info(long index) {
     return cache.info(cacheIndex(index));
@@ -141,7 +151,9 @@ public final class SliceDataset extends RandomAccessDataset {
     private double flipProbability;
     private long seed;
 
-    private Builder() {}
+    private Builder() {
+      dataBatchifier = new SliceBatchifier();
+    }
 
     @Override
     protected Builder self() {

@@ -59,7 +59,7 @@ class DatasetLayoutTest {
     int seqId = 70613;
     for (String c : List.of("2", "10", "1")) {
       for (String seq : List.of("MR_DWI", "MR_Flair", "MR_T1", "MR_T2", "OT")) {
-        String name = "VSD.Brain" + (seq.equals("OT") ? "_3more" : "") + ".XX.O." + seq + "."
+        String name = "VSD.Brain" + (seq.equals("OT") ? "_3more.XX.XX." : ".XX.O.") + seq + "."
             + seqId++;
         touch(c + "/" + name + "/" + name + ".nii");
       }

@@ -20,7 +20,10 @@ class PhantomDatasetWriteTest {
   @Test
   void writtenDatasetReadsBackThroughThePairedLayoutWithGeometry() {
     PhantomGenerator gen = PhantomGenerator.builder().optSize(32, 32, 16).optSeed(3).build();
-    List<Path> dirs = PhantomGenerator.writeDataset(out, 2, gen);
+    List<String> progress = new java.util.ArrayList<>();
+    List<Path> dirs = PhantomGenerator.writeDataset(out, 2, gen,
+        (done, total, id) -> progress.add(done + "/" + total + " " + id));
+    assertEquals(List.of("1/2 phantom-000", "2/2 phantom-001"), progress);
     assertEquals(List.of(out.resolve("phantom-000"), out.resolve("phantom-001")), dirs);
     List<Subject> subjects = DatasetLayouts.byName("paired").scan(out);
     assertEquals(2, subjects.size());

@@ -80,6 +80,22 @@ class SliceCacheTest {
   }
 
   @Test
+  void referenceTargetNormalizationIsTheMedianOverTrainingSubjects() {
+    PrepareSpec allTrain = spec(StoreType.FLOAT16).withSplit(SplitSpec.fractions(1, 0), 0);
+    SliceCache c = SliceCache.prepare(allTrain, work.resolve("cache"), null);
+    double[] highs = new double[3];
+    for (int s = 0; s < 3; s++) {
+      Volume t2 = NiftiIO.read(data.resolve(PhantomGenerator.subjectId(s)).resolve("T2.nii.gz"))
+          .volume();
+      highs[s] = Normalization.fit(ModalityKind.MR, t2, null).high();
+    }
+    java.util.Arrays.sort(highs);
+    Normalization ref = c.referenceTargetNormalization();
+    assertEquals(ModalityKind.MR, ref.kind());
+    Tolerance.assertClose(highs[1], ref.high(), 0, "median target percentile");
+  }
+
+  @Test
   void float16StoreMatchesFloat32WithinHalfAnUlp() {
     SliceCache c32 = SliceCache.prepare(spec(StoreType.FLOAT32), work.resolve("c32"), null);
     SliceCache c16 = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("c16"), null);
@@ -89,6 +105,18 @@ class SliceCacheTest {
       Tolerance.assertClose(c32.source(i), c16.source(i), 0, 2.45e-4, "float16 source " + i);
       Tolerance.assertClose(c32.target(i), c16.target(i), 0, 2.45e-4, "float16 target " + i);
     }
+  }
+
+  @Test
+  void storeIsTheSameForOneAndThreeThreads() throws IOException {
+    SliceCache one = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("one"), null, 1);
+    SliceCache three = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("three"), null, 3);
+    assertArrayEquals(Files.readAllBytes(one.directory().resolve(SliceCache.STORE_FILE)),
+        Files.readAllBytes(three.directory().resolve(SliceCache.STORE_FILE)));
+    assertEquals(Files.readString(one.directory().resolve(SliceCache.MANIFEST_FILE))
+        .replace(work.resolve("one").toString(), "X"),
+        Files.readString(three.directory().resolve(SliceCache.MANIFEST_FILE))
+        .replace(work.resolve("three").toString(), "X"));
   }
 
   @Test
@@ -105,6 +133,9 @@ class SliceCacheTest {
     assertEquals(key, Files.readAttributes(dir.resolve(SliceCache.STORE_FILE),
         java.nio.file.attribute.BasicFileAttributes.class).fileKey());
     assertEquals(first.specHash(), second.specHash());
+    for (int i = 0; i < first.size(); i++) {
+      assertEquals(first.info(i), second.info(i), "manifest entry " + i + " after reading back");
+    }
   }
 
   @Test
@@ -168,6 +199,19 @@ class SliceCacheTest {
     assertTrue(e.getMessage().contains("phantom-000") && e.getMessage().contains("DWI")
         && e.getMessage().contains("T2.nii.gz"), e.getMessage());
     assertFalse(Files.exists(dir));
+  }
+
+  @Test
+  void fourDimensionalFileIsRejectedNamingTheVolumeCount(@TempDir Path four) throws IOException {
+    Path example = org.dfbk.fixtures.SharedData.require("data/nifti-conformance/example4d.nii.gz");
+    Files.createDirectories(four.resolve("s1"));
+    Files.copy(example, four.resolve("s1/T1.nii.gz"));
+    Files.copy(example, four.resolve("s1/T2.nii.gz"));
+    int volumes = NiftiIO.read(example).volumeCount();
+    DataException e = assertThrows(DataException.class, () -> SliceCache.prepare(
+        PrepareSpec.of("paired", four, "T1", "T2", 1, 32), work.resolve("cache"), null));
+    assertTrue(e.getMessage().contains("s1/T1.nii.gz") && e.getMessage().contains(volumes
+        + " volumes"), e.getMessage());
   }
 
   @Test

@@ -60,6 +60,8 @@ class SliceDatasetTest {
       assertArrayEquals(cache.target(ci), d.get(0).toFloatArray(), "x_0 must be the target");
       assertArrayEquals(cache.source(ci), d.get(1).toFloatArray(), "y_0 must be the source");
       assertEquals("train", ds.info(2).split());
+      assertArrayEquals(cache.target(ci), ds.targetSlice(2));
+      assertArrayEquals(cache.source(ci), ds.sourceSlice(2));
       List<Shape> shapes = new ArrayList<>();
       for (Batch b : ds.getData(m)) {
         shapes.add(b.getData().get(0).getShape());
