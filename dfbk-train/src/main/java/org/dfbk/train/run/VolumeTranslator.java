@@ -7,7 +7,8 @@ import java.util.List;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.prep.SliceSelector;
-import org.dfbk.data.prep.SliceTransform;
+import org.dfbk.data.prep.VolumeChecks;
+import org.dfbk.data.prep.VolumeTranslation;
 import org.dfbk.data.prep.Slicing;
 import org.dfbk.data.prep.SquareMode;
 import org.dfbk.data.volume.Volume;
@@ -45,50 +46,40 @@ public final class VolumeTranslator {
 
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model) {
+    VolumeChecks.requireUsable(source, file);
     Normalization srcNorm = Normalization.fit(sourceKind, source, file);
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
-    int[] shape = source.shape();
-    int n = shape[axis];
-    int[] sliceShape = Slicing.sliceShape(shape, axis);
-    int h = sliceShape[0];
-    int w = sliceShape[1];
+    VolumeTranslation plan = VolumeTranslation.plan(file, source, sourceKind, tgtNorm, axis, size,
+        SquareMode.CROP);
     List<Integer> indices = new ArrayList<>();
     List<float[]> inputs = new ArrayList<>();
-    List<SliceTransform> transforms = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (SliceSelector.foreground(source, srcNorm, axis, i) <= 0) {
-        continue;
+    float[] empty = new float[size * size];
+    Arrays.fill(empty, -1f);
+    for (int k = 0; k < plan.sliceCount(); k++) {
+      if (SliceSelector.foreground(source, srcNorm, axis, k) > 0) {
+        indices.add(k);
+        inputs.add(plan.modelInput(k));
+      } else {
+        plan.accept(k, empty);
       }
-      SliceTransform tr = SliceTransform.of(axis, i, h, w, SquareMode.CROP, size, srcNorm, tgtNorm);
-      indices.add(i);
-      transforms.add(tr);
-      inputs.add(tr.toModel(Slicing.extract(source, axis, i), srcNorm));
     }
-    float background = tgtNorm.inverse(-1f);
-    float[] out = new float[source.data().length];
-    Arrays.fill(out, background);
-    Volume pred = source.withData(out);
     Volume std = null;
     if (!inputs.isEmpty()) {
       SliceTranslator.Output o = model.apply(inputs);
-      float[] stdData = null;
       if (o.std() != null) {
-        stdData = new float[out.length];
-        std = source.withData(stdData);
+        std = source.withData(new float[source.data().length]);
       }
-      double unitsPerModel = (tgtNorm.high() - tgtNorm.low()) / 2.0;
-      for (int k = 0; k < indices.size(); k++) {
-        SliceTransform tr = transforms.get(k);
-        Slicing.insert(pred, axis, indices.get(k), tr.targetToSource(o.mean().get(k)));
+      // A standard deviation maps with the slope of the inverse only: (high - low) / 2 per unit.
+      Normalization stdScale = new Normalization(tgtNorm.kind(), 0, tgtNorm.high() - tgtNorm.low());
+      for (int j = 0; j < indices.size(); j++) {
+        int k = indices.get(j);
+        plan.accept(k, o.mean().get(j));
         if (std != null) {
-          // A standard deviation maps with the slope of the inverse only: (high - low) / 2.
-          Normalization scale = new Normalization(tgtNorm.kind(), 0, 2 * unitsPerModel);
-          float[] s = tr.toSource(shift(o.std().get(k)), scale);
-          Slicing.insert(std, axis, indices.get(k), s);
+          Slicing.insert(std, axis, k, plan.transform(k).toSource(shift(o.std().get(j)), stdScale));
         }
       }
     }
-    return new Result(pred, std, indices.size());
+    return new Result(plan.result(), std, indices.size());
   }
 
   /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */
