@@ -42,7 +42,7 @@ public record ModelConfig(
         "model.channel_mult", "must be a non-empty list of positive integers, got " + channelMult);
     numResBlocks = Check.or(numResBlocks, 2);
     Check.that(numResBlocks > 0, "model.num_res_blocks", "must be > 0, got " + numResBlocks);
-    attentionResolutions = Check.or(attentionResolutions, List.of(64, 32, 16, 8));
+    attentionResolutions = Check.or(attentionResolutions, List.of());
     swinDepth = Check.or(swinDepth, 2);
     Check.that(swinDepth > 0, "model.swin_depth", "must be > 0, got " + swinDepth);
     swinEmbedDim = Check.or(swinEmbedDim, 256);
@@ -67,15 +67,15 @@ public record ModelConfig(
    * DFB blocks on encoder features before they enter a skip connection.
    *
    * @param mode none | L | H | LH | normattn (paper Table 4)
-   * @param scope global | window attention
-   * @param windowSize window for scope=window
-   * @param resolutions feature-map sizes whose skips get a DFB block (empty = all levels)
+   * @param scope global | window attention (windows of model.window_size)
+   * @param levels encoder levels (0 = full resolution) whose skip feature passes a DFB block;
+   *     empty = every level whose feature map side is at most 56 px (the paper configs' choice,
+   *     see docs/memory.md)
    */
   public record DfbConfig(
       @JsonProperty("mode") String mode,
       @JsonProperty("scope") String scope,
-      @JsonProperty("window_size") Integer windowSize,
-      @JsonProperty("resolutions") List<Integer> resolutions) {
+      @JsonProperty("levels") List<Integer> levels) {
     static final List<String> MODES = List.of("none", "l", "h", "lh", "normattn");
 
     public DfbConfig {
@@ -85,13 +85,13 @@ public record ModelConfig(
       scope = Check.or(scope, "window").toUpperCase(Locale.ROOT);
       Check.that(scope.equals("GLOBAL") || scope.equals("WINDOW"), "model.dfb.scope",
           "must be global or window, got " + scope);
-      windowSize = Check.or(windowSize, 8);
-      Check.that(windowSize > 0, "model.dfb.window_size", "must be > 0, got " + windowSize);
-      resolutions = Check.or(resolutions, List.of());
+      levels = Check.or(levels, List.of());
+      Check.that(levels.stream().allMatch(l -> l != null && l >= 0), "model.dfb.levels",
+          "must be level indices >= 0 (0 = full resolution), got " + levels);
     }
 
     static DfbConfig defaults() {
-      return new DfbConfig(null, null, null, null);
+      return new DfbConfig(null, null, null);
     }
   }
 

@@ -1,0 +1,158 @@
+package org.dfbk.cli;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.dfbk.cli.command.DataPrepareCommand;
+import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.data.prep.SliceCache;
+import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.knowledge.KnowledgeCache;
+import org.dfbk.train.knowledge.TextContext;
+import org.dfbk.train.loop.ProgressListener;
+import org.dfbk.train.loop.Trainer;
+import org.dfbk.train.loop.TrainingModel;
+import org.dfbk.train.loop.TrainingProgress;
+import org.dfbk.train.loop.TrainingResult;
+import org.dfbk.train.loop.ValidationResult;
+import org.dfbk.train.metrics.Grid;
+import org.dfbk.train.metrics.ImageQuality;
+import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.run.CacheBatchSource;
+import org.dfbk.train.run.SliceTranslator;
+
+/** A training run: cache, prompts, replicas, trainer, validation, checkpoints. */
+public final class Training {
+  private Training() {}
+
+  /**
+   * Trains the config's model into {@code runDir} on {@code devices}.
+   *
+   * @param maxSteps overrides train.max_steps when positive
+   * @param resume continue from {@code runDir/checkpoints/last.zip}
+   */
+  public static TrainingResult run(DfbkConfig c, Path runDir, Device[] devices, long maxSteps,
+      boolean resume, PrintWriter err) {
+    SliceCache cache = DataPrepareCommand.prepare(c, err);
+    TextContext text = null;
+    if (Pipeline.usesKnowledge(c)) {
+      text = Knowledge.embed(c);
+      keepCopy(c, text, runDir);
+    }
+    UNetSpec spec = Pipeline.spec(c, text == null ? 0 : text.dim());
+    Path last = runDir.resolve("checkpoints").resolve("last.zip");
+    if (resume && !Files.isRegularFile(last)) {
+      throw new org.dfbk.core.error.ConfigException("--resume: no checkpoint " + last
+          + " to continue from; start without --resume");
+    }
+    if (!resume && Files.isRegularFile(last)) {
+      throw new org.dfbk.core.error.ConfigException("run folder " + runDir + " already has a"
+          + " checkpoint; continue it with --resume, or choose another --output");
+    }
+    List<Model> holders = new ArrayList<>();
+    try {
+      List<TrainingModel> replicas = new ArrayList<>();
+      for (Device d : devices) {
+        Model holder = Model.newInstance("dfbk-" + c.name(), d);
+        holders.add(holder);
+        replicas.add(Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length()));
+      }
+      var tc = Pipeline.trainerConfig(c, maxSteps);
+      CacheBatchSource batches = new CacheBatchSource(cache, "train", c.train().batchSize(),
+          c.train().seed(), c.data().hflip(), text);
+      int[] valIdx = validationSlices(cache, c.train().valSlices());
+      TextContext ctx = text;
+      Progress bar = new Progress(err, "train", tc.maxSteps());
+      Trainer.Builder b = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
+          .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
+          .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
+          .optProgressListener(new ProgressListener() {
+            @Override
+            public void onStep(TrainingProgress p) {
+              String loss = Double.isFinite(p.loss())
+                  ? String.format(java.util.Locale.ROOT, "loss %.4f ", p.loss()) : "";
+              bar.update(p.step(), loss + String.format(java.util.Locale.ROOT, "lr %.2e",
+                  p.learningRate()));
+            }
+          });
+      if (valIdx.length > 0) {
+        b.optValidation(v -> validate(cache, valIdx, v.model(), new ResShiftSampler(v.schedule()),
+            ctx, c.eval().batch(), c.eval().seed()));
+      }
+      try (Trainer trainer = b.build()) {
+        if (resume) {
+          trainer.restore(last);
+        }
+        return trainer.fit();
+      }
+    } finally {
+      holders.forEach(Model::close);
+    }
+  }
+
+  /** Validation slices: the first {@code max} of the val split (else of the test split). */
+  static int[] validationSlices(SliceCache cache, int max) {
+    int[] v = cache.indices("val");
+    if (v.length == 0) {
+      v = cache.indices("test");
+    }
+    return max > 0 && v.length > max ? Arrays.copyOf(v, max) : v;
+  }
+
+  /** Mean PSNR / SSIM of 4-step samples on cache slices, images on [0, 1]. */
+  static ValidationResult validate(SliceCache cache, int[] idx, TrainingModel model,
+      ResShiftSampler sampler, TextContext text, int batch, long seed) {
+    List<float[]> sources = new ArrayList<>();
+    for (int i : idx) {
+      sources.add(cache.source(i));
+    }
+    int s = cache.imageSize();
+    var out = new SliceTranslator(model, sampler, text, batch, 1).translate(sources, s, seed, null);
+    double psnr = 0;
+    double ssim = 0;
+    Grid g = Grid.of2d(s, s);
+    for (int k = 0; k < idx.length; k++) {
+      MetricValues m = ImageQuality.evaluate(unit(cache.target(idx[k])), unit(out.mean().get(k)), g, 1.0, null);
+      psnr += m.psnr();
+      ssim += m.ssim();
+    }
+    return new ValidationResult(psnr / idx.length, Map.of("ssim", ssim / idx.length));
+  }
+
+  /** Model units [-1, 1] to [0, 1]. */
+  public static float[] unit(float[] m) {
+    float[] o = new float[m.length];
+    for (int i = 0; i < m.length; i++) {
+      o[i] = Math.max(0f, Math.min(1f, (m[i] + 1f) / 2f));
+    }
+    return o;
+  }
+
+  /** Copies the prompt embeddings into the run so its checkpoints are self-contained. */
+  private static void keepCopy(DfbkConfig c, TextContext text, Path runDir) {
+    Path json = new KnowledgeCache(Knowledge.cacheDir(c)).jsonFile(text.encoder(), text.prompts());
+    Path bin = json.resolveSibling(json.getFileName().toString().replaceAll("\\.json$", ".bin"));
+    Path dir = Pipeline.knowledgeDir(runDir);
+    try {
+      Files.createDirectories(dir);
+      for (Path f : new Path[] {bin, json}) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy the prompt embeddings into " + dir, e);
+    }
+  }
+}
