@@ -117,7 +117,7 @@ public final class Trainer implements AutoCloseable {
           + "; change the batch size or the number of devices");
     }
     boolean fp16 = config.precision() == Precision.FP16;
-    if (fp16) {
+    if (fp16 && !b.allowFp16OnCpu) {
       for (TrainingModel m : replicas) {
         if (!m.device().isGpu()) {
           throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
@@ -369,7 +369,7 @@ public final class Trainer implements AutoCloseable {
       if (step % config.logEvery() == config.logEvery() - 1 || step + 1 == config.maxSteps()) {
         lastGradNorm = norm == null ? Double.NaN : norm.getFloat();
       }
-      zeroGradients(views);
+      zeroGradients(views, scratch);
       if (stepLoss != null) {
         lossSum.addi(stepLoss);
       }
@@ -418,10 +418,24 @@ public final class Trainer implements AutoCloseable {
     NDArray prediction = model.predictX0(new ParameterStore(scratch, false), input, source, t,
         context, true);
     prediction.attach(scratch);
-    NDArray perSample = config.loss().perSample(prediction.toType(DataType.FLOAT32, false), x0, t,
-        schedule);
+    NDArray perSample = config.loss().perSample(castKeepingGraph(prediction, DataType.FLOAT32,
+        scratch), x0, t, schedule);
     // each sample weighs 1/B, so the chunks of all replicas and micro-batches sum to the mean
     return perSample.sum().div((float) config.batchSize());
+  }
+
+  /**
+   * Casts a tensor of the autograd graph. DJL 0.29's {@code toType} detaches its result from the
+   * graph, so the cast is done as a product with a ones tensor of the target type (type promotion
+   * of a dimensioned operand), which back-propagates.
+   */
+  static NDArray castKeepingGraph(NDArray a, DataType type, NDManager scratch) {
+    if (a.getDataType() == type) {
+      return a;
+    }
+    long[] ones = new long[Math.max(1, a.getShape().dimension())];
+    java.util.Arrays.fill(ones, 1);
+    return a.mul(scratch.ones(new Shape(ones), type, a.getDevice()));
   }
 
   private static NDArray slice(NDArray a, NDIndex rows, Device device, NDManager scratch) {
@@ -465,11 +479,21 @@ public final class Trainer implements AutoCloseable {
     return sums;
   }
 
-  private static void zeroGradients(NDArray[][] views) {
+  /**
+   * Zeroes the gradients in place by assignment (not g − g, which would keep the NaN of an
+   * overflowed fp16 step forever).
+   */
+  private static void zeroGradients(NDArray[][] views, NDManager scratch) {
     for (NDArray[] perReplica : views) {
       for (NDArray g : perReplica) {
         if (g != null) {
-          g.subi(g);
+          if (g.getShape().dimension() == 0) {
+            NDArray view = g.reshape(1);
+            view.attach(scratch);
+            view.set(new NDIndex(":"), 0f);
+          } else {
+            g.set(new NDIndex(":"), 0f);
+          }
         }
       }
     }
@@ -693,8 +717,15 @@ public final class Trainer implements AutoCloseable {
     private final List<ProgressListener> listeners = new ArrayList<>();
     private String resolvedConfig;
     private String textEncoderId;
+    private boolean allowFp16OnCpu;
 
     private Builder() {}
+
+    /** Tests only: lets the fp16 path run on the CPU, which PyTorch 2.3 supports slowly. */
+    Builder allowFp16OnCpuForTesting() {
+      this.allowFp16OnCpu = true;
+      return this;
+    }
 
     public Builder setConfig(TrainerConfig config) {
       this.config = config;
