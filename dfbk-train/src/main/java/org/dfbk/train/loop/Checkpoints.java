@@ -163,6 +163,37 @@ public final class Checkpoints {
     }
   }
 
+  /**
+   * The checkpoint to resume a run from: of {@code last.zip} and the numbered
+   * {@code step-NNNNNNNN.zip} files in {@code checkpointDirectory}, the one with the most steps
+   * (a run stopped between writing a numbered file and its {@code last} alias resumes from the
+   * numbered one). Empty when the directory holds none.
+   */
+  public static java.util.Optional<Path> latest(Path checkpointDirectory) {
+    if (!Files.isDirectory(checkpointDirectory)) {
+      return java.util.Optional.empty();
+    }
+    Path best = null;
+    long bestStep = -1;
+    try (java.util.stream.Stream<Path> files = Files.list(checkpointDirectory)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (!(name.equals("last.zip") || name.matches("step-\\d+\\.zip"))) {
+          continue;
+        }
+        long step = readState(p).step();
+        if (step > bestStep) {
+          bestStep = step;
+          best = p;
+        }
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot list the checkpoints in " + checkpointDirectory + ": "
+          + e.getMessage(), e);
+    }
+    return java.util.Optional.ofNullable(best);
+  }
+
   /** Reads only {@code state.json} of a checkpoint. */
   public static CheckpointState readState(Path file) {
     try (ZipFile zip = new ZipFile(file.toFile())) {

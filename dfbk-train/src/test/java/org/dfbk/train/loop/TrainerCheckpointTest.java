@@ -65,6 +65,8 @@ class TrainerCheckpointTest {
       }
       Path checkpoint = crashed.resolve("checkpoints/step-00000020.zip");
       assertTrue(Files.exists(checkpoint), "checkpoint written before the interruption");
+      assertEquals(checkpoint, Checkpoints.latest(crashed.resolve("checkpoints")).orElseThrow(),
+          "the numbered file is the latest: the run stopped before its last.zip alias");
       // a fresh process: other initial weights, restored from the checkpoint
       try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 77, 8), crashed).build()) {
         t.restore(checkpoint);
@@ -100,6 +102,7 @@ class TrainerCheckpointTest {
           assertEquals(List.of("last.zip", "step-00000005.zip", "step-00000010.zip"), names,
               "checkpoint files (no temporaries left)");
         }
+        assertEquals(ckpt.resolve("last.zip"), Checkpoints.latest(ckpt).orElseThrow());
         CheckpointState state = Checkpoints.readState(ckpt.resolve("last.zip"));
         assertEquals(12, state.step());
         assertEquals(1234, state.seed());
