@@ -190,6 +190,11 @@ public final class ResShiftSchedule {
     return lossWeights.clone();
   }
 
+  /** κ√η_t, the standard deviation of the forward-process noise. */
+  public double[] kappaSqrtEtas() {
+    return scaled(sqrtEtas, kappa);
+  }
+
   /** 1 / (3κ√η_t + 1), the factor applied to x_t before it enters the network. */
   public double[] inputScales() {
     return inputScales.clone();
@@ -209,8 +214,26 @@ public final class ResShiftSchedule {
     requireSameShape("x0", x0, "noise", noise);
     NDManager manager = x0.getManager();
     NDArray eta = perSample(manager, etas, t, x0);
-    NDArray noiseScale = perSample(manager, scaled(sqrtEtas, kappa), t, x0);
-    return x0.add(y0.sub(x0).mul(eta)).add(noise.mul(noiseScale));
+    NDArray noiseStd = perSample(manager, kappaSqrtEtas(), t, x0);
+    return forward(x0, y0, noise, eta, noiseStd);
+  }
+
+  /**
+   * Eq. 1 with the per-sample coefficients already gathered (the trainer computes them on the
+   * host and uploads them once per step): {@code x_t = x_0 + η (y_0 − x_0) + s ε}.
+   *
+   * @param x0 [N, C, H, W]
+   * @param y0 [N, C, H, W]
+   * @param noise ε, [N, C, H, W]
+   * @param eta η_t per sample, [N, 1, 1, 1]
+   * @param noiseStd κ√η_t per sample, [N, 1, 1, 1]
+   * @return x_t, [N, C, H, W]
+   */
+  public static NDArray forward(NDArray x0, NDArray y0, NDArray noise, NDArray eta,
+      NDArray noiseStd) {
+    requireSameShape("x0", x0, "y0", y0);
+    requireSameShape("x0", x0, "noise", noise);
+    return x0.add(y0.sub(x0).mul(eta)).add(noise.mul(noiseStd));
   }
 
   /**

@@ -48,18 +48,31 @@ final class AdamW {
     }
   }
 
+  /** Number of coefficients of one update (see {@link #coefficients(double)}). */
+  static final int COEFFICIENTS = 8;
+
   /**
-   * One update of every parameter with a gradient.
+   * The host values of the next update's coefficients, in the order β1, 1−β1, β2, 1−β2,
+   * 1 − lr·λ, 1/(1−β2^k), ε, lr/(1−β1^k) for the coming update k.
+   */
+  double[] coefficients(double learningRate) {
+    long k = updates + 1;
+    return new double[] {beta1, 1 - beta1, beta2, 1 - beta2, 1 - learningRate * weightDecay,
+        1 / (1 - Math.pow(beta2, k)), epsilon, learningRate / (1 - Math.pow(beta1, k))};
+  }
+
+  /**
+   * One update of every parameter with a gradient, with coefficients from
+   * {@link #coefficients(double)} already on the parameters' device (0-dim arrays), so no
+   * host-to-device copy happens per parameter.
    *
    * @param parameters master parameters, updated in place
    * @param gradients float32 gradients on the parameters' device (null = no update)
-   * @param learningRate the rate of this step
+   * @param c the {@link #COEFFICIENTS} coefficients
    * @param scratch manager for the temporaries of this step
    */
-  void step(NDArray[] parameters, NDArray[] gradients, double learningRate, NDManager scratch) {
+  void step(NDArray[] parameters, NDArray[] gradients, NDArray[] c, NDManager scratch) {
     updates++;
-    double correction1 = 1 - Math.pow(beta1, updates);
-    double correction2 = 1 - Math.pow(beta2, updates);
     for (int i = 0; i < parameters.length; i++) {
       NDArray g = gradients[i];
       if (g == null) {
@@ -68,17 +81,39 @@ final class AdamW {
       NDArray m = firstMoments[i];
       NDArray v = secondMoments[i];
       NDArray theta = parameters[i];
-      m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-      v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+      m.muli(c[0]).addi(g.mul(c[1]));
+      v.muli(c[2]).addi(g.square().muli(c[3]));
       if (weightDecay > 0) {
-        theta.muli((float) (1 - learningRate * weightDecay));
+        theta.muli(c[4]);
       }
-      NDArray denominator = scratch(v.div((float) correction2), scratch).sqrt()
-          .addi((float) epsilon);
-      NDArray update = scratch(m.mul((float) (learningRate / correction1)), scratch)
-          .divi(denominator);
+      NDArray denominator = scratch(v.mul(c[5]), scratch).sqrt().addi(c[6]);
+      NDArray update = scratch(m.mul(c[7]), scratch).divi(denominator);
       theta.subi(update);
     }
+  }
+
+  /** As {@link #step(NDArray[], NDArray[], NDArray[], NDManager)}, uploading the coefficients. */
+  void step(NDArray[] parameters, NDArray[] gradients, double learningRate, NDManager scratch) {
+    double[] values = coefficients(learningRate);
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    NDArray all = scratch.create(f);
+    for (NDArray p : parameters) {
+      if (p != null) {
+        if (!p.getDevice().equals(all.getDevice())) {
+          all = all.toDevice(p.getDevice(), false);
+          all.attach(scratch);
+        }
+        break;
+      }
+    }
+    NDArray[] c = new NDArray[f.length];
+    for (int i = 0; i < f.length; i++) {
+      c[i] = all.get(i);
+    }
+    step(parameters, gradients, c, scratch);
   }
 
   /** Ops whose first operand is a state array land in its manager: move them to the scratch. */

@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -25,6 +27,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.train.diffusion.GaussianNoise;
 import org.dfbk.train.diffusion.ResShiftSchedule;
+import org.dfbk.train.loss.DiffusionLoss;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,21 +326,25 @@ public final class Trainer implements AutoCloseable {
       NDArray timesteps = scratch.create(t);
       NDArray noise = GaussianNoise.normal(scratch, rng, batch.x0().getShape(),
           batch.x0().getDevice());
+      Map<Device, StepConstants> constants = stepConstants(scratch, t, lr);
       NDArray stepLoss = null;
       try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
         for (int micro = 0; micro < a; micro++) {
           for (int replica = 0; replica < r; replica++) {
             int start = (replica * a + micro) * chunk;
+            StepConstants c = constants.get(replicas.get(replica).device());
             NDArray chunkLoss = chunkLoss(replicas.get(replica), batch, timesteps, noise, start,
-                start + chunk, scratch, fp16);
-            collector.backward(fp16 ? chunkLoss.mul((float) lossScale) : chunkLoss);
+                start + chunk, c, scratch, fp16);
+            collector.backward(fp16 ? chunkLoss.mul(c.scalar(StepConstants.LOSS_SCALE))
+                : chunkLoss);
             NDArray detached = onDevice(chunkLoss.stopGradient(), masterDevice, scratch);
             stepLoss = stepLoss == null ? detached : stepLoss.add(detached);
           }
         }
       }
       NDArray[][] views = new NDArray[r][];
-      NDArray[] gradients = reduceGradients(scratch, views, fp16);
+      StepConstants onMaster = constants.get(masterDevice);
+      NDArray[] gradients = reduceGradients(scratch, views, fp16, onMaster);
       boolean apply = true;
       NDArray norm = globalNorm(gradients);
       if (fp16 && norm != null) {
@@ -355,15 +362,16 @@ public final class Trainer implements AutoCloseable {
       }
       if (apply && norm != null) {
         if (config.gradClipNorm() > 0) {
-          NDArray factor = clipFactor(norm, config.gradClipNorm());
+          NDArray factor = clipFactor(norm, onMaster.scalar(StepConstants.CLIP_NORM),
+              onMaster.scalar(StepConstants.CLIP_EPSILON), onMaster.scalar(StepConstants.ONE));
           for (int k = 0; k < gradients.length; k++) {
             if (gradients[k] != null) {
               gradients[k] = gradients[k].mul(factor);
             }
           }
         }
-        optimizer.step(master, gradients, lr, scratch);
-        updateEma(scratch);
+        optimizer.step(master, gradients, onMaster.adamCoefficients(), scratch);
+        updateEma(scratch, onMaster);
         broadcastMaster(scratch, false);
       }
       if (step % config.logEvery() == config.logEvery() - 1 || step + 1 == config.maxSteps()) {
@@ -388,13 +396,51 @@ public final class Trainer implements AutoCloseable {
     return sumOfSquares == null ? null : sumOfSquares.sqrt();
   }
 
-  /** min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, without a host sync. */
-  static NDArray clipFactor(NDArray norm, double maxNorm) {
-    return norm.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f);
+  /**
+   * min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, from 0-dim device
+   * arrays (no host sync).
+   */
+  static NDArray clipFactor(NDArray norm, NDArray maxNorm, NDArray epsilon, NDArray one) {
+    return maxNorm.div(norm.add(epsilon)).minimum(one);
+  }
+
+  /** Uploads the step's coefficients and scalars once to every device in use. */
+  private Map<Device, StepConstants> stepConstants(NDManager scratch, long[] t, double lr) {
+    int b = t.length;
+    double[] eta = schedule.etas();
+    double[] noiseStd = schedule.kappaSqrtEtas();
+    double[] inputScale = schedule.inputScales();
+    float[] perSample = new float[4 * b];
+    for (int i = 0; i < b; i++) {
+      int ti = (int) t[i];
+      perSample[StepConstants.ETA * b + i] = (float) eta[ti];
+      perSample[StepConstants.NOISE_STD * b + i] = (float) noiseStd[ti];
+      perSample[StepConstants.INPUT_SCALE * b + i] = (float) inputScale[ti];
+      perSample[StepConstants.LOSS_WEIGHT * b + i] = (float) config.loss().weight(ti, schedule);
+    }
+    float[] scalars = new float[StepConstants.COUNT];
+    scalars[StepConstants.INV_BATCH] = 1f / b;
+    scalars[StepConstants.LOSS_SCALE] = (float) lossScale;
+    scalars[StepConstants.INV_LOSS_SCALE] = (float) (1 / lossScale);
+    scalars[StepConstants.EMA_RATE] = (float) config.emaRate();
+    scalars[StepConstants.ONE_MINUS_EMA_RATE] = (float) (1 - config.emaRate());
+    scalars[StepConstants.CLIP_NORM] = (float) config.gradClipNorm();
+    scalars[StepConstants.CLIP_EPSILON] = 1e-6f;
+    scalars[StepConstants.ONE] = 1f;
+    double[] adam = optimizer.coefficients(lr);
+    for (int i = 0; i < adam.length; i++) {
+      scalars[StepConstants.ADAM + i] = (float) adam[i];
+    }
+    Map<Device, StepConstants> out = new HashMap<>();
+    out.put(masterDevice, new StepConstants(scratch, masterDevice, perSample, scalars));
+    for (TrainingModel m : replicas) {
+      out.computeIfAbsent(m.device(), d -> new StepConstants(scratch, d, perSample, scalars));
+    }
+    return out;
   }
 
   private NDArray chunkLoss(TrainingModel model, Batch batch, NDArray timesteps, NDArray noise,
-      int start, int end, NDManager scratch, boolean fp16) {
+      int start, int end, StepConstants c, NDManager scratch, boolean fp16) {
     Device device = model.device();
     NDIndex rows = new NDIndex("{}:{}", start, end);
     NDArray x0 = slice(batch.x0(), rows, device, scratch).toType(DataType.FLOAT32, false);
@@ -402,14 +448,16 @@ public final class Trainer implements AutoCloseable {
     NDArray eps = slice(noise, rows, device, scratch);
     NDArray t = slice(timesteps, rows, device, scratch);
     NDList context = new NDList();
-    for (NDArray c : batch.context()) {
-      NDArray part = slice(c, rows, device, scratch);
+    for (NDArray array : batch.context()) {
+      NDArray part = slice(array, rows, device, scratch);
       context.add(fp16 && part.getDataType() == DataType.FLOAT32
           ? part.toType(DataType.FLOAT16, false) : part);
     }
-    // Eq. 1 and the network input scaling
-    NDArray xt = schedule.qSample(x0, y0, t, eps);
-    NDArray input = schedule.scaleInput(xt, t);
+    // Eq. 1 and the network input scaling, with this chunk's coefficients [n, 1, 1, 1]
+    NDArray xt = ResShiftSchedule.forward(x0, y0, eps,
+        c.perSample(StepConstants.ETA, start, end),
+        c.perSample(StepConstants.NOISE_STD, start, end));
+    NDArray input = xt.mul(c.perSample(StepConstants.INPUT_SCALE, start, end));
     NDArray source = y0;
     if (fp16) {
       input = input.toType(DataType.FLOAT16, false);
@@ -418,10 +466,11 @@ public final class Trainer implements AutoCloseable {
     NDArray prediction = model.predictX0(new ParameterStore(scratch, false), input, source, t,
         context, true);
     prediction.attach(scratch);
-    NDArray perSample = config.loss().perSample(castKeepingGraph(prediction, DataType.FLOAT32,
-        scratch), x0, t, schedule);
+    // Eq. 4 (or plain mse) per sample
+    NDArray perSample = DiffusionLoss.squaredError(castKeepingGraph(prediction, DataType.FLOAT32,
+        scratch), x0).mul(c.perSample(StepConstants.LOSS_WEIGHT, start, end).reshape(-1));
     // each sample weighs 1/B, so the chunks of all replicas and micro-batches sum to the mean
-    return perSample.sum().div((float) config.batchSize());
+    return perSample.sum().mul(c.scalar(StepConstants.INV_BATCH));
   }
 
   /**
@@ -454,7 +503,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Sums every replica's gradient onto the master device, in float32; views keep the handles. */
-  private NDArray[] reduceGradients(NDManager scratch, NDArray[][] views, boolean fp16) {
+  private NDArray[] reduceGradients(NDManager scratch, NDArray[][] views, boolean fp16,
+      StepConstants onMaster) {
     int n = names.size();
     NDArray[] sums = new NDArray[n];
     for (int i = 0; i < replicas.size(); i++) {
@@ -471,7 +521,7 @@ public final class Trainer implements AutoCloseable {
           value = value.toType(DataType.FLOAT32, false);
         }
         if (fp16) {
-          value = value.div((float) lossScale);
+          value = value.mul(onMaster.scalar(StepConstants.INV_LOSS_SCALE));
         }
         sums[k] = sums[k] == null ? value : sums[k].add(value);
       }
@@ -483,27 +533,33 @@ public final class Trainer implements AutoCloseable {
    * Zeroes the gradients in place by assignment (not g − g, which would keep the NaN of an
    * overflowed fp16 step forever).
    */
-  private static void zeroGradients(NDArray[][] views, NDManager scratch) {
-    for (NDArray[] perReplica : views) {
-      for (NDArray g : perReplica) {
-        if (g != null) {
-          if (g.getShape().dimension() == 0) {
-            NDArray view = g.reshape(1);
-            view.attach(scratch);
-            view.set(new NDIndex(":"), 0f);
-          } else {
-            g.set(new NDIndex(":"), 0f);
-          }
+  private void zeroGradients(NDArray[][] views, NDManager scratch) {
+    for (int i = 0; i < views.length; i++) {
+      NDArray zero = null;
+      for (NDArray g : views[i]) {
+        if (g == null) {
+          continue;
+        }
+        if (zero == null || zero.getDataType() != g.getDataType()) {
+          zero = scratch.zeros(new Shape(), g.getDataType(), g.getDevice());
+        }
+        if (g.getShape().dimension() == 0) {
+          NDArray view = g.reshape(1);
+          view.attach(scratch);
+          view.set(new NDIndex(":"), zero);
+        } else {
+          g.set(new NDIndex(":"), zero);
         }
       }
     }
   }
 
-  private void updateEma(NDManager scratch) {
-    float rate = (float) config.emaRate();
+  private void updateEma(NDManager scratch, StepConstants c) {
+    NDArray rate = c.scalar(StepConstants.EMA_RATE);
+    NDArray complement = c.scalar(StepConstants.ONE_MINUS_EMA_RATE);
     for (int k = 0; k < master.length; k++) {
       if (trainable[k]) {
-        NDArray contribution = master[k].mul(1f - rate);
+        NDArray contribution = master[k].mul(complement);
         contribution.attach(scratch);
         ema[k].muli(rate).addi(contribution);
       }
