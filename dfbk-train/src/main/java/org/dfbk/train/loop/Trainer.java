@@ -637,30 +637,23 @@ public final class Trainer implements AutoCloseable {
     int n = names.size();
     List<long[]> shapes = new ArrayList<>();
     List<Boolean> flags = new ArrayList<>();
-    NDList model = new NDList();
-    NDList emaList = new NDList();
-    NDList moments = new NDList();
-    try (NDManager scratch = manager.newSubManager()) {
-      for (int k = 0; k < n; k++) {
-        shapes.add(master[k].getShape().getShape());
-        flags.add(trainable[k]);
-        model.add(named(master[k], names.get(k), scratch));
-        emaList.add(named(ema[k], names.get(k), scratch));
-      }
-      for (int k = 0; k < n; k++) {
-        if (trainable[k]) {
-          moments.add(named(optimizer.firstMoments()[k], "m:" + names.get(k), scratch));
-        }
-      }
-      for (int k = 0; k < n; k++) {
-        if (trainable[k]) {
-          moments.add(named(optimizer.secondMoments()[k], "v:" + names.get(k), scratch));
-        }
-      }
-      CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
-          lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
-          List.copyOf(names), shapes, flags, config, Instant.now().toString());
-      Checkpoints.write(file, state, resolvedConfig, model, emaList, moments);
+    for (int k = 0; k < n; k++) {
+      shapes.add(master[k].getShape().getShape());
+      flags.add(trainable[k]);
+    }
+    CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
+        lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
+        List.copyOf(names), shapes, flags, config, Instant.now().toString());
+    java.util.LinkedHashMap<String, Checkpoints.ArrayEntry> entries =
+        new java.util.LinkedHashMap<>();
+    entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
+    entries.put(Checkpoints.EMA, scratch -> hostCopies(ema, "", scratch));
+    entries.put(Checkpoints.FIRST_MOMENTS,
+        scratch -> hostCopies(optimizer.firstMoments(), "m:", scratch));
+    entries.put(Checkpoints.SECOND_MOMENTS,
+        scratch -> hostCopies(optimizer.secondMoments(), "v:", scratch));
+    try {
+      Checkpoints.write(file, state, resolvedConfig, entries, manager);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
     }
@@ -671,20 +664,26 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** Float32 host copies of the non-null arrays, named after their parameters. */
+  private NDList hostCopies(NDArray[] arrays, String prefix, NDManager scratch) {
+    NDList out = new NDList();
+    for (int k = 0; k < arrays.length; k++) {
+      if (arrays[k] != null) {
+        NDArray copy = arrays[k].toDevice(Device.cpu(), true);
+        copy.attach(scratch);
+        copy.setName(prefix + names.get(k));
+        out.add(copy);
+      }
+    }
+    return out;
+  }
+
   private void aliasCheckpoint(Path file, Path alias) {
     try {
       Checkpoints.alias(file, alias);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + alias + ": " + e.getMessage(), e);
     }
-  }
-
-  /** A float32 host copy named for the checkpoint (the live array is not renamed). */
-  private static NDArray named(NDArray a, String name, NDManager scratch) {
-    NDArray copy = a.toDevice(Device.cpu(), true);
-    copy.attach(scratch);
-    copy.setName(name);
-    return copy;
   }
 
   /**
@@ -695,9 +694,8 @@ public final class Trainer implements AutoCloseable {
    * @throws ConfigException if it was written with another seed
    */
   public void restore(Path file) {
-    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
-      Checkpoints.Contents c = Checkpoints.read(file, scratch);
-      CheckpointState s = c.state();
+    try (Checkpoints.Reader reader = new Checkpoints.Reader(file)) {
+      CheckpointState s = reader.state();
       if (!names.equals(s.parameterNames())) {
         throw new DataException(file + ": the checkpoint's parameters (" + s.parameterNames().size()
             + ") differ from the model's (" + names.size() + "); it was written for a different "
@@ -711,28 +709,22 @@ public final class Trainer implements AutoCloseable {
         LOG.warn("resuming {} with trainer settings that differ from the checkpoint's: {} vs {}",
             file, config, s.trainer());
       }
-      int m = 0;
       for (int k = 0; k < names.size(); k++) {
-        long[] expected = master[k].getShape().getShape();
-        if (!java.util.Arrays.equals(expected, s.parameterShapes().get(k))) {
+        if (!java.util.Arrays.equals(master[k].getShape().getShape(),
+            s.parameterShapes().get(k))) {
           throw new DataException(file + ": parameter '" + names.get(k) + "' has shape "
               + new Shape(s.parameterShapes().get(k)) + " in the checkpoint but "
               + master[k].getShape() + " in the model");
         }
-        Checkpoints.copyInto(master[k], c.model().get(k), scratch);
-        Checkpoints.copyInto(ema[k], c.ema().get(k), scratch);
-        if (trainable[k]) {
-          m++;
-        }
       }
-      int j = 0;
-      for (int k = 0; k < names.size(); k++) {
-        if (trainable[k]) {
-          Checkpoints.copyInto(optimizer.firstMoments()[k], c.optimizer().get(j), scratch);
-          Checkpoints.copyInto(optimizer.secondMoments()[k], c.optimizer().get(m + j), scratch);
-          j++;
-        }
+      int trainableCount = 0;
+      for (boolean b : trainable) {
+        trainableCount += b ? 1 : 0;
       }
+      restoreEntry(reader, Checkpoints.MODEL, master, names.size());
+      restoreEntry(reader, Checkpoints.EMA, ema, names.size());
+      restoreEntry(reader, Checkpoints.FIRST_MOMENTS, optimizer.firstMoments(), trainableCount);
+      restoreEntry(reader, Checkpoints.SECOND_MOMENTS, optimizer.secondMoments(), trainableCount);
       optimizer.setUpdates(s.optimizerUpdates());
       step = s.step();
       lossScale = config.precision() == Precision.FP16 ? s.lossScale() : 1.0;
@@ -744,6 +736,20 @@ public final class Trainer implements AutoCloseable {
         broadcastMaster(sync, true);
       }
       LOG.info("resumed from {} at step {}", file, step);
+    }
+  }
+
+  /** Copies one entry's arrays, in order, into the non-null targets. */
+  private static void restoreEntry(Checkpoints.Reader reader, String entry, NDArray[] targets,
+      int count) {
+    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+      NDList arrays = reader.arrays(entry, scratch, count);
+      int j = 0;
+      for (NDArray target : targets) {
+        if (target != null) {
+          Checkpoints.copyInto(target, arrays.get(j++), scratch);
+        }
+      }
     }
   }
 

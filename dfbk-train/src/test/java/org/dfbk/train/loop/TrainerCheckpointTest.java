@@ -187,6 +187,26 @@ class TrainerCheckpointTest {
   }
 
   @Test
+  void aTruncatedCheckpointIsADataErrorNamingTheFile(@TempDir Path dir) throws IOException {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(2).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Path last;
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 3, 8), dir).build()) {
+        last = t.fit().lastCheckpoint();
+      }
+      byte[] bytes = Files.readAllBytes(last);
+      Path damaged = dir.resolve("damaged.zip");
+      Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 3, 8), dir.resolve("x"))
+          .build()) {
+        org.dfbk.core.error.DataException e = assertThrows(
+            org.dfbk.core.error.DataException.class, () -> t.restore(damaged));
+        assertTrue(e.getMessage().contains("damaged.zip"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void restoreRejectsAnotherSeed(@TempDir Path dir) {
     TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(3).build();
     try (NDManager m = NDManager.newBaseManager()) {
