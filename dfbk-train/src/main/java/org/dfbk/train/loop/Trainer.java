@@ -3,6 +3,7 @@ package org.dfbk.train.loop;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -52,8 +53,11 @@ import org.slf4j.LoggerFactory;
  *       every replica, which therefore stay bit-identical.
  * </ol>
  *
- * Under fp32 the master weights are the first replica's parameter arrays themselves (updated in
- * place); under fp16 they are a float32 copy and the replicas hold float16 weights.
+ * The master weights, EMA and AdamW moments of the trainable parameters are flat float32 vectors
+ * [P] on the first replica's device (the optimizer and EMA cost a handful of kernels per step,
+ * not a dozen per parameter tensor); the replicas hold copies (float16 under fp16). Memory on the
+ * master device: the replica weights plus 4 × P floats (master, EMA, two moments) plus the
+ * gradients and one flat gradient per step.
  *
  * <p>All temporaries of a step live in a sub-manager closed at the end of the step, so the number
  * of live NDArrays stays constant. The loss is read back to the host only every
@@ -88,7 +92,11 @@ public final class Trainer implements AutoCloseable {
   private final boolean[] trainable;
   private final NDArray[] master;
   private final NDArray[] ema;
-  private final boolean masterIsFirstReplica;
+  private final NDArray[] firstMoments;
+  private final NDArray[] secondMoments;
+  private final NDArray flatMaster;
+  private final NDArray flatEma;
+  private final long[] offsets;
   private final AdamW optimizer;
   private final NDArray lossSum;
 
@@ -155,9 +163,11 @@ public final class Trainer implements AutoCloseable {
     trainable = new boolean[n];
     master = new NDArray[n];
     ema = new NDArray[n];
-    NDArray[] optimised = new NDArray[n];
-    masterIsFirstReplica = !fp16;
+    firstMoments = new NDArray[n];
+    secondMoments = new NDArray[n];
+    offsets = new long[n];
     DataType replicaType = fp16 ? DataType.FLOAT16 : DataType.FLOAT32;
+    long total = 0;
     for (int k = 0; k < n; k++) {
       Parameter p0 = replicaParameters.get(0).get(k);
       for (int i = 0; i < r; i++) {
@@ -175,23 +185,46 @@ public final class Trainer implements AutoCloseable {
         }
       }
       trainable[k] = p0.requiresGradient();
-      if (masterIsFirstReplica) {
-        master[k] = p0.getArray();
-      } else {
-        master[k] = p0.getArray().toType(DataType.FLOAT32, true);
-        master[k].attach(manager);
+      offsets[k] = total;
+      if (trainable[k]) {
+        total += p0.getArray().size();
       }
-      ema[k] = master[k].duplicate();
-      ema[k].attach(manager);
-      optimised[k] = trainable[k] ? master[k] : null;
     }
-    this.optimizer = new AdamW(manager, optimised, config.beta1(), config.beta2(),
+    // trainable master weights, EMA and moments are flat float32 vectors [P]; the per-parameter
+    // arrays are views into them (for checkpoints, validation and the replica copies)
+    flatMaster = manager.zeros(new Shape(total), DataType.FLOAT32, masterDevice);
+    flatEma = manager.zeros(new Shape(total), DataType.FLOAT32, masterDevice);
+    this.optimizer = new AdamW(manager, total, masterDevice, config.beta1(), config.beta2(),
         config.epsilon(), config.weightDecay());
+    for (int k = 0; k < n; k++) {
+      NDArray initial = replicaParameters.get(0).get(k).getArray();
+      if (trainable[k]) {
+        master[k] = view(flatMaster, k);
+        ema[k] = view(flatEma, k);
+        firstMoments[k] = view(optimizer.firstMoments(), k);
+        secondMoments[k] = view(optimizer.secondMoments(), k);
+        try (NDManager scratch = manager.newSubManager()) {
+          Checkpoints.copyInto(master[k], initial, scratch);
+          Checkpoints.copyInto(ema[k], initial, scratch);
+        }
+      } else {
+        master[k] = initial.toType(DataType.FLOAT32, true);
+        master[k].attach(manager);
+        ema[k] = master[k].duplicate();
+      }
+    }
     this.lossSum = manager.zeros(new Shape(), DataType.FLOAT32, masterDevice);
     this.lossScale = fp16 ? config.initialLossScale() : 1.0;
     try (NDManager scratch = manager.newSubManager()) {
       broadcastMaster(scratch, true);
     }
+  }
+
+  /** Parameter k's slice of a flat vector, reshaped to the parameter's shape (a view). */
+  private NDArray view(NDArray flat, int k) {
+    Shape shape = replicaParameters.get(0).get(k).getArray().getShape();
+    NDArray slice = flat.get(new NDIndex("{}:{}", offsets[k], offsets[k] + shape.size()));
+    return shape.dimension() == 0 ? slice.reshape(new Shape()) : slice.reshape(shape);
   }
 
   /** A builder: {@code setConfig, setSchedule, setReplicas, setBatchSource, setRunDirectory}. */
@@ -344,9 +377,9 @@ public final class Trainer implements AutoCloseable {
       }
       NDArray[][] views = new NDArray[r][];
       StepConstants onMaster = constants.get(masterDevice);
-      NDArray[] gradients = reduceGradients(scratch, views, fp16, onMaster);
+      NDArray gradient = flatGradient(scratch, views, fp16, onMaster);
       boolean apply = true;
-      NDArray norm = globalNorm(gradients);
+      NDArray norm = gradient == null ? null : globalNorm(new NDArray[] {gradient});
       if (fp16 && norm != null) {
         float n = norm.getFloat();
         if (!Float.isFinite(n)) {
@@ -360,17 +393,12 @@ public final class Trainer implements AutoCloseable {
           goodStepsSinceScaleChange = 0;
         }
       }
-      if (apply && norm != null) {
+      if (apply && gradient != null) {
         if (config.gradClipNorm() > 0) {
-          NDArray factor = clipFactor(norm, onMaster.scalar(StepConstants.CLIP_NORM),
-              onMaster.scalar(StepConstants.CLIP_EPSILON), onMaster.scalar(StepConstants.ONE));
-          for (int k = 0; k < gradients.length; k++) {
-            if (gradients[k] != null) {
-              gradients[k] = gradients[k].mul(factor);
-            }
-          }
+          gradient = gradient.mul(clipFactor(norm, onMaster.scalar(StepConstants.CLIP_NORM),
+              onMaster.scalar(StepConstants.CLIP_EPSILON), onMaster.scalar(StepConstants.ONE)));
         }
-        optimizer.step(master, gradients, onMaster.adamCoefficients(), scratch);
+        optimizer.step(flatMaster, gradient, onMaster.adamCoefficients(), scratch);
         updateEma(scratch, onMaster);
         broadcastMaster(scratch, false);
       }
@@ -502,13 +530,18 @@ public final class Trainer implements AutoCloseable {
     return moved;
   }
 
-  /** Sums every replica's gradient onto the master device, in float32; views keep the handles. */
-  private NDArray[] reduceGradients(NDManager scratch, NDArray[][] views, boolean fp16,
+  /**
+   * Every replica's gradients flattened into one vector [P] (one concatenation each), moved to the
+   * master device, cast to float32, unscaled under fp16 and summed in replica order; views keep
+   * the per-parameter gradient handles for zeroing. Null without trainable parameters.
+   */
+  private NDArray flatGradient(NDManager scratch, NDArray[][] views, boolean fp16,
       StepConstants onMaster) {
     int n = names.size();
-    NDArray[] sums = new NDArray[n];
+    NDArray sum = null;
     for (int i = 0; i < replicas.size(); i++) {
       views[i] = new NDArray[n];
+      NDList parts = new NDList();
       for (int k = 0; k < n; k++) {
         if (!trainable[k]) {
           continue;
@@ -516,17 +549,22 @@ public final class Trainer implements AutoCloseable {
         NDArray g = replicaParameters.get(i).get(k).getArray().getGradient();
         g.attach(scratch);
         views[i][k] = g;
-        NDArray value = onDevice(g, masterDevice, scratch);
-        if (value.getDataType() != DataType.FLOAT32) {
-          value = value.toType(DataType.FLOAT32, false);
-        }
-        if (fp16) {
-          value = value.mul(onMaster.scalar(StepConstants.INV_LOSS_SCALE));
-        }
-        sums[k] = sums[k] == null ? value : sums[k].add(value);
+        parts.add(g.reshape(-1));
       }
+      if (parts.isEmpty()) {
+        return null;
+      }
+      NDArray flat = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [P]
+      NDArray value = onDevice(flat, masterDevice, scratch);
+      if (value.getDataType() != DataType.FLOAT32) {
+        value = value.toType(DataType.FLOAT32, false);
+      }
+      if (fp16) {
+        value = value.mul(onMaster.scalar(StepConstants.INV_LOSS_SCALE));
+      }
+      sum = sum == null ? value : sum.add(value);
     }
-    return sums;
+    return sum;
   }
 
   /**
@@ -555,24 +593,38 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void updateEma(NDManager scratch, StepConstants c) {
-    NDArray rate = c.scalar(StepConstants.EMA_RATE);
-    NDArray complement = c.scalar(StepConstants.ONE_MINUS_EMA_RATE);
-    for (int k = 0; k < master.length; k++) {
-      if (trainable[k]) {
-        NDArray contribution = master[k].mul(complement);
-        contribution.attach(scratch);
-        ema[k].muli(rate).addi(contribution);
-      }
-    }
+    NDArray contribution = flatMaster.mul(c.scalar(StepConstants.ONE_MINUS_EMA_RATE));
+    contribution.attach(scratch);
+    flatEma.muli(c.scalar(StepConstants.EMA_RATE)).addi(contribution);
   }
 
-  /** Copies the master weights into every replica (all parameters when {@code all}). */
+  /**
+   * Copies the master weights into every replica (all parameters when {@code all}, else the
+   * trainable ones): one cast and device copy of the flat vector per replica, then one in-place
+   * copy per parameter.
+   */
   private void broadcastMaster(NDManager scratch, boolean all) {
-    for (int i = masterIsFirstReplica ? 1 : 0; i < replicas.size(); i++) {
+    for (int i = 0; i < replicas.size(); i++) {
+      List<Parameter> params = replicaParameters.get(i);
+      NDArray flat = null;
       for (int k = 0; k < master.length; k++) {
-        if (all || trainable[k]) {
-          Checkpoints.copyInto(replicaParameters.get(i).get(k).getArray(), master[k], scratch);
+        NDArray dst = params.get(k).getArray();
+        if (!trainable[k]) {
+          if (all) {
+            Checkpoints.copyInto(dst, master[k], scratch);
+          }
+          continue;
         }
+        if (flat == null) {
+          flat = onDevice(flatMaster, dst.getDevice(), scratch);
+          if (flat.getDataType() != dst.getDataType()) {
+            flat = flat.toType(dst.getDataType(), false);
+            flat.attach(scratch);
+          }
+        }
+        NDArray source = flat.get(new NDIndex("{}:{}", offsets[k], offsets[k] + dst.size()));
+        source.attach(scratch);
+        Checkpoints.copyInto(dst, source.reshape(dst.getShape()), scratch);
       }
     }
   }
@@ -600,12 +652,7 @@ public final class Trainer implements AutoCloseable {
     List<Parameter> params = replicaParameters.get(0);
     ValidationResult result;
     try (NDManager scratch = manager.newSubManager(first.device())) {
-      NDArray[] backup = new NDArray[master.length];
       for (int k = 0; k < master.length; k++) {
-        if (masterIsFirstReplica) {
-          backup[k] = master[k].duplicate();
-          backup[k].attach(scratch);
-        }
         Checkpoints.copyInto(params.get(k).getArray(), ema[k], scratch);
       }
       try (NDManager callbackManager = scratch.newSubManager(first.device())) {
@@ -614,8 +661,7 @@ public final class Trainer implements AutoCloseable {
             "the validation callback returned null");
       } finally {
         for (int k = 0; k < master.length; k++) {
-          Checkpoints.copyInto(params.get(k).getArray(),
-              masterIsFirstReplica ? backup[k] : master[k], scratch);
+          Checkpoints.copyInto(params.get(k).getArray(), master[k], scratch);
         }
       }
     }
@@ -648,10 +694,8 @@ public final class Trainer implements AutoCloseable {
         new java.util.LinkedHashMap<>();
     entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
     entries.put(Checkpoints.EMA, scratch -> hostCopies(ema, "", scratch));
-    entries.put(Checkpoints.FIRST_MOMENTS,
-        scratch -> hostCopies(optimizer.firstMoments(), "m:", scratch));
-    entries.put(Checkpoints.SECOND_MOMENTS,
-        scratch -> hostCopies(optimizer.secondMoments(), "v:", scratch));
+    entries.put(Checkpoints.FIRST_MOMENTS, scratch -> hostCopies(firstMoments, "m:", scratch));
+    entries.put(Checkpoints.SECOND_MOMENTS, scratch -> hostCopies(secondMoments, "v:", scratch));
     try {
       Checkpoints.write(file, state, resolvedConfig, entries, manager);
     } catch (IOException e) {
@@ -723,8 +767,8 @@ public final class Trainer implements AutoCloseable {
       }
       restoreEntry(reader, Checkpoints.MODEL, master, names.size());
       restoreEntry(reader, Checkpoints.EMA, ema, names.size());
-      restoreEntry(reader, Checkpoints.FIRST_MOMENTS, optimizer.firstMoments(), trainableCount);
-      restoreEntry(reader, Checkpoints.SECOND_MOMENTS, optimizer.secondMoments(), trainableCount);
+      restoreEntry(reader, Checkpoints.FIRST_MOMENTS, firstMoments, trainableCount);
+      restoreEntry(reader, Checkpoints.SECOND_MOMENTS, secondMoments, trainableCount);
       optimizer.setUpdates(s.optimizerUpdates());
       step = s.step();
       lossScale = config.precision() == Precision.FP16 ? s.lossScale() : 1.0;

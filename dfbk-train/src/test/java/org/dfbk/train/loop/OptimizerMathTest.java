@@ -24,7 +24,7 @@ class OptimizerMathTest {
     double[] v = new double[2];
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray p = manager.create(new float[] {1.0f, -1.0f});
-      AdamW adam = new AdamW(manager, new NDArray[] {p}, b1, b2, eps, wd);
+      AdamW adam = new AdamW(manager, 2, p.getDevice(), b1, b2, eps, wd);
       for (int k = 1; k <= 3; k++) {
         for (int i = 0; i < 2; i++) {
           double g = grads[k - 1][i];
@@ -37,7 +37,7 @@ class OptimizerMathTest {
         try (NDManager scratch = manager.newSubManager()) {
           NDArray g = scratch.create(new float[] {(float) grads[k - 1][0],
               (float) grads[k - 1][1]});
-          adam.step(new NDArray[] {p}, new NDArray[] {g}, lr, scratch);
+          adam.step(p, g, lr, scratch);
         }
         Tolerance.assertClose(theta, Tolerance.toDouble(p.toFloatArray()), 1e-6, 1e-7,
             "theta after AdamW step " + k);
@@ -49,12 +49,11 @@ class OptimizerMathTest {
   void adamWKeepsNoTemporariesInTheStateManager() {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray p = manager.create(new float[] {1.0f, 2.0f});
-      AdamW adam = new AdamW(manager, new NDArray[] {p}, 0.9, 0.999, 1e-8, 0.01);
+      AdamW adam = new AdamW(manager, 2, p.getDevice(), 0.9, 0.999, 1e-8, 0.01);
       int before = manager.getManagedArrays().size();
       for (int k = 0; k < 5; k++) {
         try (NDManager scratch = manager.newSubManager()) {
-          adam.step(new NDArray[] {p}, new NDArray[] {scratch.create(new float[] {1, 1})}, 0.1,
-              scratch);
+          adam.step(p, scratch.create(new float[] {1, 1}), 0.1, scratch);
         }
       }
       Tolerance.assertClose(before, manager.getManagedArrays().size(), 0, "live arrays");

@@ -116,9 +116,14 @@ class TrainerTest {
         assertSameWeights(expected, t.masterWeights(), 1e-6, "2 replicas vs 1 device");
         List<float[]> ra = weightsOf(a);
         List<float[]> rb = weightsOf(b);
+        List<float[]> masterWeights = t.masterWeights();
         for (int k = 0; k < ra.size(); k++) {
           assertArrayEquals(ra.get(k), rb.get(k), "replicas must stay bit-identical, param " + k);
+          assertArrayEquals(masterWeights.get(k), ra.get(k), "replica = master weights, param " + k);
         }
+        List<float[]> initial = weightsOf(TrainerFixtures.tinyModel(m, 5, 8));
+        assertTrue(Math.abs(initial.get(0)[0] - ra.get(0)[0]) > 1e-6,
+            "weights should have moved from their initialisation");
       }
     }
   }
