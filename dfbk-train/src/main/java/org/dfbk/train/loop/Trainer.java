@@ -138,7 +138,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
     this.masterDevice = replicas.get(0).device();
-    this.manager = NDManager.newBaseManager(masterDevice);
     for (TrainingModel m : replicas) {
       List<Parameter> list = new ArrayList<>();
       List<String> replicaNames = new ArrayList<>();
@@ -190,6 +189,8 @@ public final class Trainer implements AutoCloseable {
         total += p0.getArray().size();
       }
     }
+    // created after every check, so a rejected configuration leaves nothing open
+    this.manager = NDManager.newBaseManager(masterDevice);
     // trainable master weights, EMA and moments are flat float32 vectors [P]; the per-parameter
     // arrays are views into them (for checkpoints, validation and the replica copies)
     flatMaster = manager.zeros(new Shape(total), DataType.FLOAT32, masterDevice);
