@@ -28,11 +28,19 @@ class TrainerOverheadBenchmark {
   private static final int WARMUP = 20;
 
   @Test
-  void measure() throws Exception {
+  void threeConvs() throws Exception {
+    measure(new TinyConvNet(32, 4), "3 convs, width 32");
+  }
+
+  @Test
+  void hundredConvs() throws Exception {
+    measure(new StackedConvNet(100, 8), "101 convs, width 8");
+  }
+
+  private static void measure(ai.djl.nn.Block net, String what) throws Exception {
     int size = TrainerFixtures.SIZE;
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(1);
-      TinyConvNet net = new TinyConvNet(32, 4);
       net.initialize(m, DataType.FLOAT32, new Shape(1, 2, size, size), new Shape(1));
       ConcatInputModel model = new ConcatInputModel(net, Device.cpu());
       BatchSource source = TrainerFixtures.smoothPairs(1, 4);
@@ -73,8 +81,8 @@ class TrainerOverheadBenchmark {
         trainer.fit();
       }
       long trainerNanos = System.nanoTime() - startOfTimed[0];
-      System.out.printf("bare fwd+bwd: %.3f ms/step; trainer step: %.3f ms/step; overhead %.3f"
-          + " ms/step (%d params arrays, batch 4x1x%dx%d, width 32)%n", bareNanos / 1e6 / STEPS,
+      System.out.printf("%s: bare fwd+bwd %.3f ms/step; trainer step %.3f ms/step; overhead %.3f"
+          + " ms/step (%d parameter tensors, batch 4x1x%dx%d)%n", what, bareNanos / 1e6 / STEPS,
           trainerNanos / 1e6 / STEPS, (trainerNanos - bareNanos) / 1e6 / STEPS,
           net.getParameters().size(), size, size);
     }
