@@ -574,6 +574,9 @@ public final class Trainer implements AutoCloseable {
    */
   private void zeroGradients(NDArray[][] views, NDManager scratch) {
     for (int i = 0; i < views.length; i++) {
+      if (views[i] == null) {
+        continue;
+      }
       NDArray zero = null;
       for (NDArray g : views[i]) {
         if (g == null) {
