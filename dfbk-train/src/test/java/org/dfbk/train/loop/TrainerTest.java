@@ -2,14 +2,15 @@ package org.dfbk.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dfbk.fixtures.Tolerance;
+import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +43,10 @@ class TrainerTest {
 
   @Test
   void trainingLossFallsByMoreThanHalf(@TempDir Path dir) {
-    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(300).logEvery(25).build();
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(300).logEvery(25)
+        .validateEvery(300).build();
     List<Double> losses = new ArrayList<>();
+    double[] errors = new double[2];
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 1, 16);
       try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
@@ -52,10 +55,20 @@ class TrainerTest {
             if (!Double.isNaN(p.loss())) {
               losses.add(p.loss());
             }
+          }).optValidation(ctx -> {
+            // what a user checks: EMA samples are closer to the targets than the sources are
+            Batch held = TrainerFixtures.smoothPairs(1_000_003, 8).next(ctx.manager(), 0);
+            NDArray sample = new ResShiftSampler(ctx.schedule())
+                .sample(ctx.model().asDenoiser(ctx.manager(), null), held.y0(), 5);
+            errors[0] = sample.sub(held.x0()).square().mean().getFloat();
+            errors[1] = held.y0().sub(held.x0()).square().mean().getFloat();
+            return new ValidationResult(10 * Math.log10(4 / errors[0]));
           }).build()) {
         t.fit();
       }
     }
+    assertTrue(errors[0] < 0.5 * errors[1], "mse of EMA samples " + errors[0]
+        + " should be below half the source-target mse " + errors[1]);
     assertEquals(12, losses.size(), "logged windows " + losses);
     double first = losses.get(0);
     double last = (losses.get(10) + losses.get(11)) / 2;
