@@ -18,7 +18,7 @@ import org.dfbk.core.error.ConfigException;
  * <pre>
  *   √η_t   = start · b^(((i/(T-1))^p)·(T-1))           (exponential schedule in √η units)
  *   α_t    = η_t − η_{t−1},  η_0 = 0                     (so α_1 = η_1)
- *   σ²_t   = κ² (η_{t−1}/η_t) α_t                         (posterior variance of q(x_{t−1}|x_t,x_0))
+ *   σ²_t   = κ² (η_{t−1}/η_t) α_t                 (variance of q(x_{t−1}|x_t,x_0))
  *   μ_t    = (η_{t−1}/η_t) x_t + (α_t/η_t) x_0            (posterior mean, Eq. 3)
  *   w_t    = (α_t/η_t)² / (2 σ̃²_t)                        (Eq. 4 loss weight)
  * </pre>
@@ -283,8 +283,8 @@ public final class ResShiftSchedule {
 
   private static void requireSameShape(String na, NDArray a, String nb, NDArray b) {
     if (!a.getShape().equals(b.getShape())) {
-      throw new IllegalArgumentException(na + " and " + nb + " must have the same shape [N, C, H, W]"
-          + "; found " + na + " " + a.getShape() + ", " + nb + " " + b.getShape());
+      throw new IllegalArgumentException(na + " and " + nb
+          + " must have the same shape [N, C, H, W]; found " + na + " " + a.getShape() + ", " + nb + " " + b.getShape());
     }
   }
 

@@ -256,7 +256,7 @@ public final class Trainer implements AutoCloseable {
     return List.copyOf(names);
   }
 
-  /** Copies of the float32 training weights (host float arrays, in {@link #parameterNames()} order). */
+  /** Host copies of the float32 training weights, in {@link #parameterNames()} order. */
   public List<float[]> masterWeights() {
     List<float[]> out = new ArrayList<>();
     for (NDArray a : master) {

@@ -126,8 +126,8 @@ class TrainerCheckpointTest {
       assertEquals(3, csv.size(), "header + rows at steps 10 and 12: " + csv);
       assertTrue(csv.get(1).startsWith("10,"), csv.get(1));
       List<String> jsonl = Files.readAllLines(dir.resolve("metrics.jsonl"));
-      assertTrue(jsonl.get(0).contains("\"kind\":\"train\"") && jsonl.get(0).contains("\"step\":10"),
-          jsonl.get(0));
+      assertTrue(jsonl.get(0).contains("\"kind\":\"train\"")
+          && jsonl.get(0).contains("\"step\":10"), jsonl.get(0));
     }
   }
 

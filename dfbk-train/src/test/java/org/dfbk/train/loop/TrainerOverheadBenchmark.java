@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Loop overhead: a full trainer step (noise, t, forward process, loss, backward, gradient reduce,
  * clipping, AdamW, EMA) against the bare forward + backward of the same model on the same batch.
- * Run: {@code mvn -B -o test -pl dfbk-train -Dtest=TrainerOverheadBenchmark -Dtrain.excludedGroups=gpu
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Run: {@code mvn -B -o test -pl dfbk-train -Dtest=TrainerOverheadBenchmark
+ * -Dtrain.excludedGroups=gpu -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")
 class TrainerOverheadBenchmark {

@@ -132,7 +132,8 @@ class TrainerTest {
         List<float[]> masterWeights = t.masterWeights();
         for (int k = 0; k < ra.size(); k++) {
           assertArrayEquals(ra.get(k), rb.get(k), "replicas must stay bit-identical, param " + k);
-          assertArrayEquals(masterWeights.get(k), ra.get(k), "replica = master weights, param " + k);
+          assertArrayEquals(masterWeights.get(k), ra.get(k),
+              "replica = master weights, param " + k);
         }
         List<float[]> initial = weightsOf(TrainerFixtures.tinyModel(m, 5, 8));
         assertTrue(Math.abs(initial.get(0)[0] - ra.get(0)[0]) > 1e-6,
