@@ -284,7 +284,8 @@ public final class ResShiftSchedule {
   private static void requireSameShape(String na, NDArray a, String nb, NDArray b) {
     if (!a.getShape().equals(b.getShape())) {
       throw new IllegalArgumentException(na + " and " + nb
-          + " must have the same shape [N, C, H, W]; found " + na + " " + a.getShape() + ", " + nb + " " + b.getShape());
+          + " must have the same shape [N, C, H, W]; found " + na + " " + a.getShape() + ", "
+          + nb + " " + b.getShape());
     }
   }
 
