@@ -83,24 +83,37 @@ public final class ResShiftSampler {
     double[] coef2 = schedule.posteriorMeanCoef2();
     double[] variance = schedule.posteriorVariance();
     double[] inputScales = schedule.inputScales();
+    // every coefficient in one host-to-device copy; DJL would copy each Number operand separately
+    float[] table = new float[4 * n + 1];
+    for (int i = 0; i < n; i++) {
+      table[4 * i] = (float) inputScales[i];
+      table[4 * i + 1] = (float) coef1[i];
+      table[4 * i + 2] = (float) coef2[i];
+      table[4 * i + 3] = (float) Math.sqrt(variance[i]);
+    }
+    table[4 * n] = (float) (schedule.kappa() * sqrtEtas[n - 1]);
+    NDArray coefficients = m.create(table);
+    if (!coefficients.getDevice().equals(y0.getDevice())) {
+      coefficients = coefficients.toDevice(y0.getDevice(), false);
+    }
     Shape shape = y0.getShape();
     long batch = shape.get(0);
     NDArray source = y0.toType(DataType.FLOAT32, true);
     source.attach(m);
     // (1) x_T = y_0 + κ √η_T ε
     NDArray x = source.add(GaussianNoise.normal(m, rng, shape, y0.getDevice())
-        .mul((float) (schedule.kappa() * sqrtEtas[n - 1])));
+        .mul(coefficients.get(4 * n)));
     for (int i = n - 1; i >= 0; i--) {
       NDArray t = m.full(new Shape(batch), i, DataType.INT64, y0.getDevice());
       // (2) x̂_0 from the scaled x_t, clamped to the data range
-      NDArray prediction = denoiser.predictX0(x.mul((float) inputScales[i]), source, t);
+      NDArray prediction = denoiser.predictX0(x.mul(coefficients.get(4 * i)), source, t);
       prediction.attach(m);
       NDArray x0Hat = prediction.toType(DataType.FLOAT32, false).clip(-1f, 1f);
       // (3) posterior mean, plus posterior noise except at the last step
-      NDArray next = x.mul((float) coef1[i]).add(x0Hat.mul((float) coef2[i]));
+      NDArray next = x.mul(coefficients.get(4 * i + 1)).add(x0Hat.mul(coefficients.get(4 * i + 2)));
       if (i > 0) {
         next = next.add(GaussianNoise.normal(m, rng, shape, y0.getDevice())
-            .mul((float) Math.sqrt(variance[i])));
+            .mul(coefficients.get(4 * i + 3)));
       }
       x = next;
     }

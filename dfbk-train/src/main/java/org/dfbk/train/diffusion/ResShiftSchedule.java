@@ -18,7 +18,7 @@ import org.dfbk.core.error.ConfigException;
  * <pre>
  *   √η_t   = start · b^(((i/(T-1))^p)·(T-1))           (exponential schedule in √η units)
  *   α_t    = η_t − η_{t−1},  η_0 = 0                     (so α_1 = η_1)
- *   σ²_t   = κ² (η_{t−1}/η_t) α_t                         (posterior variance of q(x_{t−1}|x_t,x_0))
+ *   σ²_t   = κ² (η_{t−1}/η_t) α_t                 (variance of q(x_{t−1}|x_t,x_0))
  *   μ_t    = (η_{t−1}/η_t) x_t + (α_t/η_t) x_0            (posterior mean, Eq. 3)
  *   w_t    = (α_t/η_t)² / (2 σ̃²_t)                        (Eq. 4 loss weight)
  * </pre>
@@ -190,6 +190,11 @@ public final class ResShiftSchedule {
     return lossWeights.clone();
   }
 
+  /** κ√η_t, the standard deviation of the forward-process noise. */
+  public double[] kappaSqrtEtas() {
+    return scaled(sqrtEtas, kappa);
+  }
+
   /** 1 / (3κ√η_t + 1), the factor applied to x_t before it enters the network. */
   public double[] inputScales() {
     return inputScales.clone();
@@ -209,8 +214,26 @@ public final class ResShiftSchedule {
     requireSameShape("x0", x0, "noise", noise);
     NDManager manager = x0.getManager();
     NDArray eta = perSample(manager, etas, t, x0);
-    NDArray noiseScale = perSample(manager, scaled(sqrtEtas, kappa), t, x0);
-    return x0.add(y0.sub(x0).mul(eta)).add(noise.mul(noiseScale));
+    NDArray noiseStd = perSample(manager, kappaSqrtEtas(), t, x0);
+    return forward(x0, y0, noise, eta, noiseStd);
+  }
+
+  /**
+   * Eq. 1 with the per-sample coefficients already gathered (the trainer computes them on the
+   * host and uploads them once per step): {@code x_t = x_0 + η (y_0 − x_0) + s ε}.
+   *
+   * @param x0 [N, C, H, W]
+   * @param y0 [N, C, H, W]
+   * @param noise ε, [N, C, H, W]
+   * @param eta η_t per sample, [N, 1, 1, 1]
+   * @param noiseStd κ√η_t per sample, [N, 1, 1, 1]
+   * @return x_t, [N, C, H, W]
+   */
+  public static NDArray forward(NDArray x0, NDArray y0, NDArray noise, NDArray eta,
+      NDArray noiseStd) {
+    requireSameShape("x0", x0, "y0", y0);
+    requireSameShape("x0", x0, "noise", noise);
+    return x0.add(y0.sub(x0).mul(eta)).add(noise.mul(noiseStd));
   }
 
   /**
@@ -260,8 +283,9 @@ public final class ResShiftSchedule {
 
   private static void requireSameShape(String na, NDArray a, String nb, NDArray b) {
     if (!a.getShape().equals(b.getShape())) {
-      throw new IllegalArgumentException(na + " and " + nb + " must have the same shape [N, C, H, W]"
-          + "; found " + na + " " + a.getShape() + ", " + nb + " " + b.getShape());
+      throw new IllegalArgumentException(na + " and " + nb
+          + " must have the same shape [N, C, H, W]; found " + na + " " + a.getShape() + ", "
+          + nb + " " + b.getShape());
     }
   }
 

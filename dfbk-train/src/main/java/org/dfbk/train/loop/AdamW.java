@@ -13,72 +13,90 @@ import ai.djl.ndarray.NDManager;
  *   θ ← θ − lr · (m / (1 − β1^k)) / (√(v / (1 − β2^k)) + ε)
  * </pre>
  *
- * with k the number of updates so far (including this one). The moments are float32 arrays owned
- * by the caller's manager so they can be saved and restored exactly; every temporary is created in
- * the per-step scratch manager.
+ * with k the number of updates so far (including this one), on all trainable parameters
+ * flattened into one float32 vector [P] (so the update costs a handful of kernels instead of a
+ * dozen per parameter tensor). The moments are owned by the caller's manager so they can be saved
+ * and restored exactly; every temporary is created in the per-step scratch manager.
  */
 final class AdamW {
   private final double beta1;
   private final double beta2;
   private final double epsilon;
   private final double weightDecay;
-  private final NDArray[] firstMoments;
-  private final NDArray[] secondMoments;
+  private final NDArray firstMoments;
+  private final NDArray secondMoments;
   private long updates;
 
   /**
-   * @param parameters the float32 master parameters; moments are zeros of the same shapes, null
-   *     entries (frozen parameters) get none
+   * @param size number of optimised values (all trainable parameters flattened into one vector)
+   * @param device where the moments live (the master weights' device)
    */
-  AdamW(NDManager manager, NDArray[] parameters, double beta1, double beta2, double epsilon,
-      double weightDecay) {
+  AdamW(NDManager manager, long size, ai.djl.Device device, double beta1, double beta2,
+      double epsilon, double weightDecay) {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
-    firstMoments = new NDArray[parameters.length];
-    secondMoments = new NDArray[parameters.length];
-    for (int i = 0; i < parameters.length; i++) {
-      if (parameters[i] != null) {
-        firstMoments[i] = manager.zeros(parameters[i].getShape(), parameters[i].getDataType(),
-            parameters[i].getDevice());
-        secondMoments[i] = manager.zeros(parameters[i].getShape(), parameters[i].getDataType(),
-            parameters[i].getDevice());
-      }
-    }
+    firstMoments = manager.zeros(new ai.djl.ndarray.types.Shape(size),
+        ai.djl.ndarray.types.DataType.FLOAT32, device);
+    secondMoments = manager.zeros(new ai.djl.ndarray.types.Shape(size),
+        ai.djl.ndarray.types.DataType.FLOAT32, device);
+  }
+
+  /** Number of coefficients of one update (see {@link #coefficients(double)}). */
+  static final int COEFFICIENTS = 8;
+
+  /**
+   * The host values of the next update's coefficients, in the order β1, 1−β1, β2, 1−β2,
+   * 1 − lr·λ, 1/(1−β2^k), ε, lr/(1−β1^k) for the coming update k.
+   */
+  double[] coefficients(double learningRate) {
+    long k = updates + 1;
+    return new double[] {beta1, 1 - beta1, beta2, 1 - beta2, 1 - learningRate * weightDecay,
+        1 / (1 - Math.pow(beta2, k)), epsilon, learningRate / (1 - Math.pow(beta1, k))};
   }
 
   /**
-   * One update of every parameter with a gradient.
+   * One update of the flattened parameters, with coefficients from {@link #coefficients(double)}
+   * already on the device as 0-dim arrays: about ten kernels per step whatever the number of
+   * parameter tensors, and no host-to-device copy.
    *
-   * @param parameters master parameters, updated in place
-   * @param gradients float32 gradients on the parameters' device (null = no update)
-   * @param learningRate the rate of this step
+   * @param theta the flattened float32 master parameters [P], updated in place
+   * @param g their gradient [P]
+   * @param c the {@link #COEFFICIENTS} coefficients
    * @param scratch manager for the temporaries of this step
    */
-  void step(NDArray[] parameters, NDArray[] gradients, double learningRate, NDManager scratch) {
+  void step(NDArray theta, NDArray g, NDArray[] c, NDManager scratch) {
     updates++;
-    double correction1 = 1 - Math.pow(beta1, updates);
-    double correction2 = 1 - Math.pow(beta2, updates);
-    for (int i = 0; i < parameters.length; i++) {
-      NDArray g = gradients[i];
-      if (g == null) {
-        continue;
-      }
-      NDArray m = firstMoments[i];
-      NDArray v = secondMoments[i];
-      NDArray theta = parameters[i];
-      m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-      v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-      if (weightDecay > 0) {
-        theta.muli((float) (1 - learningRate * weightDecay));
-      }
-      NDArray denominator = scratch(v.div((float) correction2), scratch).sqrt()
-          .addi((float) epsilon);
-      NDArray update = scratch(m.mul((float) (learningRate / correction1)), scratch)
-          .divi(denominator);
-      theta.subi(update);
+    NDArray m = firstMoments;
+    NDArray v = secondMoments;
+    m.muli(c[0]).addi(g.mul(c[1]));
+    v.muli(c[2]).addi(g.square().muli(c[3]));
+    if (weightDecay > 0) {
+      theta.muli(c[4]);
     }
+    NDArray denominator = scratch(v.mul(c[5]), scratch).sqrt().addi(c[6]);
+    NDArray update = scratch(m.mul(c[7]), scratch).divi(denominator);
+    theta.subi(update);
+  }
+
+  /** As {@link #step(NDArray, NDArray, NDArray[], NDManager)}, uploading the coefficients. */
+  void step(NDArray theta, NDArray g, double learningRate, NDManager scratch) {
+    double[] values = coefficients(learningRate);
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    NDArray all = scratch.create(f);
+    if (!theta.getDevice().equals(all.getDevice())) {
+      all = all.toDevice(theta.getDevice(), false);
+      all.attach(scratch);
+    }
+    NDArray[] c = new NDArray[f.length];
+    for (int i = 0; i < f.length; i++) {
+      c[i] = all.get(i);
+    }
+    step(theta, g, c, scratch);
   }
 
   /** Ops whose first operand is a state array land in its manager: move them to the scratch. */
@@ -95,11 +113,13 @@ final class AdamW {
     this.updates = updates;
   }
 
-  NDArray[] firstMoments() {
+  /** The first moments, flattened [P]. */
+  NDArray firstMoments() {
     return firstMoments;
   }
 
-  NDArray[] secondMoments() {
+  /** The second moments, flattened [P]. */
+  NDArray secondMoments() {
     return secondMoments;
   }
 }

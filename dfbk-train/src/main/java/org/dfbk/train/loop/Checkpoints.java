@@ -25,16 +25,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.dfbk.core.error.DataException;
 
 /**
- * Checkpoint files: one zip per checkpoint (entries stored uncompressed), written to a temporary
- * file in the same directory, forced to disk and renamed over the target, so a reader sees the old
- * file or the new one and never half of one.
+ * Checkpoint files: one zip per checkpoint (entries not compressed), written to a temporary file
+ * in the same directory, forced to disk and renamed over the target, so a reader sees the old file
+ * or the new one and never half of one. Arrays are streamed entry by entry, so neither side holds
+ * more than one entry's arrays (one copy of the weights) in host memory.
  *
  * <pre>
  *   state.json       {@link CheckpointState}: step, seed, optimizer counter, loss scale, best PSNR,
@@ -42,7 +42,8 @@ import org.dfbk.core.error.DataException;
  *   config.json      the resolved run configuration, verbatim as the caller gave it
  *   model.ndlist     master (training) weights, float32, one array per parameter, in name order
  *   ema.ndlist       EMA weights, same order
- *   optimizer.ndlist AdamW first moments of the trainable parameters, then their second moments
+ *   adam-m.ndlist    AdamW first moments of the trainable parameters, in name order
+ *   adam-v.ndlist    AdamW second moments, same order
  * </pre>
  *
  * The arrays use DJL's {@link NDList#encode()} format, each array named after its parameter.
@@ -54,7 +55,8 @@ public final class Checkpoints {
   static final String CONFIG = "config.json";
   static final String MODEL = "model.ndlist";
   static final String EMA = "ema.ndlist";
-  static final String OPTIMIZER = "optimizer.ndlist";
+  static final String FIRST_MOMENTS = "adam-m.ndlist";
+  static final String SECOND_MOMENTS = "adam-v.ndlist";
 
   private Checkpoints() {}
 
@@ -66,25 +68,56 @@ public final class Checkpoints {
     MODEL
   }
 
-  /** The contents of a checkpoint read into memory; arrays live in the given manager. */
-  record Contents(CheckpointState state, String config, NDList model, NDList ema,
-      NDList optimizer) {}
+  /** Produces the arrays of one zip entry in the given (short-lived) manager. */
+  @FunctionalInterface
+  interface ArrayEntry {
+    NDList arrays(NDManager scratch);
+  }
 
-  static void write(Path target, CheckpointState state, String config, NDList model, NDList ema,
-      NDList optimizer) throws IOException {
+  /**
+   * Writes a checkpoint atomically.
+   *
+   * @param arrayEntries entry name → producer of its arrays, written in iteration order; each
+   *     producer's arrays are closed before the next runs
+   */
+  static void write(Path target, CheckpointState state, String config,
+      java.util.LinkedHashMap<String, ArrayEntry> arrayEntries, NDManager manager)
+      throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp);
-          ZipOutputStream zip = new ZipOutputStream(out)) {
-        stored(zip, STATE, GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp),
+          1 << 20); ZipOutputStream zip = new ZipOutputStream(out)) {
+        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(STATE));
+        zip.write(GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
         if (config != null) {
-          stored(zip, CONFIG, config.getBytes(StandardCharsets.UTF_8));
+          zip.putNextEntry(new ZipEntry(CONFIG));
+          zip.write(config.getBytes(StandardCharsets.UTF_8));
+          zip.closeEntry();
         }
-        stored(zip, MODEL, model.encode());
-        stored(zip, EMA, ema.encode());
-        stored(zip, OPTIMIZER, optimizer.encode());
+        OutputStream entryStream = new java.io.FilterOutputStream(zip) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            zip.write(b, off, len);
+          }
+
+          @Override
+          public void close() {
+            // the zip stays open for the next entry
+          }
+        };
+        for (java.util.Map.Entry<String, ArrayEntry> e : arrayEntries.entrySet()) {
+          try (NDManager scratch = manager.newSubManager()) {
+            NDList arrays = e.getValue().arrays(scratch);
+            zip.putNextEntry(new ZipEntry(e.getKey()));
+            arrays.encode(entryStream);
+            entryStream.flush();
+            zip.closeEntry();
+          }
+        }
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
@@ -120,35 +153,67 @@ public final class Checkpoints {
     }
   }
 
-  private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-    ZipEntry entry = new ZipEntry(name);
-    entry.setMethod(ZipEntry.STORED);
-    entry.setSize(bytes.length);
-    entry.setCompressedSize(bytes.length);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    entry.setCrc(crc.getValue());
-    zip.putNextEntry(entry);
-    zip.write(bytes);
-    zip.closeEntry();
-  }
+  /** An open checkpoint: its state and a reader of one array entry at a time. */
+  static final class Reader implements AutoCloseable {
+    private final Path file;
+    private final ZipFile zip;
+    private final CheckpointState state;
 
-  static Contents read(Path file, NDManager manager) {
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      CheckpointState state = GSON.fromJson(
-          new String(entry(zip, file, STATE), StandardCharsets.UTF_8), CheckpointState.class);
+    Reader(Path file) {
+      this.file = file;
+      try {
+        this.zip = new ZipFile(file.toFile());
+      } catch (IOException e) {
+        throw new DataException(file + ": cannot open the checkpoint (" + e.getMessage()
+            + "); it is not a dfbk checkpoint zip or it is damaged", e);
+      }
+      try {
+        this.state = GSON.fromJson(new String(entry(zip, file, STATE), StandardCharsets.UTF_8),
+            CheckpointState.class);
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e instanceof DataException ? (DataException) e : new DataException(file
+            + ": cannot read state.json (" + e.getMessage() + ")", e);
+      }
       if (state == null || state.format() != 1) {
+        close();
         throw new DataException(file + ": unsupported checkpoint format "
             + (state == null ? "(empty state.json)" : state.format()) + "; expected 1");
       }
-      String config = zip.getEntry(CONFIG) == null ? null
-          : new String(entry(zip, file, CONFIG), StandardCharsets.UTF_8);
-      return new Contents(state, config, NDList.decode(manager, entry(zip, file, MODEL)),
-          NDList.decode(manager, entry(zip, file, EMA)),
-          NDList.decode(manager, entry(zip, file, OPTIMIZER)));
-    } catch (IOException e) {
-      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage()
-          + "); it is not a dfbk checkpoint zip or it is damaged", e);
+    }
+
+    CheckpointState state() {
+      return state;
+    }
+
+    /** Decodes one array entry into {@code manager}, checking it holds {@code count} arrays. */
+    NDList arrays(String name, NDManager manager, int count) {
+      ZipEntry e = zip.getEntry(name);
+      if (e == null) {
+        throw new DataException(file + ": checkpoint entry '" + name + "' is missing; expected "
+            + List.of(STATE, MODEL, EMA, FIRST_MOMENTS, SECOND_MOMENTS));
+      }
+      NDList list;
+      try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 20)) {
+        list = NDList.decode(manager, in);
+      } catch (IOException | RuntimeException ex) {
+        throw new DataException(file + ": entry '" + name + "' is damaged (" + ex.getMessage()
+            + ")", ex);
+      }
+      if (list.size() != count) {
+        throw new DataException(file + ": entry '" + name + "' holds " + list.size()
+            + " arrays, expected " + count);
+      }
+      return list;
+    }
+
+    @Override
+    public void close() {
+      try {
+        zip.close();
+      } catch (IOException e) {
+        throw new DataException(file + ": cannot close the checkpoint", e);
+      }
     }
   }
 
@@ -156,11 +221,42 @@ public final class Checkpoints {
     ZipEntry e = zip.getEntry(name);
     if (e == null) {
       throw new DataException(file + ": checkpoint entry '" + name + "' is missing; expected "
-          + List.of(STATE, MODEL, EMA, OPTIMIZER));
+          + List.of(STATE, MODEL, EMA, FIRST_MOMENTS, SECOND_MOMENTS));
     }
     try (InputStream in = zip.getInputStream(e)) {
       return in.readAllBytes();
     }
+  }
+
+  /**
+   * The checkpoint to resume a run from: of {@code last.zip} and the numbered
+   * {@code step-NNNNNNNN.zip} files in {@code checkpointDirectory}, the one with the most steps
+   * (a run stopped between writing a numbered file and its {@code last} alias resumes from the
+   * numbered one). Empty when the directory holds none.
+   */
+  public static java.util.Optional<Path> latest(Path checkpointDirectory) {
+    if (!Files.isDirectory(checkpointDirectory)) {
+      return java.util.Optional.empty();
+    }
+    Path best = null;
+    long bestStep = -1;
+    try (java.util.stream.Stream<Path> files = Files.list(checkpointDirectory)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (!(name.equals("last.zip") || name.matches("step-\\d+\\.zip"))) {
+          continue;
+        }
+        long step = readState(p).step();
+        if (step > bestStep) {
+          bestStep = step;
+          best = p;
+        }
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot list the checkpoints in " + checkpointDirectory + ": "
+          + e.getMessage(), e);
+    }
+    return java.util.Optional.ofNullable(best);
   }
 
   /** Reads only {@code state.json} of a checkpoint. */
@@ -191,11 +287,11 @@ public final class Checkpoints {
    * @throws DataException naming the first missing or mis-shaped parameter
    */
   public static void loadWeights(Path file, Block block, Weights which) {
-    try (NDManager scratch = NDManager.newBaseManager()) {
-      Contents c = read(file, scratch);
-      NDList arrays = which == Weights.EMA ? c.ema() : c.model();
+    try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu());
+        Reader reader = new Reader(file)) {
+      List<String> names = reader.state().parameterNames();
+      NDList arrays = reader.arrays(which == Weights.EMA ? EMA : MODEL, scratch, names.size());
       Map<String, NDArray> byName = new HashMap<>();
-      List<String> names = c.state().parameterNames();
       for (int i = 0; i < names.size(); i++) {
         byName.put(names.get(i), arrays.get(i));
       }

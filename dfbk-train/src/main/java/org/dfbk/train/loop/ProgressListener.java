@@ -2,7 +2,10 @@ package org.dfbk.train.loop;
 
 import java.nio.file.Path;
 
-/** Observes a training run (the CLI draws its progress bar from it). Called on the training thread. */
+/**
+ * Observes a training run (the CLI draws its progress bar from it). Called on the training
+ * thread.
+ */
 public interface ProgressListener {
   /** After every optimizer step. */
   void onStep(TrainingProgress progress);

@@ -3,6 +3,7 @@ package org.dfbk.train.loop;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -25,6 +28,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.train.diffusion.GaussianNoise;
 import org.dfbk.train.diffusion.ResShiftSchedule;
+import org.dfbk.train.loss.DiffusionLoss;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +53,11 @@ import org.slf4j.LoggerFactory;
  *       every replica, which therefore stay bit-identical.
  * </ol>
  *
- * Under fp32 the master weights are the first replica's parameter arrays themselves (updated in
- * place); under fp16 they are a float32 copy and the replicas hold float16 weights.
+ * The master weights, EMA and AdamW moments of the trainable parameters are flat float32 vectors
+ * [P] on the first replica's device (the optimizer and EMA cost a handful of kernels per step,
+ * not a dozen per parameter tensor); the replicas hold copies (float16 under fp16). Memory on the
+ * master device: the replica weights plus 4 × P floats (master, EMA, two moments) plus the
+ * gradients and one flat gradient per step.
  *
  * <p>All temporaries of a step live in a sub-manager closed at the end of the step, so the number
  * of live NDArrays stays constant. The loss is read back to the host only every
@@ -85,7 +92,11 @@ public final class Trainer implements AutoCloseable {
   private final boolean[] trainable;
   private final NDArray[] master;
   private final NDArray[] ema;
-  private final boolean masterIsFirstReplica;
+  private final NDArray[] firstMoments;
+  private final NDArray[] secondMoments;
+  private final NDArray flatMaster;
+  private final NDArray flatEma;
+  private final long[] offsets;
   private final AdamW optimizer;
   private final NDArray lossSum;
 
@@ -117,7 +128,7 @@ public final class Trainer implements AutoCloseable {
           + "; change the batch size or the number of devices");
     }
     boolean fp16 = config.precision() == Precision.FP16;
-    if (fp16) {
+    if (fp16 && !b.allowFp16OnCpu) {
       for (TrainingModel m : replicas) {
         if (!m.device().isGpu()) {
           throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
@@ -127,7 +138,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
     this.masterDevice = replicas.get(0).device();
-    this.manager = NDManager.newBaseManager(masterDevice);
     for (TrainingModel m : replicas) {
       List<Parameter> list = new ArrayList<>();
       List<String> replicaNames = new ArrayList<>();
@@ -152,9 +162,11 @@ public final class Trainer implements AutoCloseable {
     trainable = new boolean[n];
     master = new NDArray[n];
     ema = new NDArray[n];
-    NDArray[] optimised = new NDArray[n];
-    masterIsFirstReplica = !fp16;
+    firstMoments = new NDArray[n];
+    secondMoments = new NDArray[n];
+    offsets = new long[n];
     DataType replicaType = fp16 ? DataType.FLOAT16 : DataType.FLOAT32;
+    long total = 0;
     for (int k = 0; k < n; k++) {
       Parameter p0 = replicaParameters.get(0).get(k);
       for (int i = 0; i < r; i++) {
@@ -172,23 +184,48 @@ public final class Trainer implements AutoCloseable {
         }
       }
       trainable[k] = p0.requiresGradient();
-      if (masterIsFirstReplica) {
-        master[k] = p0.getArray();
-      } else {
-        master[k] = p0.getArray().toType(DataType.FLOAT32, true);
-        master[k].attach(manager);
+      offsets[k] = total;
+      if (trainable[k]) {
+        total += p0.getArray().size();
       }
-      ema[k] = master[k].duplicate();
-      ema[k].attach(manager);
-      optimised[k] = trainable[k] ? master[k] : null;
     }
-    this.optimizer = new AdamW(manager, optimised, config.beta1(), config.beta2(),
+    // created after every check, so a rejected configuration leaves nothing open
+    this.manager = NDManager.newBaseManager(masterDevice);
+    // trainable master weights, EMA and moments are flat float32 vectors [P]; the per-parameter
+    // arrays are views into them (for checkpoints, validation and the replica copies)
+    flatMaster = manager.zeros(new Shape(total), DataType.FLOAT32, masterDevice);
+    flatEma = manager.zeros(new Shape(total), DataType.FLOAT32, masterDevice);
+    this.optimizer = new AdamW(manager, total, masterDevice, config.beta1(), config.beta2(),
         config.epsilon(), config.weightDecay());
+    for (int k = 0; k < n; k++) {
+      NDArray initial = replicaParameters.get(0).get(k).getArray();
+      if (trainable[k]) {
+        master[k] = view(flatMaster, k);
+        ema[k] = view(flatEma, k);
+        firstMoments[k] = view(optimizer.firstMoments(), k);
+        secondMoments[k] = view(optimizer.secondMoments(), k);
+        try (NDManager scratch = manager.newSubManager()) {
+          Checkpoints.copyInto(master[k], initial, scratch);
+          Checkpoints.copyInto(ema[k], initial, scratch);
+        }
+      } else {
+        master[k] = initial.toType(DataType.FLOAT32, true);
+        master[k].attach(manager);
+        ema[k] = master[k].duplicate();
+      }
+    }
     this.lossSum = manager.zeros(new Shape(), DataType.FLOAT32, masterDevice);
     this.lossScale = fp16 ? config.initialLossScale() : 1.0;
     try (NDManager scratch = manager.newSubManager()) {
       broadcastMaster(scratch, true);
     }
+  }
+
+  /** Parameter k's slice of a flat vector, reshaped to the parameter's shape (a view). */
+  private NDArray view(NDArray flat, int k) {
+    Shape shape = replicaParameters.get(0).get(k).getArray().getShape();
+    NDArray slice = flat.get(new NDIndex("{}:{}", offsets[k], offsets[k] + shape.size()));
+    return shape.dimension() == 0 ? slice.reshape(new Shape()) : slice.reshape(shape);
   }
 
   /** A builder: {@code setConfig, setSchedule, setReplicas, setBatchSource, setRunDirectory}. */
@@ -219,7 +256,7 @@ public final class Trainer implements AutoCloseable {
     return List.copyOf(names);
   }
 
-  /** Copies of the float32 training weights (host float arrays, in {@link #parameterNames()} order). */
+  /** Host copies of the float32 training weights, in {@link #parameterNames()} order. */
   public List<float[]> masterWeights() {
     List<float[]> out = new ArrayList<>();
     for (NDArray a : master) {
@@ -323,23 +360,27 @@ public final class Trainer implements AutoCloseable {
       NDArray timesteps = scratch.create(t);
       NDArray noise = GaussianNoise.normal(scratch, rng, batch.x0().getShape(),
           batch.x0().getDevice());
+      Map<Device, StepConstants> constants = stepConstants(scratch, t, lr);
       NDArray stepLoss = null;
       try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
         for (int micro = 0; micro < a; micro++) {
           for (int replica = 0; replica < r; replica++) {
             int start = (replica * a + micro) * chunk;
+            StepConstants c = constants.get(replicas.get(replica).device());
             NDArray chunkLoss = chunkLoss(replicas.get(replica), batch, timesteps, noise, start,
-                start + chunk, scratch, fp16);
-            collector.backward(fp16 ? chunkLoss.mul((float) lossScale) : chunkLoss);
+                start + chunk, c, scratch, fp16);
+            collector.backward(fp16 ? chunkLoss.mul(c.scalar(StepConstants.LOSS_SCALE))
+                : chunkLoss);
             NDArray detached = onDevice(chunkLoss.stopGradient(), masterDevice, scratch);
             stepLoss = stepLoss == null ? detached : stepLoss.add(detached);
           }
         }
       }
       NDArray[][] views = new NDArray[r][];
-      NDArray[] gradients = reduceGradients(scratch, views, fp16);
+      StepConstants onMaster = constants.get(masterDevice);
+      NDArray gradient = flatGradient(scratch, views, fp16, onMaster);
       boolean apply = true;
-      NDArray norm = globalNorm(gradients);
+      NDArray norm = gradient == null ? null : globalNorm(new NDArray[] {gradient});
       if (fp16 && norm != null) {
         float n = norm.getFloat();
         if (!Float.isFinite(n)) {
@@ -353,23 +394,19 @@ public final class Trainer implements AutoCloseable {
           goodStepsSinceScaleChange = 0;
         }
       }
-      if (apply && norm != null) {
+      if (apply && gradient != null) {
         if (config.gradClipNorm() > 0) {
-          NDArray factor = clipFactor(norm, config.gradClipNorm());
-          for (int k = 0; k < gradients.length; k++) {
-            if (gradients[k] != null) {
-              gradients[k] = gradients[k].mul(factor);
-            }
-          }
+          gradient = gradient.mul(clipFactor(norm, onMaster.scalar(StepConstants.CLIP_NORM),
+              onMaster.scalar(StepConstants.CLIP_EPSILON), onMaster.scalar(StepConstants.ONE)));
         }
-        optimizer.step(master, gradients, lr, scratch);
-        updateEma(scratch);
+        optimizer.step(flatMaster, gradient, onMaster.adamCoefficients(), scratch);
+        updateEma(scratch, onMaster);
         broadcastMaster(scratch, false);
       }
       if (step % config.logEvery() == config.logEvery() - 1 || step + 1 == config.maxSteps()) {
         lastGradNorm = norm == null ? Double.NaN : norm.getFloat();
       }
-      zeroGradients(views);
+      zeroGradients(views, scratch);
       if (stepLoss != null) {
         lossSum.addi(stepLoss);
       }
@@ -388,13 +425,51 @@ public final class Trainer implements AutoCloseable {
     return sumOfSquares == null ? null : sumOfSquares.sqrt();
   }
 
-  /** min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, without a host sync. */
-  static NDArray clipFactor(NDArray norm, double maxNorm) {
-    return norm.add(1e-6f).pow(-1f).mul((float) maxNorm).minimum(1f);
+  /**
+   * min(1, maxNorm / (norm + 1e−6)), the factor of global-norm clipping, from 0-dim device
+   * arrays (no host sync).
+   */
+  static NDArray clipFactor(NDArray norm, NDArray maxNorm, NDArray epsilon, NDArray one) {
+    return maxNorm.div(norm.add(epsilon)).minimum(one);
+  }
+
+  /** Uploads the step's coefficients and scalars once to every device in use. */
+  private Map<Device, StepConstants> stepConstants(NDManager scratch, long[] t, double lr) {
+    int b = t.length;
+    double[] eta = schedule.etas();
+    double[] noiseStd = schedule.kappaSqrtEtas();
+    double[] inputScale = schedule.inputScales();
+    float[] perSample = new float[4 * b];
+    for (int i = 0; i < b; i++) {
+      int ti = (int) t[i];
+      perSample[StepConstants.ETA * b + i] = (float) eta[ti];
+      perSample[StepConstants.NOISE_STD * b + i] = (float) noiseStd[ti];
+      perSample[StepConstants.INPUT_SCALE * b + i] = (float) inputScale[ti];
+      perSample[StepConstants.LOSS_WEIGHT * b + i] = (float) config.loss().weight(ti, schedule);
+    }
+    float[] scalars = new float[StepConstants.COUNT];
+    scalars[StepConstants.INV_BATCH] = 1f / b;
+    scalars[StepConstants.LOSS_SCALE] = (float) lossScale;
+    scalars[StepConstants.INV_LOSS_SCALE] = (float) (1 / lossScale);
+    scalars[StepConstants.EMA_RATE] = (float) config.emaRate();
+    scalars[StepConstants.ONE_MINUS_EMA_RATE] = (float) (1 - config.emaRate());
+    scalars[StepConstants.CLIP_NORM] = (float) config.gradClipNorm();
+    scalars[StepConstants.CLIP_EPSILON] = 1e-6f;
+    scalars[StepConstants.ONE] = 1f;
+    double[] adam = optimizer.coefficients(lr);
+    for (int i = 0; i < adam.length; i++) {
+      scalars[StepConstants.ADAM + i] = (float) adam[i];
+    }
+    Map<Device, StepConstants> out = new HashMap<>();
+    out.put(masterDevice, new StepConstants(scratch, masterDevice, perSample, scalars));
+    for (TrainingModel m : replicas) {
+      out.computeIfAbsent(m.device(), d -> new StepConstants(scratch, d, perSample, scalars));
+    }
+    return out;
   }
 
   private NDArray chunkLoss(TrainingModel model, Batch batch, NDArray timesteps, NDArray noise,
-      int start, int end, NDManager scratch, boolean fp16) {
+      int start, int end, StepConstants c, NDManager scratch, boolean fp16) {
     Device device = model.device();
     NDIndex rows = new NDIndex("{}:{}", start, end);
     NDArray x0 = slice(batch.x0(), rows, device, scratch).toType(DataType.FLOAT32, false);
@@ -402,14 +477,16 @@ public final class Trainer implements AutoCloseable {
     NDArray eps = slice(noise, rows, device, scratch);
     NDArray t = slice(timesteps, rows, device, scratch);
     NDList context = new NDList();
-    for (NDArray c : batch.context()) {
-      NDArray part = slice(c, rows, device, scratch);
+    for (NDArray array : batch.context()) {
+      NDArray part = slice(array, rows, device, scratch);
       context.add(fp16 && part.getDataType() == DataType.FLOAT32
           ? part.toType(DataType.FLOAT16, false) : part);
     }
-    // Eq. 1 and the network input scaling
-    NDArray xt = schedule.qSample(x0, y0, t, eps);
-    NDArray input = schedule.scaleInput(xt, t);
+    // Eq. 1 and the network input scaling, with this chunk's coefficients [n, 1, 1, 1]
+    NDArray xt = ResShiftSchedule.forward(x0, y0, eps,
+        c.perSample(StepConstants.ETA, start, end),
+        c.perSample(StepConstants.NOISE_STD, start, end));
+    NDArray input = xt.mul(c.perSample(StepConstants.INPUT_SCALE, start, end));
     NDArray source = y0;
     if (fp16) {
       input = input.toType(DataType.FLOAT16, false);
@@ -418,10 +495,25 @@ public final class Trainer implements AutoCloseable {
     NDArray prediction = model.predictX0(new ParameterStore(scratch, false), input, source, t,
         context, true);
     prediction.attach(scratch);
-    NDArray perSample = config.loss().perSample(prediction.toType(DataType.FLOAT32, false), x0, t,
-        schedule);
+    // Eq. 4 (or plain mse) per sample
+    NDArray perSample = DiffusionLoss.squaredError(castKeepingGraph(prediction, DataType.FLOAT32,
+        scratch), x0).mul(c.perSample(StepConstants.LOSS_WEIGHT, start, end).reshape(-1));
     // each sample weighs 1/B, so the chunks of all replicas and micro-batches sum to the mean
-    return perSample.sum().div((float) config.batchSize());
+    return perSample.sum().mul(c.scalar(StepConstants.INV_BATCH));
+  }
+
+  /**
+   * Casts a tensor of the autograd graph. DJL 0.29's {@code toType} detaches its result from the
+   * graph, so the cast is done as a product with a ones tensor of the target type (type promotion
+   * of a dimensioned operand), which back-propagates.
+   */
+  static NDArray castKeepingGraph(NDArray a, DataType type, NDManager scratch) {
+    if (a.getDataType() == type) {
+      return a;
+    }
+    long[] ones = new long[Math.max(1, a.getShape().dimension())];
+    java.util.Arrays.fill(ones, 1);
+    return a.mul(scratch.ones(new Shape(ones), type, a.getDevice()));
   }
 
   private static NDArray slice(NDArray a, NDIndex rows, Device device, NDManager scratch) {
@@ -439,12 +531,18 @@ public final class Trainer implements AutoCloseable {
     return moved;
   }
 
-  /** Sums every replica's gradient onto the master device, in float32; views keep the handles. */
-  private NDArray[] reduceGradients(NDManager scratch, NDArray[][] views, boolean fp16) {
+  /**
+   * Every replica's gradients flattened into one vector [P] (one concatenation each), moved to the
+   * master device, cast to float32, unscaled under fp16 and summed in replica order; views keep
+   * the per-parameter gradient handles for zeroing. Null without trainable parameters.
+   */
+  private NDArray flatGradient(NDManager scratch, NDArray[][] views, boolean fp16,
+      StepConstants onMaster) {
     int n = names.size();
-    NDArray[] sums = new NDArray[n];
+    NDArray sum = null;
     for (int i = 0; i < replicas.size(); i++) {
       views[i] = new NDArray[n];
+      NDList parts = new NDList();
       for (int k = 0; k < n; k++) {
         if (!trainable[k]) {
           continue;
@@ -452,47 +550,85 @@ public final class Trainer implements AutoCloseable {
         NDArray g = replicaParameters.get(i).get(k).getArray().getGradient();
         g.attach(scratch);
         views[i][k] = g;
-        NDArray value = onDevice(g, masterDevice, scratch);
-        if (value.getDataType() != DataType.FLOAT32) {
-          value = value.toType(DataType.FLOAT32, false);
-        }
-        if (fp16) {
-          value = value.div((float) lossScale);
-        }
-        sums[k] = sums[k] == null ? value : sums[k].add(value);
+        parts.add(g.reshape(-1));
       }
+      if (parts.isEmpty()) {
+        return null;
+      }
+      NDArray flat = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0); // [P]
+      NDArray value = onDevice(flat, masterDevice, scratch);
+      if (value.getDataType() != DataType.FLOAT32) {
+        value = value.toType(DataType.FLOAT32, false);
+      }
+      if (fp16) {
+        value = value.mul(onMaster.scalar(StepConstants.INV_LOSS_SCALE));
+      }
+      sum = sum == null ? value : sum.add(value);
     }
-    return sums;
+    return sum;
   }
 
-  private static void zeroGradients(NDArray[][] views) {
-    for (NDArray[] perReplica : views) {
-      for (NDArray g : perReplica) {
-        if (g != null) {
-          g.subi(g);
+  /**
+   * Zeroes the gradients in place by assignment (not g − g, which would keep the NaN of an
+   * overflowed fp16 step forever).
+   */
+  private void zeroGradients(NDArray[][] views, NDManager scratch) {
+    for (int i = 0; i < views.length; i++) {
+      if (views[i] == null) {
+        continue;
+      }
+      NDArray zero = null;
+      for (NDArray g : views[i]) {
+        if (g == null) {
+          continue;
+        }
+        if (zero == null || zero.getDataType() != g.getDataType()) {
+          zero = scratch.zeros(new Shape(), g.getDataType(), g.getDevice());
+        }
+        if (g.getShape().dimension() == 0) {
+          NDArray view = g.reshape(1);
+          view.attach(scratch);
+          view.set(new NDIndex(":"), zero);
+        } else {
+          g.set(new NDIndex(":"), zero);
         }
       }
     }
   }
 
-  private void updateEma(NDManager scratch) {
-    float rate = (float) config.emaRate();
-    for (int k = 0; k < master.length; k++) {
-      if (trainable[k]) {
-        NDArray contribution = master[k].mul(1f - rate);
-        contribution.attach(scratch);
-        ema[k].muli(rate).addi(contribution);
-      }
-    }
+  private void updateEma(NDManager scratch, StepConstants c) {
+    NDArray contribution = flatMaster.mul(c.scalar(StepConstants.ONE_MINUS_EMA_RATE));
+    contribution.attach(scratch);
+    flatEma.muli(c.scalar(StepConstants.EMA_RATE)).addi(contribution);
   }
 
-  /** Copies the master weights into every replica (all parameters when {@code all}). */
+  /**
+   * Copies the master weights into every replica (all parameters when {@code all}, else the
+   * trainable ones): one cast and device copy of the flat vector per replica, then one in-place
+   * copy per parameter.
+   */
   private void broadcastMaster(NDManager scratch, boolean all) {
-    for (int i = masterIsFirstReplica ? 1 : 0; i < replicas.size(); i++) {
+    for (int i = 0; i < replicas.size(); i++) {
+      List<Parameter> params = replicaParameters.get(i);
+      NDArray flat = null;
       for (int k = 0; k < master.length; k++) {
-        if (all || trainable[k]) {
-          Checkpoints.copyInto(replicaParameters.get(i).get(k).getArray(), master[k], scratch);
+        NDArray dst = params.get(k).getArray();
+        if (!trainable[k]) {
+          if (all) {
+            Checkpoints.copyInto(dst, master[k], scratch);
+          }
+          continue;
         }
+        if (flat == null) {
+          flat = onDevice(flatMaster, dst.getDevice(), scratch);
+          if (flat.getDataType() != dst.getDataType()) {
+            flat = flat.toType(dst.getDataType(), false);
+            flat.attach(scratch);
+          }
+        }
+        NDArray source = flat.get(new NDIndex("{}:{}", offsets[k], offsets[k] + dst.size()));
+        source.attach(scratch);
+        Checkpoints.copyInto(dst, source.reshape(dst.getShape()), scratch);
       }
     }
   }
@@ -520,12 +656,7 @@ public final class Trainer implements AutoCloseable {
     List<Parameter> params = replicaParameters.get(0);
     ValidationResult result;
     try (NDManager scratch = manager.newSubManager(first.device())) {
-      NDArray[] backup = new NDArray[master.length];
       for (int k = 0; k < master.length; k++) {
-        if (masterIsFirstReplica) {
-          backup[k] = master[k].duplicate();
-          backup[k].attach(scratch);
-        }
         Checkpoints.copyInto(params.get(k).getArray(), ema[k], scratch);
       }
       try (NDManager callbackManager = scratch.newSubManager(first.device())) {
@@ -534,8 +665,7 @@ public final class Trainer implements AutoCloseable {
             "the validation callback returned null");
       } finally {
         for (int k = 0; k < master.length; k++) {
-          Checkpoints.copyInto(params.get(k).getArray(),
-              masterIsFirstReplica ? backup[k] : master[k], scratch);
+          Checkpoints.copyInto(params.get(k).getArray(), master[k], scratch);
         }
       }
     }
@@ -557,30 +687,21 @@ public final class Trainer implements AutoCloseable {
     int n = names.size();
     List<long[]> shapes = new ArrayList<>();
     List<Boolean> flags = new ArrayList<>();
-    NDList model = new NDList();
-    NDList emaList = new NDList();
-    NDList moments = new NDList();
-    try (NDManager scratch = manager.newSubManager()) {
-      for (int k = 0; k < n; k++) {
-        shapes.add(master[k].getShape().getShape());
-        flags.add(trainable[k]);
-        model.add(named(master[k], names.get(k), scratch));
-        emaList.add(named(ema[k], names.get(k), scratch));
-      }
-      for (int k = 0; k < n; k++) {
-        if (trainable[k]) {
-          moments.add(named(optimizer.firstMoments()[k], "m:" + names.get(k), scratch));
-        }
-      }
-      for (int k = 0; k < n; k++) {
-        if (trainable[k]) {
-          moments.add(named(optimizer.secondMoments()[k], "v:" + names.get(k), scratch));
-        }
-      }
-      CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
-          lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
-          List.copyOf(names), shapes, flags, config, Instant.now().toString());
-      Checkpoints.write(file, state, resolvedConfig, model, emaList, moments);
+    for (int k = 0; k < n; k++) {
+      shapes.add(master[k].getShape().getShape());
+      flags.add(trainable[k]);
+    }
+    CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
+        lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
+        List.copyOf(names), shapes, flags, config, Instant.now().toString());
+    java.util.LinkedHashMap<String, Checkpoints.ArrayEntry> entries =
+        new java.util.LinkedHashMap<>();
+    entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
+    entries.put(Checkpoints.EMA, scratch -> hostCopies(ema, "", scratch));
+    entries.put(Checkpoints.FIRST_MOMENTS, scratch -> hostCopies(firstMoments, "m:", scratch));
+    entries.put(Checkpoints.SECOND_MOMENTS, scratch -> hostCopies(secondMoments, "v:", scratch));
+    try {
+      Checkpoints.write(file, state, resolvedConfig, entries, manager);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
     }
@@ -591,20 +712,26 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** Float32 host copies of the non-null arrays, named after their parameters. */
+  private NDList hostCopies(NDArray[] arrays, String prefix, NDManager scratch) {
+    NDList out = new NDList();
+    for (int k = 0; k < arrays.length; k++) {
+      if (arrays[k] != null) {
+        NDArray copy = arrays[k].toDevice(Device.cpu(), true);
+        copy.attach(scratch);
+        copy.setName(prefix + names.get(k));
+        out.add(copy);
+      }
+    }
+    return out;
+  }
+
   private void aliasCheckpoint(Path file, Path alias) {
     try {
       Checkpoints.alias(file, alias);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + alias + ": " + e.getMessage(), e);
     }
-  }
-
-  /** A float32 host copy named for the checkpoint (the live array is not renamed). */
-  private static NDArray named(NDArray a, String name, NDManager scratch) {
-    NDArray copy = a.toDevice(Device.cpu(), true);
-    copy.attach(scratch);
-    copy.setName(name);
-    return copy;
   }
 
   /**
@@ -615,9 +742,8 @@ public final class Trainer implements AutoCloseable {
    * @throws ConfigException if it was written with another seed
    */
   public void restore(Path file) {
-    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
-      Checkpoints.Contents c = Checkpoints.read(file, scratch);
-      CheckpointState s = c.state();
+    try (Checkpoints.Reader reader = new Checkpoints.Reader(file)) {
+      CheckpointState s = reader.state();
       if (!names.equals(s.parameterNames())) {
         throw new DataException(file + ": the checkpoint's parameters (" + s.parameterNames().size()
             + ") differ from the model's (" + names.size() + "); it was written for a different "
@@ -631,28 +757,22 @@ public final class Trainer implements AutoCloseable {
         LOG.warn("resuming {} with trainer settings that differ from the checkpoint's: {} vs {}",
             file, config, s.trainer());
       }
-      int m = 0;
       for (int k = 0; k < names.size(); k++) {
-        long[] expected = master[k].getShape().getShape();
-        if (!java.util.Arrays.equals(expected, s.parameterShapes().get(k))) {
+        if (!java.util.Arrays.equals(master[k].getShape().getShape(),
+            s.parameterShapes().get(k))) {
           throw new DataException(file + ": parameter '" + names.get(k) + "' has shape "
               + new Shape(s.parameterShapes().get(k)) + " in the checkpoint but "
               + master[k].getShape() + " in the model");
         }
-        Checkpoints.copyInto(master[k], c.model().get(k), scratch);
-        Checkpoints.copyInto(ema[k], c.ema().get(k), scratch);
-        if (trainable[k]) {
-          m++;
-        }
       }
-      int j = 0;
-      for (int k = 0; k < names.size(); k++) {
-        if (trainable[k]) {
-          Checkpoints.copyInto(optimizer.firstMoments()[k], c.optimizer().get(j), scratch);
-          Checkpoints.copyInto(optimizer.secondMoments()[k], c.optimizer().get(m + j), scratch);
-          j++;
-        }
+      int trainableCount = 0;
+      for (boolean b : trainable) {
+        trainableCount += b ? 1 : 0;
       }
+      restoreEntry(reader, Checkpoints.MODEL, master, names.size());
+      restoreEntry(reader, Checkpoints.EMA, ema, names.size());
+      restoreEntry(reader, Checkpoints.FIRST_MOMENTS, firstMoments, trainableCount);
+      restoreEntry(reader, Checkpoints.SECOND_MOMENTS, secondMoments, trainableCount);
       optimizer.setUpdates(s.optimizerUpdates());
       step = s.step();
       lossScale = config.precision() == Precision.FP16 ? s.lossScale() : 1.0;
@@ -664,6 +784,20 @@ public final class Trainer implements AutoCloseable {
         broadcastMaster(sync, true);
       }
       LOG.info("resumed from {} at step {}", file, step);
+    }
+  }
+
+  /** Copies one entry's arrays, in order, into the non-null targets. */
+  private static void restoreEntry(Checkpoints.Reader reader, String entry, NDArray[] targets,
+      int count) {
+    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+      NDList arrays = reader.arrays(entry, scratch, count);
+      int j = 0;
+      for (NDArray target : targets) {
+        if (target != null) {
+          Checkpoints.copyInto(target, arrays.get(j++), scratch);
+        }
+      }
     }
   }
 
@@ -693,8 +827,15 @@ public final class Trainer implements AutoCloseable {
     private final List<ProgressListener> listeners = new ArrayList<>();
     private String resolvedConfig;
     private String textEncoderId;
+    private boolean allowFp16OnCpu;
 
     private Builder() {}
+
+    /** Tests only: lets the fp16 path run on the CPU, which PyTorch 2.3 supports slowly. */
+    Builder allowFp16OnCpuForTesting() {
+      this.allowFp16OnCpu = true;
+      return this;
+    }
 
     public Builder setConfig(TrainerConfig config) {
       this.config = config;

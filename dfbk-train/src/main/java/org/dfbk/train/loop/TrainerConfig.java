@@ -76,7 +76,8 @@ public record TrainerConfig(
     require(precision != null, "train.precision", "fp32 or fp16", "null");
     if (precision == Precision.BF16) {
       throw new ConfigException("train.precision: bf16 is not supported: bfloat16 kernels crash "
-          + "the PyTorch engine of DJL 0.29 (the JVM dies). Use precision: fp16 on a GPU, or fp32.");
+          + "the PyTorch engine of DJL 0.29 (the JVM dies). Use precision: fp16 on a GPU, or "
+          + "fp32.");
     }
     require(logEvery >= 1, "train.log_every", "an integer >= 1", logEvery);
     require(validateEvery >= 0, "train.validate_every", "an integer >= 0 (0 = never)",

@@ -31,17 +31,27 @@ public enum DiffusionLoss {
    * @return the loss of every sample, float32 [N], in the manager of {@code x0Hat}
    */
   public NDArray perSample(NDArray x0Hat, NDArray x0, NDArray t, ResShiftSchedule schedule) {
-    if (!x0Hat.getShape().equals(x0.getShape())) {
-      throw new IllegalArgumentException("prediction and target must have the same shape "
-          + "[N, C, H, W]; found prediction " + x0Hat.getShape() + ", target " + x0.getShape());
-    }
-    long n = x0.getShape().get(0);
-    NDArray squared = x0Hat.sub(x0).square().reshape(n, -1).mean(new int[] {1});
+    NDArray squared = squaredError(x0Hat, x0);
     if (this == MSE) {
       return squared;
     }
     NDArray weight = schedule.perSample(x0Hat.getManager(), schedule.lossWeights(), t, squared);
     return squared.mul(weight);
+  }
+
+  /** {@code mean_{C,H,W} (x̂_0 − x_0)²} per sample: [N, C, H, W] × 2 → [N]. */
+  public static NDArray squaredError(NDArray x0Hat, NDArray x0) {
+    if (!x0Hat.getShape().equals(x0.getShape())) {
+      throw new IllegalArgumentException("prediction and target must have the same shape "
+          + "[N, C, H, W]; found prediction " + x0Hat.getShape() + ", target " + x0.getShape());
+    }
+    long n = x0.getShape().get(0);
+    return x0Hat.sub(x0).square().reshape(n, -1).mean(new int[] {1}); // [N]
+  }
+
+  /** The weight of a sample at timestep index {@code t}: w_t (Eq. 4) or 1 (mse). */
+  public double weight(int t, ResShiftSchedule schedule) {
+    return this == MSE ? 1.0 : schedule.lossWeights()[t];
   }
 
   /** Parses {@code weighted} or {@code mse} (any case); the error lists the allowed values. */

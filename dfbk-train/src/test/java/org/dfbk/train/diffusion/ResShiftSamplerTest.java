@@ -100,4 +100,45 @@ class ResShiftSamplerTest {
       Tolerance.assertClose(std, Tolerance.toDouble(s.std().toFloatArray()), 0, 2e-3, "std");
     }
   }
+
+  @Test
+  void withThePerfectDenoiserEveryStateHasTheForwardMarginal() {
+    // q(x_{t-1} | x_t, x_0) composed with q(x_t | x_0, y_0) must give q(x_{t-1} | x_0, y_0):
+    // mean x0 + eta (y0 - x0), variance kappa^2 eta; the sampler's x_t is checked at every step
+    ResShiftSchedule schedule = sampler.schedule();
+    int h = 100;
+    int w = 200;
+    double x0v = 0.6;
+    double y0v = -0.4;
+    double[][] moments = new double[4][];
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x0 = m.full(new Shape(1, 1, h, w), (float) x0v);
+      NDArray y0 = m.full(new Shape(1, 1, h, w), (float) y0v);
+      sampler.sample((xt, y, t) -> {
+        int i = (int) t.toLongArray()[0];
+        float[] v = xt.toFloatArray();
+        double scale = schedule.inputScales()[i];
+        double mean = 0;
+        for (float f : v) {
+          mean += f / scale;
+        }
+        mean /= v.length;
+        double var = 0;
+        for (float f : v) {
+          var += (f / scale - mean) * (f / scale - mean);
+        }
+        moments[i] = new double[] {mean, var / (v.length - 1)};
+        return x0.duplicate();
+      }, y0, 2024);
+    }
+    int n = h * w;
+    for (int i = 0; i < 4; i++) {
+      double eta = schedule.etas()[i];
+      double expectedVar = 4.0 * eta;
+      Tolerance.assertClose(x0v + eta * (y0v - x0v), moments[i][0],
+          5 * Math.sqrt(expectedVar / n), "mean of x_t at t index " + i);
+      Tolerance.assertClose(expectedVar, moments[i][1], 5 * expectedVar * Math.sqrt(2.0 / (n - 1)),
+          "variance of x_t at t index " + i);
+    }
+  }
 }

@@ -35,7 +35,8 @@ class ResShiftScheduleTest {
 
   @Test
   void lossWeightsMatchResShiftClippedPosteriorVariance() {
-    // w_1 = 1 / (2 sigma^2_2) with sigma^2_2 = 4 * 0.01 / 0.2705 * 0.2605; w_t = a_t / (2 k^2 e_t e_{t-1})
+    // w_1 = 1 / (2 sigma^2_2) with sigma^2_2 = 4 * 0.01 / 0.2705 * 0.2605;
+    // w_t = a_t / (2 k^2 e_t e_{t-1}) for t >= 2
     // (the design lists 0.0880900; the exact value 0.08808982 rounds to 0.0880898).
     Tolerance.assertClose(new double[] {12.9798, 12.0379, 0.246479, 0.0880898},
         schedule.lossWeights(), 1e-5, 0, "loss weights");

@@ -24,7 +24,7 @@ class OptimizerMathTest {
     double[] v = new double[2];
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray p = manager.create(new float[] {1.0f, -1.0f});
-      AdamW adam = new AdamW(manager, new NDArray[] {p}, b1, b2, eps, wd);
+      AdamW adam = new AdamW(manager, 2, p.getDevice(), b1, b2, eps, wd);
       for (int k = 1; k <= 3; k++) {
         for (int i = 0; i < 2; i++) {
           double g = grads[k - 1][i];
@@ -37,7 +37,7 @@ class OptimizerMathTest {
         try (NDManager scratch = manager.newSubManager()) {
           NDArray g = scratch.create(new float[] {(float) grads[k - 1][0],
               (float) grads[k - 1][1]});
-          adam.step(new NDArray[] {p}, new NDArray[] {g}, lr, scratch);
+          adam.step(p, g, lr, scratch);
         }
         Tolerance.assertClose(theta, Tolerance.toDouble(p.toFloatArray()), 1e-6, 1e-7,
             "theta after AdamW step " + k);
@@ -49,12 +49,11 @@ class OptimizerMathTest {
   void adamWKeepsNoTemporariesInTheStateManager() {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray p = manager.create(new float[] {1.0f, 2.0f});
-      AdamW adam = new AdamW(manager, new NDArray[] {p}, 0.9, 0.999, 1e-8, 0.01);
+      AdamW adam = new AdamW(manager, 2, p.getDevice(), 0.9, 0.999, 1e-8, 0.01);
       int before = manager.getManagedArrays().size();
       for (int k = 0; k < 5; k++) {
         try (NDManager scratch = manager.newSubManager()) {
-          adam.step(new NDArray[] {p}, new NDArray[] {scratch.create(new float[] {1, 1})}, 0.1,
-              scratch);
+          adam.step(p, scratch.create(new float[] {1, 1}), 0.1, scratch);
         }
       }
       Tolerance.assertClose(before, manager.getManagedArrays().size(), 0, "live arrays");
@@ -67,11 +66,13 @@ class OptimizerMathTest {
       NDArray[] grads = {m.create(new float[] {3, 4}), null, m.create(new float[] {12})};
       NDArray norm = Trainer.globalNorm(grads);
       Tolerance.assertClose(13.0, norm.getFloat(), 1e-5, "global norm of (3, 4, 12)");
-      Tolerance.assertClose(1.0 / 13.0, Trainer.clipFactor(norm, 1.0).getFloat(), 1e-7,
+      NDArray eps = m.create(1e-6f);
+      NDArray one = m.create(1f);
+      Tolerance.assertClose(1.0 / 13.0, Trainer.clipFactor(norm, one, eps, one).getFloat(), 1e-7,
           "factor for max norm 1");
-      Tolerance.assertClose(1.0, Trainer.clipFactor(norm, 20.0).getFloat(), 0,
+      Tolerance.assertClose(1.0, Trainer.clipFactor(norm, m.create(20f), eps, one).getFloat(), 0,
           "no scaling below the max norm");
-      NDArray[] clipped = {grads[0].mul(Trainer.clipFactor(norm, 2.6))};
+      NDArray[] clipped = {grads[0].mul(Trainer.clipFactor(norm, m.create(2.6f), eps, one))};
       Tolerance.assertClose(new double[] {0.6, 0.8},
           Tolerance.toDouble(clipped[0].toFloatArray()), 1e-6, 0, "(3, 4) scaled by 2.6/13");
     }

@@ -65,6 +65,8 @@ class TrainerCheckpointTest {
       }
       Path checkpoint = crashed.resolve("checkpoints/step-00000020.zip");
       assertTrue(Files.exists(checkpoint), "checkpoint written before the interruption");
+      assertEquals(checkpoint, Checkpoints.latest(crashed.resolve("checkpoints")).orElseThrow(),
+          "the numbered file is the latest: the run stopped before its last.zip alias");
       // a fresh process: other initial weights, restored from the checkpoint
       try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 77, 8), crashed).build()) {
         t.restore(checkpoint);
@@ -74,9 +76,9 @@ class TrainerCheckpointTest {
         List<float[]> w = t.masterWeights();
         List<float[]> e = t.emaWeights();
         for (int k = 0; k < w.size(); k++) {
-          Tolerance.assertClose(uninterruptedWeights.get(k), w.get(k), 0, 1e-6,
+          Tolerance.assertClose(uninterruptedWeights.get(k), w.get(k), 0, 0,
               "resumed weights, parameter " + k);
-          Tolerance.assertClose(uninterruptedEma.get(k), e.get(k), 0, 1e-6,
+          Tolerance.assertClose(uninterruptedEma.get(k), e.get(k), 0, 0,
               "resumed EMA, parameter " + k);
         }
       }
@@ -100,6 +102,7 @@ class TrainerCheckpointTest {
           assertEquals(List.of("last.zip", "step-00000005.zip", "step-00000010.zip"), names,
               "checkpoint files (no temporaries left)");
         }
+        assertEquals(ckpt.resolve("last.zip"), Checkpoints.latest(ckpt).orElseThrow());
         CheckpointState state = Checkpoints.readState(ckpt.resolve("last.zip"));
         assertEquals(12, state.step());
         assertEquals(1234, state.seed());
@@ -123,8 +126,8 @@ class TrainerCheckpointTest {
       assertEquals(3, csv.size(), "header + rows at steps 10 and 12: " + csv);
       assertTrue(csv.get(1).startsWith("10,"), csv.get(1));
       List<String> jsonl = Files.readAllLines(dir.resolve("metrics.jsonl"));
-      assertTrue(jsonl.get(0).contains("\"kind\":\"train\"") && jsonl.get(0).contains("\"step\":10"),
-          jsonl.get(0));
+      assertTrue(jsonl.get(0).contains("\"kind\":\"train\"")
+          && jsonl.get(0).contains("\"step\":10"), jsonl.get(0));
     }
   }
 
@@ -180,6 +183,26 @@ class TrainerCheckpointTest {
       List<String> csv = Files.readAllLines(dir.resolve("val/validation.csv"));
       assertEquals("step,psnr,mse", csv.get(0));
       assertEquals(4, csv.size(), csv.toString());
+    }
+  }
+
+  @Test
+  void aTruncatedCheckpointIsADataErrorNamingTheFile(@TempDir Path dir) throws IOException {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(2).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Path last;
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 3, 8), dir).build()) {
+        last = t.fit().lastCheckpoint();
+      }
+      byte[] bytes = Files.readAllBytes(last);
+      Path damaged = dir.resolve("damaged.zip");
+      Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 3, 8), dir.resolve("x"))
+          .build()) {
+        org.dfbk.core.error.DataException e = assertThrows(
+            org.dfbk.core.error.DataException.class, () -> t.restore(damaged));
+        assertTrue(e.getMessage().contains("damaged.zip"), e.getMessage());
+      }
     }
   }
 
