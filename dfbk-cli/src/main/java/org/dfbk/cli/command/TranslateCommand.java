@@ -1,20 +1,145 @@
 package org.dfbk.cli.command;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.DevicesMixin;
+import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.LoggingMixin;
+import org.dfbk.cli.Pipeline;
+import org.dfbk.cli.Progress;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.core.error.DfbkException;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.run.SliceTranslator;
+import org.dfbk.train.run.VolumeTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk translate}. */
-@Command(name = "translate", mixinStandardHelpOptions = true, description = "Translate NIfTI volumes or slices with a trained checkpoint.")
+/** {@code dfbk translate --checkpoint C --input FILE|DIR --output DIR}. */
+@Command(name = "translate", mixinStandardHelpOptions = true,
+    description = {"Translate NIfTI volumes (or 2-D slices) of the source modality with a trained",
+        "checkpoint. Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
+        "written in HU, MR targets on the source volume's intensity scale. Inputs are never",
+        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
+  @Mixin DevicesMixin devices;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint (.zip).")
+  Path checkpoint;
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE|DIR", description = "NIfTI file or folder.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
+  Path output;
+
+  @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
+      description = "With a folder: only files whose name matches (e.g. 'T1.nii.gz').")
+  String glob;
+
+  @Option(names = "--output-name", paramLabel = "NAME",
+      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name.")
+  String outputName;
+
+  @Option(names = "--samples", defaultValue = "1", paramLabel = "K", description = "Samples per slice (default 1).")
+  int samples;
+
+  @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Slices per network call (default 8).")
+  int batch;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Sampler seed (default 0).")
+  long seed;
+
+  @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
+  boolean keepGoing;
 
   @Override
   public Integer call() {
-    return Pending.unavailable(spec, "the translation issue");
+    if (samples < 1 || batch < 1) {
+      throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
+    }
+    List<Path> files = NiftiFiles.list(input, glob);
+    Engine engine = EngineStart.start(devices.wantsGpu());
+    Device device = devices.resolve(engine.getGpuCount())[0];
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> failures = new ArrayList<>();
+    int written = 0;
+    try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
+      var data = m.config().data();
+      ModalityKind src = data.sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
+      ModalityKind tgt = data.targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
+      SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(m.config())),
+          m.text(), batch, samples);
+      for (Path f : files) {
+        Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
+        Path dest = output.resolve(rel);
+        dest = dest.resolveSibling(outputName != null ? outputName
+            : dest.getFileName().toString().replaceAll("\\.(nii|hdr)(\\.gz)?$", "") + ".nii.gz");
+        try {
+          requireNotInput(dest, f);
+          NiftiImage img = NiftiIO.read(f);
+          if (img.volumeCount() > 1) {
+            throw new DataException(f + " is 4-D with " + img.volumeCount() + " volumes; translate one"
+                + " 3-D volume at a time (split it first)");
+          }
+          long t0 = System.nanoTime();
+          Progress bar = new Progress(err, f.getFileName().toString(), 1);
+          VolumeTranslator.Result r = VolumeTranslator.translate(img.volume(), f, src, tgt, data.axis(),
+              m.spec().imageSize(), in -> {
+                Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
+                return slices.translate(in, m.spec().imageSize(), seed, done -> p.update(done, null));
+              });
+          NiftiIO.writeFloat32(dest, r.prediction(), img.header());
+          if (r.std() != null) {
+            NiftiIO.writeFloat32(dest.resolveSibling(dest.getFileName().toString()
+                .replaceAll("\\.nii\\.gz$", "") + "_std.nii.gz"), r.std(), img.header());
+          }
+          double secs = (System.nanoTime() - t0) / 1e9;
+          bar.update(1, null);
+          out.printf(Locale.ROOT, "%s -> %s (%d slices, %.2f slices/s)%n", f, dest, r.translatedSlices(),
+              r.translatedSlices() / Math.max(secs, 1e-9));
+          written++;
+        } catch (DfbkException e) {
+          if (!keepGoing) {
+            throw e;
+          }
+          failures.add(f + ": " + e.getMessage());
+          err.println("dfbk translate: skipped " + f + ": " + e.getMessage());
+        }
+      }
+    }
+    out.printf("translated %d of %d files into %s%n", written, files.size(), output.toAbsolutePath().normalize());
+    if (!failures.isEmpty()) {
+      err.println("dfbk translate: " + failures.size() + " file(s) failed:");
+      failures.forEach(s -> err.println("  " + s));
+      return org.dfbk.cli.ExitCode.DATA;
+    }
+    return 0;
+  }
+
+  private static void requireNotInput(Path dest, Path in) {
+    Path a = dest.toAbsolutePath().normalize();
+    Path b = in.toAbsolutePath().normalize();
+    if (a.equals(b)) {
+      throw new DataException("output " + dest + " is the input file itself; choose another --output"
+          + " folder or --output-name (inputs are never overwritten)");
+    }
   }
 }

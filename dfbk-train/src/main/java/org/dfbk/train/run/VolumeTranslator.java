@@ -46,6 +46,9 @@ public final class VolumeTranslator {
 
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model) {
+    if (source.nz() == 1 && axis == 2) {
+      return translateSlice(source, file, sourceKind, targetKind, size, model);
+    }
     VolumeChecks.requireUsable(source, file);
     Normalization srcNorm = Normalization.fit(sourceKind, source, file);
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
@@ -80,6 +83,23 @@ public final class VolumeTranslator {
       }
     }
     return new Result(plan.result(), std, indices.size());
+  }
+
+  /**
+   * A single 2-D slice (nz = 1): translated as a two-slice stack of itself, so that the checks,
+   * normalisation and inverse mapping are exactly those of volumes; the first slice is kept.
+   */
+  private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
+      ModalityKind targetKind, int size, SliceModel model) {
+    int plane = slice.nx() * slice.ny();
+    float[] twice = new float[2 * plane];
+    System.arraycopy(slice.data(), 0, twice, 0, plane);
+    System.arraycopy(slice.data(), 0, twice, plane, plane);
+    Volume stack = new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
+    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model);
+    return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
+        r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
+        Math.min(1, r.translatedSlices()));
   }
 
   /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */
