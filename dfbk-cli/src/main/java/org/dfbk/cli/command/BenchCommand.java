@@ -1,20 +1,212 @@
 package org.dfbk.cli.command;
 
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.DevicesMixin;
+import org.dfbk.cli.EngineStart;
+import org.dfbk.cli.Knowledge;
 import org.dfbk.cli.LoggingMixin;
+import org.dfbk.cli.Pipeline;
+import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.knowledge.TextContext;
+import org.dfbk.train.loop.Batch;
+import org.dfbk.train.loop.ConcatInputModel;
+import org.dfbk.train.loop.Trainer;
+import org.dfbk.train.loop.TrainerConfig;
+import org.dfbk.train.loop.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk bench}. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark training step, inference and loader throughput at a config.")
+/**
+ * {@code dfbk bench --config F}: the model of a config on synthetic inputs — forward, forward +
+ * backward, the full training step (AdamW, EMA, clipping) and 4-step inference — as medians over
+ * repeated runs after warm-up, plus parameter count and peak resident memory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmark a config's model on synthetic inputs: forward, forward+backward, full",
+        "training step and 4-step inference per batch (medians after warm-up), parameters, peak RSS."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
+  @Mixin DevicesMixin devices;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (default: configs/bench/cpu-dfbk.yaml).")
+  Path config;
+
+  @Option(names = "--repeats", defaultValue = "10", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--batch", description = "Batch size (default: train.batch_size).")
+  Integer batch;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
 
   @Override
-  public Integer call() {
-    return Pending.unavailable(spec, "the benchmark issue");
+  public Integer call() throws IOException {
+    Path cfg = config != null ? config : Path.of("configs/bench/cpu-dfbk.yaml");
+    DfbkConfig c = ConfigLoader.load(cfg);
+    Engine engine = EngineStart.start(devices.wantsGpu());
+    Device device = devices.resolve(engine.getGpuCount())[0];
+    int b = batch != null ? batch : c.train().batchSize();
+    TextContext text = Pipeline.usesKnowledge(c) ? Knowledge.embed(c) : null;
+    UNetSpec us = Pipeline.spec(c, text == null ? 0 : text.dim());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("config", cfg.toString());
+    r.put("device", device.toString());
+    r.put("threads", engine.toString());
+    r.put("batch", b);
+    r.put("imageSize", us.imageSize());
+    int s = us.imageSize();
+    try (Model holder = Model.newInstance("bench", device)) {
+      ConcatInputModel net = Pipeline.network(us, holder, c.train().seed(), text == null ? 1 : text.length());
+      long params = 0;
+      for (Pair<String, Parameter> p : net.block().getParameters()) {
+        params += p.getValue().getArray().size();
+      }
+      r.put("parameters", params);
+      ParameterStore store = new ParameterStore(holder.getNDManager(), false);
+      try (NDManager m = NDManager.newBaseManager(device)) {
+        NDArray xt = m.randomNormal(new Shape(b, 1, s, s));
+        NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
+        NDArray t = m.create(new long[b]);
+        NDList ctx = text == null ? new NDList() : text.toNDList(m, b);
+        r.put("forwardMs", median(() -> {
+          try (NDManager sub = m.newSubManager()) {
+            net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false).toFloatArray();
+          }
+        }));
+        r.put("forwardBackwardMs", median(() -> {
+          try (NDManager sub = m.newSubManager();
+              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true);
+            NDArray loss = out.square().mean();
+            gc.backward(loss);
+            loss.getFloat();
+          }
+        }));
+        ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
+        r.put("sample4StepsMs", median(() -> {
+          try (NDManager sub = m.newSubManager()) {
+            sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0).toFloatArray();
+          }
+        }));
+      }
+      r.put("trainStepMs", trainStep(c, us, holder, net, text, b, device));
+    }
+    r.put("peakRssMiB", peakRssMiB());
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new GsonBuilder().setPrettyPrinting().create().toJson(r));
+    } else {
+      r.forEach((k, v) -> out.printf(Locale.ROOT, "%-18s %s%n", k,
+          v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : v));
+    }
+    return 0;
+  }
+
+  /** Median ms of the whole trainer step, from a short run of warmup + repeats steps. */
+  private double trainStep(DfbkConfig c, UNetSpec us, Model holder, ConcatInputModel net, TextContext text,
+      int b, Device device) throws IOException {
+    Path dir = Files.createTempDirectory("dfbk-bench");
+    int s = us.imageSize();
+    TrainerConfig tc = TrainerConfig.builder().maxSteps(warmup + repeats).batchSize(b)
+        .learningRate(c.train().lr()).learningRateMin(c.train().lrMin()).emaRate(c.train().emaRate())
+        .gradClipNorm(c.train().gradClip()).seed(c.train().seed()).logEvery(1_000_000).build();
+    List<Double> times = new ArrayList<>();
+    long[] last = {System.nanoTime()};
+    try (Trainer trainer = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
+        .setReplicas(List.of(net)).setRunDirectory(dir)
+        .setBatchSource((m, step) -> new Batch(m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
+            m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
+            text == null ? new NDList() : text.toNDList(m, b)))
+        .optProgressListener(p -> {
+          long now = System.nanoTime();
+          if (p.step() > warmup) {
+            times.add((now - last[0]) / 1e6);
+          }
+          last[0] = now;
+        }).build()) {
+      TrainingResult ignored = trainer.fit();
+    } finally {
+      try (var w = Files.walk(dir)) {
+        w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return medianOf(times);
+  }
+
+  /** A copy of {@code a} owned by {@code sub}, so every result of the run is freed with it. */
+  private static NDArray local(NDArray a, NDManager sub) {
+    NDArray c = a.duplicate();
+    c.attach(sub);
+    return c;
+  }
+
+  private double median(Runnable r) {
+    for (int i = 0; i < warmup; i++) {
+      r.run();
+    }
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      times.add((System.nanoTime() - t0) / 1e6);
+    }
+    return medianOf(times);
+  }
+
+  private static double medianOf(List<Double> v) {
+    if (v.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  /** Peak resident set size of this process (VmHWM), MiB; -1 where /proc is absent. */
+  static long peakRssMiB() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
   }
 }

@@ -1,10 +1,30 @@
 package org.dfbk.cli.command;
 
-/** {@code dfbk eval --checkpoint C}: translate the test split of the config, then evaluate. */
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.dfbk.cli.EngineStart;
+import org.dfbk.cli.Evaluation;
+import org.dfbk.cli.Pipeline;
+import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.DfbkConfig;
+
+/** {@code dfbk eval --checkpoint C [--config F]}: translate the test split, then evaluate. */
 final class EvalCheckpoint {
   private EvalCheckpoint() {}
 
   static int run(EvalCommand cmd) {
-    return Pending.unavailable(cmd.spec, "evaluation of a checkpoint arrives with the model");
+    Engine engine = EngineStart.start(false);
+    Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    try (Pipeline.Loaded m = Pipeline.load(cmd.mode.checkpoint, device)) {
+      DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
+      Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
+      Evaluation.Outcome o = Evaluation.run(m, c, "test", out, c.eval().samples(), Map.of(),
+          cmd.spec.commandLine().getErr());
+      cmd.spec.commandLine().getOut().println("report: " + o.html().toAbsolutePath().normalize());
+      return cmd.writeReport(o.report(), out.resolve("tables"));
+    }
   }
 }

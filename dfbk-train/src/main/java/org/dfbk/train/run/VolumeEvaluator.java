@@ -9,7 +9,6 @@ import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.eval.Baselines;
 import org.dfbk.train.eval.EvalReport;
-import org.dfbk.train.metrics.Grid;
 
 /**
  * The evaluation protocol for whole volumes in source units.
@@ -24,7 +23,8 @@ import org.dfbk.train.metrics.Grid;
  *       foreground; the foreground mask (truth &gt; 0 for MR, &gt; −500 HU for CT) gives the
  *       masked variants. Whole-volume 3-D metrics are reported too.
  *   <li>Baselines on the same slices: the source itself (identity) and the source histogram-matched
- *       to the target slice.
+ *       to the target slice (per evaluated slice, over the foreground; other slices keep the
+ *       source for the whole-volume numbers).
  * </ul>
  */
 public final class VolumeEvaluator {
@@ -49,17 +49,18 @@ public final class VolumeEvaluator {
     int[] slices = evaluatedSlices(fg, truth.nx() * truth.ny(), truth.nz());
     report.evaluateVolume(task, method, subject, t, p, ct, ct ? 4024.0 : 1.0, fg, slices, true);
     if (source != null && !ct && source.sameGrid(truth, 1e-3)) {
-      Volume s = unit(source, truthFile);
+      Volume id = unit(source, truthFile);
       int plane = truth.nx() * truth.ny();
-      Grid g = Grid.of2d(truth.nx(), truth.ny());
+      float[] matched = id.data().clone();
       for (int z : slices) {
-        float[] ss = Arrays.copyOfRange(s.data(), z * plane, (z + 1) * plane);
+        float[] ss = Arrays.copyOfRange(id.data(), z * plane, (z + 1) * plane);
         float[] ts = Arrays.copyOfRange(t.data(), z * plane, (z + 1) * plane);
         boolean[] ms = Arrays.copyOfRange(fg, z * plane, (z + 1) * plane);
-        report.evaluateBaselines(task, subject, z, ss, ts, g, 1.0, ms);
+        System.arraycopy(Baselines.histogramMatched(ss, ts, ms), 0, matched, z * plane, plane);
       }
-      report.finishVolume(task, Baselines.IDENTITY, subject);
-      report.finishVolume(task, Baselines.HIST_MATCH, subject);
+      report.evaluateVolume(task, Baselines.IDENTITY, subject, t, id, false, 1.0, fg, slices, true);
+      report.evaluateVolume(task, Baselines.HIST_MATCH, subject, t, id.withData(matched), false, 1.0,
+          fg, slices, true);
     }
   }
 

@@ -1,0 +1,154 @@
+package org.dfbk.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.cli.config.Specs;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.dataset.DatasetLayouts;
+import org.dfbk.data.dataset.Subject;
+import org.dfbk.data.dataset.SubjectSplit;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.PrepareSpec;
+import org.dfbk.data.prep.Slicing;
+import org.dfbk.data.volume.Volume;
+import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.eval.ComparisonFigure;
+import org.dfbk.train.eval.EvalReport;
+import org.dfbk.train.eval.HtmlReport;
+import org.dfbk.train.eval.ResultTable;
+import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.run.SliceTranslator;
+import org.dfbk.train.run.VolumeEvaluator;
+import org.dfbk.train.run.VolumeTranslator;
+
+/**
+ * Translate the test subjects of a config with a loaded checkpoint, evaluate against the truth
+ * and the baselines, and write predictions, tables, Fig. 3-style figures and an HTML report.
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /** What a checkpoint evaluation wrote. */
+  public record Outcome(EvalReport report, Path html, List<Path> predictions) {}
+
+  /**
+   * @param split which subjects: "test" (default protocol), "val" or "train"
+   * @param timings stage timings shown in the report (may be empty)
+   */
+  public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
+      Map<String, Duration> timings, PrintWriter err) {
+    PrepareSpec ps = Specs.prepareSpec(c);
+    List<Subject> subjects = DatasetLayouts.byName(ps.layout()).scan(ps.root());
+    SubjectSplit sp = SubjectSplit.assign(subjects, ps.split(), ps.seed());
+    List<String> ids = sp.ids(split);
+    if (ids.isEmpty()) {
+      throw new DataException("the '" + split + "' split of " + ps.root() + " is empty ("
+          + subjects.size() + " subjects, split " + c.data().split() + "); adjust data.split");
+    }
+    String task = c.data().source() + "→" + c.data().target();
+    ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
+    ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
+    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(c)),
+        m.text(), c.eval().batch(), samples);
+    EvalReport report = new EvalReport("DFBK " + task, "Method");
+    HtmlReport html = new HtmlReport("dfbk evaluation: " + c.name() + " (" + task + ")");
+    List<Path> preds = new ArrayList<>();
+    List<String> figures = new ArrayList<>();
+    Progress bar = new Progress(err, "translate+eval", ids.size());
+    int done = 0;
+    for (Subject s : subjects) {
+      if (!ids.contains(s.id())) {
+        continue;
+      }
+      Path srcFile = s.require(c.data().source());
+      Path tgtFile = s.require(c.data().target());
+      NiftiImage srcImg = NiftiIO.read(srcFile);
+      Volume source = srcImg.volume();
+      Volume truth = NiftiIO.read(tgtFile).volume();
+      VolumeTranslator.Result r = VolumeTranslator.translate(source, srcFile, src, tgt, c.data().axis(),
+          m.spec().imageSize(), in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null));
+      Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
+      NiftiIO.writeFloat32(predFile, r.prediction(), srcImg.header());
+      preds.add(predFile);
+      VolumeEvaluator.evaluate(report, task, "DFBK", s.id(), truth, r.prediction(), source, tgt, null,
+          tgtFile);
+      if (c.eval().figuresPerSubject() > 0 && tgt == ModalityKind.MR && c.data().axis() == 2) {
+        Path png = out.resolve("figures").resolve(s.id() + ".png");
+        figure(png, s.id(), source, truth, r.prediction(), srcFile, tgtFile, c.eval().figuresPerSubject());
+        figures.add(out.relativize(png).toString());
+      }
+      bar.update(++done, s.id());
+    }
+    report.writeTo(out.resolve("tables"));
+    ResultTable table = report.sliceTable(MetricValues.NAMES.subList(0, 2));
+    table.write(out, "table");
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("config", c.name());
+    meta.put("task", task);
+    meta.put("checkpoint step", m.state().step());
+    meta.put("subjects (" + split + ")", String.join(", ", ids));
+    meta.put("samples per slice", samples);
+    meta.put("text encoder", m.text() == null ? "none (KG off)" : m.text().encoder().name());
+    html.metadata(meta);
+    if (timings != null && !timings.isEmpty()) {
+      html.timings(timings);
+    }
+    html.table("PSNR / SSIM per slice (mean ± std over slices; images on [0, 1])", table, "table");
+    html.table("Per volume (3-D metrics)", report.volumeTable(MetricValues.NAMES.subList(0, 2), true),
+        "tables/table-volumes-3d");
+    for (String f : figures) {
+      html.figure("source | target | prediction | zoom | |prediction − target|", f);
+    }
+    Path htmlFile = out.resolve("report.html");
+    html.write(htmlFile);
+    return new Outcome(report, htmlFile, preds);
+  }
+
+  /** Fig. 3-style rows at evenly spaced slices through the evaluated range. */
+  static void figure(Path png, String id, Volume source, Volume truth, Volume pred, Path srcFile,
+      Path tgtFile, int rows) {
+    Volume s = VolumeEvaluator.unit(source, srcFile);
+    Volume t = VolumeEvaluator.unit(truth, tgtFile);
+    Volume p = VolumeEvaluator.unit(pred, tgtFile);
+    int[] zs = VolumeEvaluator.evaluatedSlices(VolumeEvaluator.foreground(truth, false),
+        truth.nx() * truth.ny(), truth.nz());
+    if (zs.length == 0) {
+      return;
+    }
+    int w = truth.nx();
+    int h = truth.ny();
+    List<ComparisonFigure.Example> ex = new ArrayList<>();
+    for (int k = 0; k < rows; k++) {
+      int z = zs[(int) ((k + 1L) * zs.length / (rows + 1))];
+      float[] ts = flipRows(Slicing.extract(t, 2, z), w, h);
+      float[] ps = flipRows(Slicing.extract(p, 2, z), w, h);
+      float[] ss = flipRows(Slicing.extract(s, 2, z), w, h);
+      MetricValues mv = org.dfbk.train.metrics.ImageQuality.evaluate(ts, ps,
+          org.dfbk.train.metrics.Grid.of2d(w, h), 1.0, null);
+      int bw = Math.max(8, w / 4);
+      int bh = Math.max(8, h / 4);
+      ex.add(new ComparisonFigure.Example(id + " z=" + z, ss, ts, ps, w, h, mv.psnr(), mv.ssim(),
+          new ComparisonFigure.Box((w - bw) / 2, (h - bh) / 2, bw, bh)));
+    }
+    ComparisonFigure.write(png, ex, ComparisonFigure.Options.defaults());
+  }
+
+  /** Anterior at the top: image row 0 is the largest y. */
+  static float[] flipRows(float[] a, int w, int h) {
+    float[] o = new float[a.length];
+    for (int r = 0; r < h; r++) {
+      System.arraycopy(a, (h - 1 - r) * w, o, r * w, w);
+    }
+    return o;
+  }
+
+}
