@@ -2,9 +2,10 @@
 """Forward + backward time of one DFB block of the PyTorch reference (float32, CPU), the
 counterpart of org.dfbk.core.bench.DfbBlockBench.
 
-    /usr/bin/python3 scripts/reference/bench_dfb_block.py [N C H W [repeats [warmups [threads]]]]
+    /usr/bin/python3 scripts/reference/bench_dfb_block.py \
+        [N C H W [repeats [warmups [threads [window]]]]]
 
-Defaults: 4 64 96 96, 10 timed runs after 2 warm-ups, 2 threads.
+Defaults: 4 64 96 96, 10 timed runs after 2 warm-ups, 2 threads, window 0 (global attention).
 """
 import os
 import statistics
@@ -23,13 +24,15 @@ def main():
     repeats = a[4] if len(a) > 4 else 10
     warmups = a[5] if len(a) > 5 else 2
     threads = a[6] if len(a) > 6 else 2
+    window = a[7] if len(a) > 7 else 0
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    block = ref.DFBRef(c, 32, "LH", 0, 0)
+    block = ref.DFBRef(c, 32, "LH", window, 0)
     with torch.no_grad():
         block.proj_out.weight.normal_(0, 0.02)
-    print("torch %s, threads %d, DFB LH GLOBAL, input %dx%dx%dx%d float32"
-          % (torch.__version__, torch.get_num_threads(), n, c, h, w))
+    print("torch %s, threads %d, DFB LH %s, input %dx%dx%dx%d float32"
+          % (torch.__version__, torch.get_num_threads(),
+             "WINDOW %d" % window if window else "GLOBAL", n, c, h, w))
     times = []
     for i in range(warmups + repeats):
         z = torch.randn(n, c, h, w)
