@@ -101,12 +101,21 @@ public final class Haar {
         }
       }
     }
-    NDArray filters = x.getManager().create(f, new Shape(4L * c, 1, 2, 2));
-    NDArray typed = filters.toType(x.getDataType(), false).toDevice(x.getDevice(), false);
-    if (typed != filters) {
-      filters.close();
+    // On the CPU, NDManager.create wraps a Java buffer that lives only as long as the returned
+    // Java object, while autograd keeps the filters for the backward pass after this method's
+    // callers close them: work on an engine-owned copy.
+    NDArray created = x.getManager().create(f, new Shape(4L * c, 1, 2, 2));
+    NDArray copy = created.duplicate(); // engine-owned memory
+    created.close();
+    NDArray owned = copy.toType(x.getDataType(), false);
+    if (owned != copy) {
+      copy.close();
     }
-    return typed;
+    NDArray onDevice = owned.toDevice(x.getDevice(), false);
+    if (onDevice != owned) {
+      owned.close();
+    }
+    return onDevice;
   }
 
   /**
