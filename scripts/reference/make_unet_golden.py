@@ -93,6 +93,21 @@ def randomize(model, gen):
             p.copy_(v.to(torch.float32).to(p.dtype))
 
 
+def profiled_flops(spec, model, text_tokens=77):
+    """FLOPs of one image's forward pass as torch's profiler counts them for convolutions and
+    matrix products (conv2d, addmm, mm, bmm): the independent check of ModelSummary."""
+    from torch.profiler import profile, ProfilerActivity
+    s = spec["imageSize"]
+    args = [torch.randn(1, spec["inChannels"], s, s, dtype=torch.float64), torch.tensor([1])]
+    if spec["kgMode"] != "NONE":
+        args += [torch.randn(1, text_tokens, spec["textDim"], dtype=torch.float64),
+                 torch.ones(1, text_tokens, dtype=torch.float64)]
+    with torch.no_grad(), profile(activities=[ProfilerActivity.CPU], with_flops=True) as prof:
+        model(*args)
+    return sum(e.flops for e in prof.key_averages()
+               if e.key in ("aten::conv2d", "aten::addmm", "aten::mm", "aten::bmm"))
+
+
 def write_case(name, spec, model, inputs):
     gen = torch.Generator().manual_seed(20241125)
     randomize(model, gen)
@@ -109,8 +124,10 @@ def write_case(name, spec, model, inputs):
         if "text" in inputs:
             args += [inputs["text"].double(), inputs["mask"].double()]
         out = model64(*args)
+    flops = profiled_flops(spec, model64)
     data = dict(generator="scripts/reference/make_unet_golden.py, torch " + torch.__version__,
                 spec=spec, weights=name + ".bin", parameterCount=offset, params=params,
+                forwardFlopsPerImage77Tokens=flops,
                 inputs={k: v.tolist() for k, v in inputs.items()},
                 output=out.tolist())
     os.makedirs(OUT, exist_ok=True)

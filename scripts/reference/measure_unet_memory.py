@@ -6,7 +6,8 @@ reference SwinUNet, by summing the distinct storages autograd saves during the f
 
 "--full" adds the DFB and KG blocks of UNetSpec.paper192()/paper224() (text of 77 tokens).
 
-Prints MiB per image and parameter count; docs/memory.md records the results.
+Prints MiB per image (parameters excluded) and the parameter count; docs/memory.md records
+the results next to org.dfbk.core.nn.ModelSummary's estimates.
 """
 import sys
 import os
@@ -19,12 +20,15 @@ from make_unet_golden import factories, paper, paper_full  # noqa: E402
 
 
 def saved_bytes(model, spec, batch=1):
+    """Bytes of the distinct non-parameter storages autograd saves (weights that convolutions
+    and linears save are the parameters themselves, counted with the training state)."""
     seen = {}
+    params = {p.data_ptr() for p in model.parameters()}
 
     def pack(t):
         st = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
-        key = (st.data_ptr(), st.nbytes())
-        seen[key] = st.nbytes()
+        if st.data_ptr() not in params:
+            seen[(st.data_ptr(), st.nbytes())] = st.nbytes()
         return t
 
     s = spec["imageSize"]
