@@ -177,8 +177,9 @@ public final class SwinUNet extends AbstractBlock {
   }
 
   private Block kg(int channels) {
-    throw new org.dfbk.core.error.ConfigException("model.kgMode: " + spec.kgMode()
-        + " needs the KG block, which this build does not contain yet; set kgMode: none");
+    return KgBlock.builder().setChannels(channels).setTextDim(spec.textDim())
+        .optHeadChannels(spec.headChannels()).optMode(spec.kgMode()).optDepth(kgCount++)
+        .optNormGroups(spec.normGroups()).build();
   }
 
   /** Builds the network of {@code spec} (parameters are allocated by {@code initialize}). */

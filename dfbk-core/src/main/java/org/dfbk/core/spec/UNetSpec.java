@@ -148,6 +148,26 @@ public record UNetSpec(
     }
     checkLevels("kgPlacement.levels", kgPlacement.levels(), levels);
     if (kgMode != KgMode.NONE) {
+      List<Integer> kgLevels = new ArrayList<>(kgPlacement.levels());
+      if (kgPlacement.middle()) {
+        kgLevels.add(levels - 1);
+      }
+      for (int l : kgLevels) {
+        int c = modelChannels * channelMult.get(l);
+        int side = imageSize >> l;
+        if (c % headChannels != 0
+            || ((kgMode == KgMode.H || kgMode == KgMode.LH) && headChannels % 2 != 0)) {
+          throw new ConfigException("model.headChannels: " + headChannels + " must divide the "
+              + c + " channels of KG level " + l + " (and be even for mode " + kgMode + ")");
+        }
+        if (kgMode != KgMode.CROSSATTN && side % 2 != 0) {
+          throw new ConfigException("model.kgPlacement: level " + l + " has an odd " + side
+              + "×" + side + " map, which the Haar transform of KG mode " + kgMode
+              + " cannot split");
+        }
+      }
+    }
+    if (kgMode != KgMode.NONE) {
       positive("textDim", textDim);
       if (kgPlacement.blockCount() == 0) {
         throw new ConfigException("model.kgPlacement: kgMode is " + kgMode

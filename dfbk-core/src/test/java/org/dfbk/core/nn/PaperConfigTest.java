@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,13 @@ class PaperConfigTest {
         "192-px backbone");
     assertEquals(133_313_681L, SwinUNet.of(UNetSpec.paper224().backboneOnly()).parameterCount(),
         "224-px backbone");
+  }
+
+  /** Full counts (backbone + DFB + KG) from the same script with scripts/reference/dfbk_blocks.py. */
+  @Test
+  void fullParameterCountsEqualTheReference() {
+    assertEquals(275_263_345L, SwinUNet.of(UNetSpec.paper192()).parameterCount(), "192-px");
+    assertEquals(196_166_737L, SwinUNet.of(UNetSpec.paper224()).parameterCount(), "224-px");
   }
 
   private static void forwardOnce(UNetSpec spec) {
@@ -57,7 +63,7 @@ class PaperConfigTest {
 
   @Test
   void paper192RunsAForwardPass() {
-    forwardOnce(UNetSpec.paper192().withKg(KgMode.NONE, KgPlacement.none(), 0));
+    forwardOnce(UNetSpec.paper192());
   }
 
   /**
@@ -67,6 +73,6 @@ class PaperConfigTest {
   @Test
   @Tag("slow")
   void paper224RunsAForwardPass() {
-    forwardOnce(UNetSpec.paper224().withKg(KgMode.NONE, KgPlacement.none(), 0));
+    forwardOnce(UNetSpec.paper224());
   }
 }

@@ -38,4 +38,16 @@ class SwinUNetGoldenTest {
   void backboneMatchesReference() {
     check("unet_backbone");
   }
+
+  /** DFB (LH, global) at levels 1–2, KG (LH) in the middle and at level 2, a padded prompt. */
+  @Test
+  void networkWithDfbAndKgMatchesReference() {
+    check("unet_dfb_kg");
+  }
+
+  /** Windowed DFB (level 0 in 4×4 windows, level 2 as one window), plain cross-attention KG. */
+  @Test
+  void networkWithWindowedDfbAndCrossAttentionMatchesReference() {
+    check("unet_dfb_window");
+  }
 }

@@ -36,7 +36,7 @@ class SwinUNetTest {
         m.arange(0, batch, 1, ai.djl.ndarray.types.DataType.INT64).mod(4));
     if (spec.needsText()) {
       in.add(m.randomNormal(new Shape(batch, 5, spec.textDim())));
-      in.add(m.create(new float[batch * 5]).add(1f));
+      in.add(m.ones(new Shape(batch, 5)));
     }
     return in;
   }
@@ -65,8 +65,8 @@ class SwinUNetTest {
   }
 
   @Test
-  void tinyNetworkMapsBatchToOneChannelAndFreshDfbIsIdentity() {
-    UNetSpec full = UNetSpec.tiny().withKg(KgMode.NONE, KgPlacement.none(), 0);
+  void tinyNetworkMapsBatchToOneChannelAndFreshDfbAndKgAreIdentity() {
+    UNetSpec full = UNetSpec.tiny();
     UNetSpec plain = full.backboneOnly();
     try (NDManager m = NDManager.newBaseManager()) {
       SwinUNet a = SwinUNet.of(plain);
@@ -77,13 +77,46 @@ class SwinUNetTest {
       Map<String, ai.djl.nn.Parameter> pb = ParameterNames.dotted(b);
       ParameterNames.dotted(a).forEach((k, v) -> pb.get(k).getArray().set(
           v.getArray().toFloatArray()));
-      NDList in = inputs(m, plain, 3, 11);
-      NDArray ya = run(a, m, in);
+      NDList in = inputs(m, full, 3, 11);
+      NDArray ya = run(a, m, new NDList(in.get(0), in.get(1)));
       NDArray yb = run(b, m, in);
       assertArrayEquals(new long[] {3, 1, 16, 16}, ya.getShape().getShape());
       Tolerance.assertClose(ya.toFloatArray(), yb.toFloatArray(), 0, 1e-6,
-          "fresh DFB network vs backbone");
+          "fresh DFB/KG network vs backbone");
       assertTrue(pb.keySet().stream().anyMatch(k -> k.contains(".dfb.")), "has DFB blocks");
+      assertTrue(pb.keySet().stream().anyMatch(k -> k.contains("middle.kg.")), "has middle KG");
+    }
+  }
+
+  @Test
+  void textIsRequiredWithKgAndTheMaskHidesPaddedTokens() {
+    UNetSpec spec = UNetSpec.tiny();
+    try (NDManager m = NDManager.newBaseManager()) {
+      SwinUNet net = SwinUNet.of(spec);
+      net.initialize(m);
+      for (ai.djl.nn.Parameter p : ParameterNames.dotted(net).values()) {
+        NDArray arr = p.getArray();
+        arr.set(arr.add(m.randomNormal(arr.getShape()).mul(0.05f)).toFloatArray());
+      }
+      NDList in = inputs(m, spec, 1, 3);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> run(net, m, new NDList(in.get(0), in.get(1))));
+      assertTrue(e.getMessage().contains("text"), e.getMessage());
+      // pad two of five tokens: changing the padded embeddings must not change x̂_0
+      NDArray mask = m.create(new float[] {1, 1, 1, 0, 0}, new Shape(1, 5));
+      NDArray text = in.get(2);
+      NDArray other = text.duplicate();
+      other.set(new ai.djl.ndarray.index.NDIndex(":, 3:, :"), 7f);
+      float[] y1 = run(net, m, new NDList(in.get(0), in.get(1), text, mask)).toFloatArray();
+      float[] y2 = run(net, m, new NDList(in.get(0), in.get(1), other, mask)).toFloatArray();
+      Tolerance.assertClose(y1, y2, 0, 1e-6, "padded tokens changed the output");
+      float[] y3 = run(net, m, new NDList(in.get(0), in.get(1), other, mask.onesLike()))
+          .toFloatArray();
+      double maxDiff = 0;
+      for (int i = 0; i < y1.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(y1[i] - y3[i]));
+      }
+      assertTrue(maxDiff > 1e-4, "unmasked tokens must matter, max diff " + maxDiff);
     }
   }
 
@@ -99,7 +132,7 @@ class SwinUNetTest {
 
   @Test
   void saveThenLoadGivesTheSameOutput(@TempDir Path dir) throws Exception {
-    UNetSpec spec = UNetSpec.tiny().withKg(KgMode.NONE, KgPlacement.none(), 0);
+    UNetSpec spec = UNetSpec.tiny();
     Path file = dir.resolve("unet.params");
     try (NDManager m = NDManager.newBaseManager()) {
       SwinUNet a = SwinUNet.of(spec);

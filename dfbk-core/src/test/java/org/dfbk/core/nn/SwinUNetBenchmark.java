@@ -1,0 +1,70 @@
+package org.dfbk.core.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import java.util.Set;
+import org.dfbk.core.spec.KgPlacement;
+import org.dfbk.core.spec.UNetSpec;
+
+/**
+ * CPU training-step time (forward + backward of an MSE loss) of a mid-size network; the same
+ * configuration is timed in PyTorch by scripts/bench/unet_step.py. A main class (not part of the
+ * test suite), run by scripts/bench/unet_step_djl.sh.
+ */
+public final class SwinUNetBenchmark {
+  private SwinUNetBenchmark() {}
+
+  public static void main(String[] args) {
+    trainingStepTime(args.length > 0 ? Integer.parseInt(args[0]) : 10);
+  }
+
+  /** The benchmark network: 64 px, C₀ 64, four levels, Swin at 32/16/8, DFB and KG. */
+  static UNetSpec midSize() {
+    return new UNetSpec(64, 2, 1, 64, List.of(1, 2, 2, 4), 2, Set.of(32, 16, 8), 32, 2, 128, 32,
+        8, DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3), KgMode.LH, KgPlacement.bottom(4), 384);
+  }
+
+  static void trainingStepTime(int steps) {
+    UNetSpec spec = midSize();
+    int batch = 4;
+    int warmup = 2;
+    double best = Double.MAX_VALUE;
+    SwinUNet net = SwinUNet.of(spec);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(1);
+      net.initialize(m);
+      double total = 0;
+      for (int i = 0; i < warmup + steps; i++) {
+        try (NDManager step = m.newSubManager()) {
+          NDList in = new NDList(step.randomNormal(new Shape(batch, 2, 64, 64)),
+              step.create(new long[] {0, 1, 2, 3}), step.randomNormal(new Shape(batch, 16, 384)),
+              step.ones(new Shape(batch, 16)));
+          NDArray target = step.randomNormal(new Shape(batch, 1, 64, 64));
+          long t0 = System.nanoTime();
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray y = net.forward(new ParameterStore(step, false), in, true).singletonOrThrow();
+            NDArray loss = y.sub(target).square().mean();
+            gc.backward(loss);
+          }
+          double s = (System.nanoTime() - t0) / 1e9;
+          if (i >= warmup) {
+            total += s;
+            best = Math.min(best, s);
+          }
+        }
+        for (ai.djl.nn.Parameter p : ParameterNames.dotted(net).values()) {
+          p.getArray().getGradient().subi(p.getArray().getGradient());
+        }
+      }
+      System.out.printf("DJL %s SwinUNet mid-size training step, batch %d: mean %.3f s, best"
+          + " %.3f s (%d steps)%n", Engine.getInstance().getVersion(), batch, total / steps, best,
+          steps);
+    }
+  }
+}
