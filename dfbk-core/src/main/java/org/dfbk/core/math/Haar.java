@@ -23,7 +23,7 @@ import ai.djl.nn.convolutional.Conv2d;
  *
  * The transform is orthonormal, so {@link #iwt} is its transpose and exact inverse. The forward
  * transform is one depthwise stride-2 convolution with these four 2x2 filters (forward plus
- * backward about 3x faster on the CPU than stride slicing and arithmetic, see
+ * backward measured about 3x faster on a quiet CPU than stride slicing and arithmetic, see
  * BENCHMARKS-blocks.md); the inverse is the same 4x4 matrix as a grouped 1x1 convolution
  * followed by interleaving into 2x2 blocks (DJL 0.29's PyTorch engine has no transposed
  * convolution). H and W must be even.

@@ -41,7 +41,7 @@ public final class HaarBench {
           probe.sub(library.apply(probe)).abs().max().getFloat(),
           probe.sub(slicing.apply(probe)).abs().max().getFloat());
       System.out.printf("Haar DWT+IWT forward+backward, %dx%dx%dx%d float32%n", n, c, h, w);
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < 3; round++) {
         System.out.printf("Haar (conv DWT, 1x1 conv + shuffle IWT): median %.2f ms%n",
             time(m, library, n, c, h, w, repeats));
         System.out.printf("stride slicing DWT + arithmetic IWT:    median %.2f ms%n",
@@ -81,10 +81,14 @@ public final class HaarBench {
 
   private static double time(NDManager m, Function<NDArray, NDArray> f, int n, int c, int h,
       int w, int repeats) {
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     double[] ms = new double[repeats];
+    double[] cpu = new double[repeats];
     for (int i = -3; i < repeats; i++) {
       try (NDManager step = m.newSubManager()) {
         NDArray x = step.randomNormal(new Shape(n, c, h, w));
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           x.setRequiresGradient(true);
@@ -93,10 +97,14 @@ public final class HaarBench {
         x.getGradient().getFloat(0, 0, 0, 0);
         if (i >= 0) {
           ms[i] = (System.nanoTime() - t0) / 1e6;
+          cpu[i] = (os.getProcessCpuTime() - c0) / 1e6;
         }
       }
     }
     Arrays.sort(ms);
+    Arrays.sort(cpu);
+    System.out.printf("  (wall min %.2f ms, process CPU median %.2f ms) ", ms[0],
+        cpu[repeats / 2]);
     return ms[repeats / 2];
   }
 }
