@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "10", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "5", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--batch", description = "Batch size (default: train.batch_size).")
@@ -102,6 +102,15 @@ public final class BenchCommand implements Callable<Integer> {
         NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
         NDArray t = m.create(new long[b]);
         NDList ctx = text == null ? new NDList() : text.toNDList(m, b);
+        // The first passes of a new shape are several times slower (allocator and kernel caches
+        // warming up): run forward, backward and sampling untimed first.
+        for (int i = 0; i < warmup; i++) {
+          try (NDManager sub = m.newSubManager();
+              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true)
+                .square().mean());
+          }
+        }
         r.put("forwardMs", median(() -> {
           try (NDManager sub = m.newSubManager()) {
             net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false).toFloatArray();
