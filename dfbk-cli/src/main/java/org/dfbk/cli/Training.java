@@ -101,6 +101,40 @@ public final class Training {
     }
   }
 
+  /**
+   * How many training steps fit in {@code seconds}: times a few forward + backward passes of the
+   * config's network at its batch size (after warm-up), allowing 40 % for the optimizer, EMA,
+   * validation and checkpoints; between 20 and {@code cap}.
+   */
+  public static long fitSteps(DfbkConfig c, Device device, double seconds, long cap) {
+    TextContext text = Pipeline.usesKnowledge(c) ? Knowledge.embed(c) : null;
+    UNetSpec spec = Pipeline.spec(c, text == null ? 0 : text.dim());
+    int b = c.train().batchSize();
+    int s = spec.imageSize();
+    double perStep;
+    try (Model holder = Model.newInstance("calibration", device);
+        ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(device)) {
+      TrainingModel net = Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length());
+      var store = new ai.djl.training.ParameterStore(holder.getNDManager(), false);
+      long[] times = new long[8];
+      for (int i = 0; i < times.length; i++) {
+        long t0 = System.nanoTime();
+        try (ai.djl.ndarray.NDManager sub = m.newSubManager();
+            ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          var x = sub.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(b, 1, s, s));
+          var ctx = text == null ? new ai.djl.ndarray.NDList() : text.toNDList(sub, b);
+          var pred = net.predictX0(store, x, x, sub.zeros(new ai.djl.ndarray.types.Shape(b),
+              ai.djl.ndarray.types.DataType.INT64), ctx, true);
+          gc.backward(pred.square().mean());
+        }
+        times[i] = System.nanoTime() - t0;
+      }
+      Arrays.sort(times, 4, times.length);
+      perStep = times[6] / 1e9 * 1.4;
+    }
+    return Math.max(20, Math.min(cap, (long) (seconds / perStep)));
+  }
+
   /** Validation slices: the first {@code max} of the val split (else of the test split). */
   static int[] validationSlices(SliceCache cache, int max) {
     int[] v = cache.indices("val");

@@ -20,7 +20,8 @@ import org.dfbk.train.eval.EvalReport;
  *       shared/reference/metrics-skimage.json).
  *   <li>CT: values in HU, clipped to [−1024, 3000], data range 4024, MAE in HU (SynthRAD 2023).
  *   <li>Slices: the axial slices (third array axis) where at least 5 % of the truth's pixels are
- *       foreground; the foreground mask (truth &gt; 0 for MR, &gt; −500 HU for CT) gives the
+ *       foreground; the foreground mask (truth above 5 % of its 99.5th percentile for MR, above
+ *       −500 HU for CT) gives the
  *       masked variants. Whole-volume 3-D metrics are reported too.
  *   <li>Baselines on the same slices: the source itself (identity) and the source histogram-matched
  *       to the target slice (per evaluated slice, over the foreground; other slices keep the
@@ -75,9 +76,13 @@ public final class VolumeEvaluator {
     return v.withData(out);
   }
 
-  /** Foreground of a truth volume: &gt; 0 for MR, &gt; −500 HU for CT. */
+  /**
+   * Foreground of a truth volume, as in slice selection: above 5 % of the 99.5th percentile for
+   * MR (so that background noise is not foreground), above −500 HU for CT.
+   */
   public static boolean[] foreground(Volume truth, boolean ct) {
-    float thr = ct ? (float) Normalization.CT_FOREGROUND_HU : 0f;
+    float thr = (float) (ct ? Normalization.CT_FOREGROUND_HU
+        : Normalization.fit(ModalityKind.MR, truth, null).foregroundThreshold());
     float[] d = truth.data();
     boolean[] m = new boolean[d.length];
     for (int i = 0; i < d.length; i++) {
