@@ -367,7 +367,7 @@ public final class ModelSummary {
           s.side(), s.side(), " ".repeat(Math.max(1, 14 - String.valueOf(s.channels()).length()
               - 2 * String.valueOf(s.side()).length())), String.join(", ", s.steps())));
     }
-    b.append(String.format(Locale.ROOT, "forward: %.1f GFLOPs per image%n", forwardGflops()));
+    b.append(String.format(Locale.ROOT, "forward: %.4g GFLOPs per image%n", forwardGflops()));
     b.append(String.format(Locale.ROOT,
         "training memory (fp32, estimate): %.0f MiB state (20 B/parameter) + %.0f MiB"
             + " activations per image; batch 4: %.1f GiB%n",
