@@ -6,8 +6,12 @@ import ai.djl.ndarray.types.Shape;
 
 /** Multi-head scaled dot-product attention kernels on (B, L, h·d) token arrays. */
 public final class Attention {
-  /** Additive score of a padded key: exp(-1e9 + s) is 0 in float32 and float64. */
-  public static final float PAD_SCORE = -1e9f;
+  /**
+   * Additive score of a padded key. Finite and representable in float16 (so that 0 x it is 0
+   * and a row of padding alone gives no NaN), and far enough below any real score that the
+   * padded weight underflows to exactly 0 in float32 and float64 (exp(-745) is 0 in float64).
+   */
+  public static final float PAD_SCORE = -1e4f;
 
   private Attention() {}
 
@@ -44,7 +48,7 @@ public final class Attention {
   public static NDArray keyPaddingBias(NDArray mask, DataType type) {
     Shape s = mask.getShape();
     NDArray m = mask.toType(type, false);
-    NDArray bias = m.sub(1f).mul(-PAD_SCORE); // 0 for tokens, -1e9 for pads
+    NDArray bias = m.sub(1f).mul(-PAD_SCORE); // 0 for tokens, PAD_SCORE for pads
     return bias.reshape(s.get(0), 1, 1, s.get(1));
   }
 

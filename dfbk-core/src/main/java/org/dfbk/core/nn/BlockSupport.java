@@ -9,6 +9,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.dfbk.core.math.Ops;
 import org.dfbk.core.math.Tokens;
 
@@ -28,9 +30,10 @@ final class BlockSupport {
   static void zeroParameters(Block block) {
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray a = p.getValue().getArray();
-      try (NDArray zeros = a.zerosLike()) {
-        a.set(zeros.toByteBuffer());
-      }
+      // On the CPU, NDArray.set(ByteBuffer) makes the array use the buffer's memory and keeps a
+      // reference to it: the buffer must be owned by Java, never a view of another array.
+      long bytes = a.getShape().size() * a.getDataType().getNumOfBytes();
+      a.set(ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder()));
     }
   }
 

@@ -54,7 +54,7 @@ public final class DfbBlock extends AbstractBlock {
   private final MultiHeadAttention attn;
   private final Conv2d projOut;
 
-  private DfbBlock(Builder b) {
+  private DfbBlock(Builder b, int normGroups) {
     super(VERSION);
     this.channels = b.channels;
     this.headChannels = b.headChannels;
@@ -63,7 +63,7 @@ public final class DfbBlock extends AbstractBlock {
     this.windowSize = b.windowSize;
     this.depth = b.depth;
     norm = addChildBlock("norm",
-        GroupNormBlock.builder().setChannels(channels).optGroups(b.normGroups).build());
+        GroupNormBlock.builder().setChannels(channels).optGroups(normGroups).build());
     boolean low = mode == DfbMode.L || mode == DfbMode.LH;
     boolean high = mode == DfbMode.H || mode == DfbMode.LH;
     attnLow = low
@@ -176,8 +176,11 @@ public final class DfbBlock extends AbstractBlock {
       attnHigh.initialize(manager, dataType,
           new Shape(tokens.get(0), tokens.get(1), 3L * channels));
     }
+    boolean fresh = !projOut.isInitialized();
     projOut.initialize(manager, dataType, z);
-    BlockSupport.zeroParameters(projOut);
+    if (fresh) {
+      BlockSupport.zeroParameters(projOut);
+    }
   }
 
   @Override
@@ -265,14 +268,12 @@ public final class DfbBlock extends AbstractBlock {
       if (depth < 0) {
         throw new IllegalArgumentException("DfbBlock: depth must be >= 0, found " + depth);
       }
-      if (normGroups == -1) {
-        normGroups = BlockSupport.defaultGroups(channels);
-      }
-      if (normGroups <= 0 || channels % normGroups != 0) {
-        throw new IllegalArgumentException("DfbBlock: normGroups " + normGroups
+      int groups = normGroups == -1 ? BlockSupport.defaultGroups(channels) : normGroups;
+      if (groups <= 0 || channels % groups != 0) {
+        throw new IllegalArgumentException("DfbBlock: normGroups " + groups
             + " must be positive and divide channels " + channels);
       }
-      return new DfbBlock(this);
+      return new DfbBlock(this, groups);
     }
   }
 }

@@ -49,7 +49,7 @@ public final class KgBlock extends AbstractBlock {
   private final MultiHeadAttention attn;
   private final Conv2d projOut;
 
-  private KgBlock(Builder b) {
+  private KgBlock(Builder b, int normGroups) {
     super(VERSION);
     this.channels = b.channels;
     this.textDim = b.textDim;
@@ -57,7 +57,7 @@ public final class KgBlock extends AbstractBlock {
     this.mode = b.mode;
     this.depth = b.depth;
     norm = addChildBlock("norm",
-        GroupNormBlock.builder().setChannels(channels).optGroups(b.normGroups).build());
+        GroupNormBlock.builder().setChannels(channels).optGroups(normGroups).build());
     boolean low = mode == KgMode.L || mode == KgMode.LH;
     boolean high = mode == KgMode.H || mode == KgMode.LH;
     attnLow = low
@@ -172,8 +172,11 @@ public final class KgBlock extends AbstractBlock {
       attnHigh.initialize(manager, dataType, new Shape(n, bandTokens, 3L * channels), text,
           mask);
     }
+    boolean fresh = !projOut.isInitialized();
     projOut.initialize(manager, dataType, z);
-    BlockSupport.zeroParameters(projOut);
+    if (fresh) {
+      BlockSupport.zeroParameters(projOut);
+    }
   }
 
   @Override
@@ -256,8 +259,7 @@ public final class KgBlock extends AbstractBlock {
         throw new IllegalArgumentException("KgBlock: normGroups " + groups
             + " must be positive and divide channels " + channels);
       }
-      normGroups = groups;
-      return new KgBlock(this);
+      return new KgBlock(this, groups);
     }
   }
 }

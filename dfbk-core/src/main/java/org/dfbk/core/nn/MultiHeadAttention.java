@@ -23,8 +23,8 @@ import org.dfbk.core.math.Ops;
  *
  * <p>Cross-attention (when a context width Dc is set): input NDList(x (N, Lq, D), context
  * (N, Lk, Dc)[, mask (N, Lk) with 1 = token, 0 = pad]); children "to_q" (D → D), "to_k"
- * (Dc → D), "to_v" (Dc → D) and "proj_out" (D → D). Padded keys get a score of -1e9 before the
- * softmax, so they receive zero weight.
+ * (Dc → D), "to_v" (Dc → D) and "proj_out" (D → D). Padded keys get {@link
+ * Attention#PAD_SCORE} added before the softmax, so they receive zero weight.
  *
  * <p>Output (N, Lq, D). All projections carry a bias.
  */

@@ -114,4 +114,35 @@ class HaarTest {
     assertThrows(IllegalArgumentException.class,
         () -> Haar.iwt(manager.zeros(new Shape(1, 2, 2, 2)), manager.zeros(new Shape(1, 3, 2, 2))));
   }
+
+  @Test
+  void backwardIsTheInverseTransformEvenAfterGarbageCollection() {
+    // DWT is orthonormal: d sum(w · DWT(x)) / dx = IWT(w). The backward pass runs after the
+    // forward's temporaries were closed and the JVM collected and reused freed buffers.
+    Shape shape = new Shape(2, 3, 4, 6);
+    NDArray x = manager.randomNormal(0f, 1f, shape, DataType.FLOAT64);
+    NDArray w = manager.randomNormal(0f, 1f, new Shape(2, 12, 2, 3), DataType.FLOAT64);
+    double[] grad;
+    try (ai.djl.training.GradientCollector gc =
+        ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+      x.setRequiresGradient(true);
+      NDList bands = Haar.dwtHighConcat(x);
+      NDArray all = ai.djl.ndarray.NDArrays.concat(bands, 1); // (N, 4C, h, w)
+      NDArray loss = all.mul(w).sum();
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+        for (int k = 0; k < 200; k++) {
+          java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(16 * 3 * 8);
+          while (junk.hasRemaining()) {
+            junk.put((byte) 0x5a);
+          }
+        }
+      }
+      gc.backward(loss);
+      grad = x.getGradient().toDoubleArray();
+    }
+    NDList parts = w.split(new long[] {3}, 1);
+    NDArray expected = Haar.iwt(parts.get(0), parts.get(1));
+    Tolerance.assertClose(expected.toDoubleArray(), grad, 0, 1e-12, "d loss / dx = IWT(w)");
+  }
 }

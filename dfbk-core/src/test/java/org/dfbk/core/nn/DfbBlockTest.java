@@ -184,6 +184,21 @@ class DfbBlockTest {
         forward(copy, in.head()).toFloatArray(), 0, 0, "reloaded DFB");
   }
 
+  @Test
+  void initialisingAgainKeepsTrainedOrLoadedWeights() {
+    com.google.gson.JsonObject golden = BlockGoldens.load("dfb_l_global");
+    DfbBlock block = (DfbBlock) BlockGoldens.build(golden);
+    BlockGoldens.loadParameters(block, golden, manager, DataType.FLOAT64);
+    NDList in = BlockGoldens.inputs(golden, manager, DataType.FLOAT64);
+    double[] before = forward(block, in.head()).toDoubleArray();
+    // what a trainer does after Model.load: initialize the block for the input shapes
+    block.initialize(manager, DataType.FLOAT64, in.getShapes());
+    Tolerance.assertClose(before, forward(block, in.head()).toDoubleArray(), 0, 0,
+        "output after a second initialize");
+    Tolerance.assertClose(org.dfbk.fixtures.Golden.flatten(golden.get("output")), before, 1e-10,
+        1e-10, "output equals the reference");
+  }
+
   private static void assertRejects(org.junit.jupiter.api.function.Executable e, String part) {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
     assertTrue(ex.getMessage().contains(part), "message should name " + part + ": "

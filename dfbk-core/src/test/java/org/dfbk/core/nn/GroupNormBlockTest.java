@@ -80,4 +80,21 @@ class GroupNormBlockTest {
       assertTrue(e.getMessage().contains("(1, 4, 2, 2)"), e.getMessage());
     }
   }
+
+  @Test
+  void float64GradientsOfInputAndAffineMatchFiniteDifferences() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(3);
+      GroupNormBlock block = GroupNormBlock.builder().setChannels(6).optGroups(3).build();
+      Shape shape = new Shape(2, 6, 3, 2);
+      block.initialize(m, DataType.FLOAT64, shape);
+      block.getParameters().get("gamma").getArray().set(new double[] {1, -2, 0.5, 3, 1.5, -1});
+      NDList in = new NDList(m.randomNormal(0f, 2f, shape, DataType.FLOAT64));
+      GradCheck.checkInput(block, m, in, 0, new int[] {0, 13, 40, 71}, "group norm");
+      GradCheck.checkParameter(block, m, in, block.getParameters().get("gamma"),
+          new int[] {1, 4}, "group norm");
+      GradCheck.checkParameter(block, m, in, block.getParameters().get("beta"),
+          new int[] {0, 5}, "group norm");
+    }
+  }
 }
