@@ -90,18 +90,14 @@ public final class ModelSummary {
     for (int i = 0; i < net.getInputStages().size(); i++) {
       steps.put("input_" + i, net.getInputStages().get(i).stepNames());
     }
-    steps.put("middle", List.of("res_1", "swin", "kg", "res_2"));
+    steps.put("middle", net.getMiddle().stepNames());
     for (int i = 0; i < net.getOutputStages().size(); i++) {
       steps.put("output_" + i, net.getOutputStages().get(i).stepNames());
     }
     for (Map.Entry<String, Shape> e : outs.entrySet()) {
       inSide.put(e.getKey(), side);
       Shape s = e.getValue();
-      List<String> st = new ArrayList<>(steps.get(e.getKey()));
-      if (e.getKey().equals("middle") && !spec.hasMiddleKg()) {
-        st.remove("kg");
-      }
-      stages.add(new Stage(e.getKey(), List.copyOf(st), s.get(1), s.get(2)));
+      stages.add(new Stage(e.getKey(), steps.get(e.getKey()), s.get(1), s.get(2)));
       side = (int) s.get(2);
     }
     countWeights(shapes, inSide);
