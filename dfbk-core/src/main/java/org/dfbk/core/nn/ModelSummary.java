@@ -90,18 +90,14 @@ public final class ModelSummary {
     for (int i = 0; i < net.getInputStages().size(); i++) {
       steps.put("input_" + i, net.getInputStages().get(i).stepNames());
     }
-    steps.put("middle", List.of("res_1", "swin", "kg", "res_2"));
+    steps.put("middle", net.getMiddle().stepNames());
     for (int i = 0; i < net.getOutputStages().size(); i++) {
       steps.put("output_" + i, net.getOutputStages().get(i).stepNames());
     }
     for (Map.Entry<String, Shape> e : outs.entrySet()) {
       inSide.put(e.getKey(), side);
       Shape s = e.getValue();
-      List<String> st = new ArrayList<>(steps.get(e.getKey()));
-      if (e.getKey().equals("middle") && !spec.hasMiddleKg()) {
-        st.remove("kg");
-      }
-      stages.add(new Stage(e.getKey(), List.copyOf(st), s.get(1), s.get(2)));
+      stages.add(new Stage(e.getKey(), steps.get(e.getKey()), s.get(1), s.get(2)));
       side = (int) s.get(2);
     }
     countWeights(shapes, inSide);
@@ -367,7 +363,7 @@ public final class ModelSummary {
           s.side(), s.side(), " ".repeat(Math.max(1, 14 - String.valueOf(s.channels()).length()
               - 2 * String.valueOf(s.side()).length())), String.join(", ", s.steps())));
     }
-    b.append(String.format(Locale.ROOT, "forward: %.1f GFLOPs per image%n", forwardGflops()));
+    b.append(String.format(Locale.ROOT, "forward: %.4g GFLOPs per image%n", forwardGflops()));
     b.append(String.format(Locale.ROOT,
         "training memory (fp32, estimate): %.0f MiB state (20 B/parameter) + %.0f MiB"
             + " activations per image; batch 4: %.1f GiB%n",

@@ -206,6 +206,11 @@ public final class SwinUNet extends AbstractBlock {
     return List.copyOf(inputStages);
   }
 
+  /** The middle stage (res_1, swin, [kg], res_2). */
+  public UNetStage getMiddle() {
+    return middle;
+  }
+
   /** Decoder stages ("output_0" …), in order. */
   public List<UNetStage> getOutputStages() {
     return List.copyOf(outputStages);

@@ -63,7 +63,8 @@ public final class TimestepEmbedding extends AbstractBlock {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray t = inputs.get(0);
     check(t.getShape());
-    NDArray e = sinusoid(t);
+    DataType type = linear1.getParameters().get("weight").getArray().getDataType();
+    NDArray e = sinusoid(t).toType(type, false); // computed in float32, run in the model's type
     NDArray h = linear1.forward(store, new NDList(e), training, params).singletonOrThrow();
     h = NnUtil.silu(h);
     return linear2.forward(store, new NDList(h), training, params);

@@ -101,7 +101,11 @@ public final class WindowAttention extends AbstractBlock {
     NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)); // (B', heads, T, T)
 
     NDArray table = store.getValue(biasTable, x.getDevice(), training);
-    NDArray index = m.create(relativeIndex);
+    // engine-owned copy: a created CPU array wraps a Java buffer, and autograd keeps the index of
+    // the gather below for the backward pass
+    NDArray created = m.create(relativeIndex);
+    NDArray index = created.duplicate();
+    created.close();
     NDArray bias = table.get(index); // (T·T, heads), created in the table's manager
     bias.attach(m);
     bias = bias.reshape(t, t, heads).transpose(2, 0, 1); // (heads, T, T)

@@ -156,6 +156,29 @@ class SwinUNetTest {
   }
 
   @Test
+  void djlModelSaveAndLoadKeepTheOutput(@TempDir Path dir) throws Exception {
+    UNetSpec spec = UNetSpec.tiny();
+    try (ai.djl.Model saved = ai.djl.Model.newInstance("unet");
+        ai.djl.Model loaded = ai.djl.Model.newInstance("unet")) {
+      SwinUNet a = SwinUNet.of(spec);
+      saved.setBlock(a);
+      NDManager m = saved.getNDManager();
+      a.initialize(m);
+      for (ai.djl.nn.Parameter p : ParameterNames.dotted(a).values()) {
+        NDArray arr = p.getArray();
+        arr.set(arr.add(m.randomNormal(arr.getShape()).mul(0.05f)).toFloatArray());
+      }
+      NDList in = inputs(m, spec, 1, 9);
+      float[] before = run(a, m, in).toFloatArray();
+      saved.save(dir, "unet");
+      SwinUNet b = SwinUNet.of(spec);
+      loaded.setBlock(b);
+      loaded.load(dir, "unet");
+      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), 0, 0, "Model.load output");
+    }
+  }
+
+  @Test
   void loadingAnotherConfigurationNamesTheFirstMismatch(@TempDir Path dir) throws IOException {
     UNetSpec small = UNetSpec.tiny().backboneOnly();
     UNetSpec wider = new UNetSpec(16, 2, 1, 24, small.channelMult(), small.numResBlocks(),
