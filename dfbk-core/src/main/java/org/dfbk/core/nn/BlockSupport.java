@@ -9,8 +9,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.dfbk.core.math.Ops;
 import org.dfbk.core.math.Tokens;
 
@@ -30,10 +28,9 @@ final class BlockSupport {
   static void zeroParameters(Block block) {
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray a = p.getValue().getArray();
-      // On the CPU, NDArray.set(ByteBuffer) makes the array use the buffer's memory and keeps a
-      // reference to it: the buffer must be owned by Java, never a view of another array.
-      long bytes = a.getShape().size() * a.getDataType().getNumOfBytes();
-      a.set(ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder()));
+      // In place, in engine-owned memory: NDArray.set(Buffer) would make the parameter alias a
+      // Java buffer whose lifetime the engine does not see (use-after-free once it is collected).
+      a.muli(0);
     }
   }
 
