@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         "per-slice and per-volume CSVs and the paper's tables (Markdown, CSV, JSON).",
         "  dfbk eval --pred DIR --truth DIR [--truth-name T2.nii.gz] [--source-name T1.nii.gz]",
         "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
-        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)"})
+        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)",
+        "  dfbk eval --ablation RUN...                 (Tables 3-5: one row per run)"})
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -52,6 +53,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--compare", arity = "2", paramLabel = "RUN", description = "Two eval output folders.")
     List<Path> compare;
+
+    @Option(names = "--ablation", arity = "1..*", paramLabel = "RUN",
+        description = "Eval output folders of ablation runs: one row per run (paper Tables 3-5).")
+    List<Path> ablation;
   }
 
   @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
@@ -94,6 +99,9 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     if (mode.compare != null) {
       return compare();
+    }
+    if (mode.ablation != null) {
+      return ablation();
     }
     if (mode.checkpoint != null) {
       return EvalCheckpoint.run(this);
@@ -169,8 +177,26 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Rows = settings (the run folder names), columns = tasks; the DFBK rows of each run. */
+  private int ablation() {
+    java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
+    for (Path run : mode.ablation) {
+      runs.put(run.toAbsolutePath().normalize().getFileName().toString(),
+          EvalReport.readSlicesCsv(slicesCsv(run)));
+    }
+    ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, MetricValues.NAMES.subList(0, 2));
+    Path out = output != null ? output : Paths.get("eval-ablation");
+    t.write(out, "ablation");
+    spec.commandLine().getOut().println(json ? t.toJson() : t.toMarkdown());
+    spec.commandLine().getOut().println("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
+    return 0;
+  }
+
   private static Path slicesCsv(Path run) {
     Path f = Files.isDirectory(run) ? run.resolve("slices.csv") : run;
+    if (Files.isDirectory(run) && !Files.isRegularFile(f)) {
+      f = run.resolve("tables").resolve("slices.csv");
+    }
     if (!Files.isRegularFile(f)) {
       throw new DataException("no slices.csv in " + run + "; give the output folder of a 'dfbk eval' run");
     }

@@ -1,5 +1,6 @@
 package org.dfbk.core.bench;
 
+import org.dfbk.fixtures.Params;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -47,7 +48,7 @@ public final class DfbBlockBench {
       block.initialize(model, DataType.FLOAT32, shape);
       Parameter proj = ParameterNames.dotted(block).get("proj_out.weight");
       try (NDArray r = model.randomNormal(0f, 0.02f, proj.getShape(), DataType.FLOAT32)) {
-        proj.getArray().set(r.toFloatArray());
+        Params.assign(proj.getArray(), r.toFloatArray());
       }
       double[] ms = new double[repeats];
       for (int i = -warmups; i < repeats; i++) {

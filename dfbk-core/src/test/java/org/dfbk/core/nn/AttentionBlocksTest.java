@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,10 +73,10 @@ class AttentionBlocksTest {
         .optDepth(2).build();
     block.initialize(manager, DataType.FLOAT64, new Shape(1, 3, 8));
     Map<String, Parameter> p = ParameterNames.dotted(block);
-    p.get("lambda_q1").getArray().set(new double[] {0.5, -0.25});
-    p.get("lambda_k1").getArray().set(new double[] {0.2, 0.4});
-    p.get("lambda_q2").getArray().set(new double[] {-0.1, 0.3});
-    p.get("lambda_k2").getArray().set(new double[] {0.6, 0.5});
+    Params.assign(p.get("lambda_q1").getArray(), new double[] {0.5, -0.25});
+    Params.assign(p.get("lambda_k1").getArray(), new double[] {0.2, 0.4});
+    Params.assign(p.get("lambda_q2").getArray(), new double[] {-0.1, 0.3});
+    Params.assign(p.get("lambda_k2").getArray(), new double[] {0.6, 0.5});
     // λq1·λk1 = 0.1 - 0.1 = 0; λq2·λk2 = -0.06 + 0.15 = 0.09
     double expected = Math.exp(0) - Math.exp(0.09) + (0.8 - 0.6 * Math.exp(-0.6));
     double lambda = block.lambda(new ParameterStore(manager, false), manager,
@@ -122,7 +123,7 @@ class AttentionBlocksTest {
         .optContextDim(3).optDepth(1).build();
     block.initialize(manager, DataType.FLOAT64, new Shape(1, 2, 8), new Shape(1, 1, 3));
     Map<String, Parameter> p = ParameterNames.dotted(block);
-    p.get("subln.weight").getArray().set(new double[] {1, 2, 0.5, -1});
+    Params.assign(p.get("subln.weight").getArray(), new double[] {1, 2, 0.5, -1});
     double lambda = block.lambda(new ParameterStore(manager, false), manager,
         manager.getDevice(), false).getDouble();
     double lambdaInit = DifferentialAttention.lambdaInit(1);

@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -73,9 +74,9 @@ final class BlockGoldens {
       assertArrayEquals(Golden.shape(value), target.getShape().getShape(),
           "shape of " + e.getKey());
       if (type == DataType.FLOAT64) {
-        target.set(Golden.flatten(value));
+        Params.assign(target, Golden.flatten(value));
       } else {
-        target.set(Golden.flattenFloat(value));
+        Params.assign(target, Golden.flattenFloat(value));
       }
     }
   }

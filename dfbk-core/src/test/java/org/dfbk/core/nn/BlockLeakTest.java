@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
@@ -42,7 +43,7 @@ class BlockLeakTest {
     for (Parameter p : ParameterNames.dotted(block).values()) {
       NDArray a = p.getArray();
       try (NDArray r = model.randomNormal(0f, 0.1f, a.getShape(), DataType.FLOAT32)) {
-        a.set(r.toFloatArray());
+        Params.assign(a, r.toFloatArray());
       }
     }
     step(block, model, inputs);

@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,7 +69,7 @@ class DfbBlockTest {
       block.initialize(manager, DataType.FLOAT32, shape);
       assertEquals(shape, block.getOutputShapes(new Shape[] {shape})[0]);
       // non-zero projection so the attention path runs into the output
-      ParameterNames.dotted(block).get("proj_out.weight").getArray().set(
+      Params.assign(ParameterNames.dotted(block).get("proj_out.weight").getArray(),
           manager.randomNormal(0f, 0.1f, new Shape(16, 16, 1, 1), DataType.FLOAT32)
               .toFloatArray());
       NDArray z = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
@@ -132,8 +133,8 @@ class DfbBlockTest {
       NDArray values = name.equals("proj_out.weight")
           ? manager.randomNormal(0f, 0.3f, g.get(name).getArray().getShape(), DataType.FLOAT64)
           : g.get(name).getArray();
-      g.get(name).getArray().set(values.toDoubleArray());
-      w.get(name).getArray().set(values.toDoubleArray());
+      Params.assign(g.get(name).getArray(), values.toDoubleArray());
+      Params.assign(w.get(name).getArray(), values.toDoubleArray());
     }
     Tolerance.assertClose(forward(global, z).toDoubleArray(), forward(window, z).toDoubleArray(),
         0, 1e-12, "window 16 on a 3x2 LL map vs global");

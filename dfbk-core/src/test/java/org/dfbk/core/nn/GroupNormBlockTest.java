@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,9 +43,9 @@ class GroupNormBlockTest {
       Shape shape = new Shape(Golden.shape(g.get("x")));
       block.initialize(m, DataType.FLOAT32, shape);
       assertArrayEquals(shape.getShape(), block.getOutputShapes(new Shape[] {shape})[0].getShape());
-      block.getParameters().get("gamma").getArray()
-          .set(Golden.flattenFloat(g.get("gamma")));
-      block.getParameters().get("beta").getArray().set(Golden.flattenFloat(g.get("beta")));
+      Params.assign(block.getParameters().get("gamma").getArray(),
+          Golden.flattenFloat(g.get("gamma")));
+      Params.assign(block.getParameters().get("beta").getArray(), Golden.flattenFloat(g.get("beta")));
       NDArray x = m.create(Golden.flattenFloat(g.get("x")), shape);
       NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false)
           .singletonOrThrow();
@@ -88,7 +89,7 @@ class GroupNormBlockTest {
       GroupNormBlock block = GroupNormBlock.builder().setChannels(6).optGroups(3).build();
       Shape shape = new Shape(2, 6, 3, 2);
       block.initialize(m, DataType.FLOAT64, shape);
-      block.getParameters().get("gamma").getArray().set(new double[] {1, -2, 0.5, 3, 1.5, -1});
+      Params.assign(block.getParameters().get("gamma").getArray(), new double[] {1, -2, 0.5, 3, 1.5, -1});
       NDList in = new NDList(m.randomNormal(0f, 2f, shape, DataType.FLOAT64));
       GradCheck.checkInput(block, m, in, 0, new int[] {0, 13, 40, 71}, "group norm");
       GradCheck.checkParameter(block, m, in, block.getParameters().get("gamma"),

@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +82,7 @@ class KgBlockTest {
       NDList in = randomInputs((Shape) c[1], (Shape) c[2], DataType.FLOAT32);
       block.initialize(manager, DataType.FLOAT32, in.getShapes());
       assertEquals(c[1], block.getOutputShapes(in.getShapes())[0]);
-      ParameterNames.dotted(block).get("proj_out.weight").getArray().set(
+      Params.assign(ParameterNames.dotted(block).get("proj_out.weight").getArray(),
           manager.randomNormal(0f, 0.1f, new Shape(16, 16, 1, 1), DataType.FLOAT32)
               .toFloatArray());
       NDArray out = forward(block, in);

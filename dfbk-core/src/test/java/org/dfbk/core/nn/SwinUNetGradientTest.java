@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -42,7 +43,7 @@ class SwinUNetGradientTest {
       Map<String, Parameter> params = ParameterNames.dotted(net);
       for (Parameter p : params.values()) { // make zero-initialised weights non-zero
         NDArray a = p.getArray();
-        a.set(a.add(m.randomNormal(0, 0.1f, a.getShape(), DataType.FLOAT64)).toDoubleArray());
+        Params.assign(a, a.add(m.randomNormal(0, 0.1f, a.getShape(), DataType.FLOAT64)).toDoubleArray());
       }
       NDList in = new NDList(m.randomNormal(0, 1, new Shape(1, 2, 16, 16), DataType.FLOAT64),
           m.create(new long[] {3}), m.randomNormal(0, 1, new Shape(1, 5, 16), DataType.FLOAT64),

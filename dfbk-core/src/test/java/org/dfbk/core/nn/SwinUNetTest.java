@@ -1,5 +1,6 @@
 package org.dfbk.core.nn;
 
+import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,7 +76,7 @@ class SwinUNetTest {
       b.initialize(m);
       // copy the backbone weights into the DFB network: fresh DFB blocks are the identity
       Map<String, ai.djl.nn.Parameter> pb = ParameterNames.dotted(b);
-      ParameterNames.dotted(a).forEach((k, v) -> pb.get(k).getArray().set(
+      ParameterNames.dotted(a).forEach((k, v) -> Params.assign(pb.get(k).getArray(),
           v.getArray().toFloatArray()));
       NDList in = inputs(m, full, 3, 11);
       NDArray ya = run(a, m, new NDList(in.get(0), in.get(1)));
