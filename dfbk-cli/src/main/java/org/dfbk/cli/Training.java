@@ -103,7 +103,7 @@ public final class Training {
 
   /**
    * How many training steps fit in {@code seconds}: times a few forward + backward passes of the
-   * config's network at its batch size (after warm-up), allowing 40 % for the optimizer, EMA,
+   * config's network at its batch size (after warm-up), allowing 15 % for the optimizer, EMA,
    * validation and checkpoints; between 20 and {@code cap}.
    */
   public static long fitSteps(DfbkConfig c, Device device, double seconds, long cap) {
@@ -130,7 +130,7 @@ public final class Training {
         times[i] = System.nanoTime() - t0;
       }
       Arrays.sort(times, 4, times.length);
-      perStep = times[6] / 1e9 * 1.4;
+      perStep = times[6] / 1e9 * 1.15;
     }
     return Math.max(20, Math.min(cap, (long) (seconds / perStep)));
   }

@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Output folder (default ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--minutes", defaultValue = "4", paramLabel = "M",
+  @Option(names = "--minutes", defaultValue = "5", paramLabel = "M",
       description = "Training time budget in minutes (default ${DEFAULT-VALUE}); the step count is"
           + " fitted to it from a short timing run, capped at the config's train.max_steps.")
   double minutes;
