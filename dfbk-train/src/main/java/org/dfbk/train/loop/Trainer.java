@@ -99,6 +99,11 @@ public final class Trainer implements AutoCloseable {
   private final long[] offsets;
   private final AdamW optimizer;
   private final NDArray lossSum;
+  /** fp32 steps skipped in the current log window, and in a row, for a non-finite gradient. */
+  private long skippedInWindow;
+  private int skippedInARow;
+  /** Consecutive non-finite fp32 steps after which training stops as diverged. */
+  static final int MAX_SKIPPED_IN_A_ROW = 10;
 
   private long step;
   private double lossScale;
@@ -302,7 +307,9 @@ public final class Trainer implements AutoCloseable {
         windowSteps++;
         double loss = Double.NaN;
         if (step % config.logEvery() == 0 || step == config.maxSteps()) {
-          loss = lossSum.getFloat() / windowSteps;
+          long counted = windowSteps - skippedInWindow;
+          loss = counted > 0 ? lossSum.getFloat() / counted : Double.NaN;
+          skippedInWindow = 0;
           lossSum.subi(lossSum);
           long now = System.nanoTime();
           stepsPerSecond = windowSteps / ((now - windowStart) / 1e9);
@@ -393,6 +400,23 @@ public final class Trainer implements AutoCloseable {
           lossScale *= 2;
           goodStepsSinceScaleChange = 0;
         }
+      } else if (norm != null) {
+        // One host read per step: a non-finite gradient (a rare batch that overflows) must not
+        // reach AdamW, whose moments would carry the NaN into every later step.
+        float n = norm.getFloat();
+        if (!Float.isFinite(n)) {
+          apply = false;
+          skippedInWindow++;
+          if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+            throw new TrainingDivergedException(String.format(
+                "training diverged at step %d: %d steps in a row had a non-finite gradient norm"
+                    + " (%s); lower train.lr, enable train.grad_clip, or resume from an earlier"
+                    + " checkpoint", step, skippedInARow, n));
+          }
+          LOG.warn("step {}: non-finite gradient norm ({}); update skipped", step, n);
+        } else {
+          skippedInARow = 0;
+        }
       }
       if (apply && gradient != null) {
         if (config.gradClipNorm() > 0) {
@@ -407,7 +431,7 @@ public final class Trainer implements AutoCloseable {
         lastGradNorm = norm == null ? Double.NaN : norm.getFloat();
       }
       zeroGradients(views, scratch);
-      if (stepLoss != null) {
+      if (stepLoss != null && apply) {
         lossSum.addi(stepLoss);
       }
     }

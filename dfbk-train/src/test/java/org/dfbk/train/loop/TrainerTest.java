@@ -1,5 +1,7 @@
 package org.dfbk.train.loop;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,5 +169,52 @@ class TrainerTest {
     List<float[]> out = new ArrayList<>();
     model.block().getParameters().forEach(p -> out.add(p.getValue().getArray().toFloatArray()));
     return out;
+  }
+
+  @Test
+  void aNonFiniteBatchIsSkippedAndTrainingGoesOn(@TempDir Path dir) {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(12).logEvery(4).build();
+    BatchSource clean = TrainerFixtures.smoothPairs(5, config.batchSize());
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingModel model = TrainerFixtures.tinyModel(m, 1, 8);
+      BatchSource poisoned = (mgr, step) -> {
+        Batch b = clean.next(mgr, step);
+        return step == 5 ? new Batch(b.x0().mul(Float.NaN), b.y0(), b.context()) : b;
+      };
+      List<Double> losses = new ArrayList<>();
+      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+          .setReplicas(List.of(model)).setBatchSource(poisoned).setRunDirectory(dir)
+          .optProgressListener(p -> {
+            if (!Double.isNaN(p.loss())) {
+              losses.add(p.loss());
+            }
+          }).build()) {
+        t.fit();
+        for (float[] w : t.masterWeights()) {
+          for (float v : w) {
+            assertTrue(Float.isFinite(v), "weights stay finite after the NaN batch");
+          }
+        }
+      }
+      assertEquals(3, losses.size(), "every log window has a finite mean loss: " + losses);
+    }
+  }
+
+  @Test
+  void nonFiniteGradientsInARowStopTraining(@TempDir Path dir) {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(40).logEvery(40).build();
+    BatchSource clean = TrainerFixtures.smoothPairs(5, config.batchSize());
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingModel model = TrainerFixtures.tinyModel(m, 1, 8);
+      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+          .setReplicas(List.of(model)).setRunDirectory(dir)
+          .setBatchSource((mgr, step) -> {
+            Batch b = clean.next(mgr, step);
+            return new Batch(b.x0().mul(Float.NaN), b.y0(), b.context());
+          }).build()) {
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
+        assertTrue(e.getMessage().contains("10 steps in a row"), e.getMessage());
+      }
+    }
   }
 }
