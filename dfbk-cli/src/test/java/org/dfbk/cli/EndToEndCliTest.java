@@ -56,6 +56,17 @@ class EndToEndCliTest {
         src.toString(), "--output", src.getParent().toString());
     assertEquals(ExitCode.DATA, overwrite.code(), "refuses to overwrite its input: " + overwrite.err());
 
+    Path batch = tmp.resolve("batch");
+    Files.createDirectories(batch);
+    Files.copy(src, batch.resolve("good.nii.gz"));
+    Files.write(batch.resolve("broken.nii.gz"), new byte[] {31, -117, 8, 0, 1, 2, 3});
+    CliTest.Result kg = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        batch.toString(), "--output", tmp.resolve("batch-out").toString(), "--keep-going");
+    assertEquals(ExitCode.DATA, kg.code(), "a failed file makes the run exit 3: " + kg.err());
+    assertTrue(kg.err().contains("broken.nii.gz"), "the failure names the file: " + kg.err());
+    assertTrue(Files.isRegularFile(tmp.resolve("batch-out/good.nii.gz")), "the good file is translated");
+    assertTrue(!Files.exists(tmp.resolve("batch-out/broken.nii.gz")), "nothing written for the bad file");
+
     Path ev = tmp.resolve("eval");
     CliTest.Result er = CliTest.run("eval", "--checkpoint", ckpt.toString(), "-o", ev.toString());
     assertEquals(0, er.code(), er.err());
