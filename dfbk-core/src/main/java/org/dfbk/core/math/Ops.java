@@ -208,4 +208,16 @@ public final class Ops {
       }
     }
   }
+
+  /**
+   * An engine-owned copy of an array made from Java data ({@code NDManager.create(float[])} and
+   * friends), in the same manager; {@code created} is closed. On the CPU a created array aliases a
+   * Java buffer whose lifetime the engine cannot see; arrays that autograd may keep (inputs,
+   * constants of a training step) are safer in engine memory.
+   */
+  public static NDArray engineOwned(NDArray created) {
+    NDArray copy = created.duplicate();
+    created.close();
+    return copy;
+  }
 }

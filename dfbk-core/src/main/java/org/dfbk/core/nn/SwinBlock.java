@@ -142,7 +142,7 @@ public final class SwinBlock extends AbstractBlock {
         .reshape(n * per * per, t, dim); // (N·nW, T, D)
     NDList attnIn = new NDList(tokens);
     if (shift > 0) {
-      attnIn.add(x.getManager().create(mask, new Shape((long) per * per, t, t))
+      attnIn.add(Ops.engineOwned(x.getManager().create(mask, new Shape((long) per * per, t, t)))
           .toType(x.getDataType(), false));
     }
     NDArray a = attn.forward(store, attnIn, training, params).singletonOrThrow();

@@ -1,6 +1,7 @@
 package org.dfbk.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -53,7 +54,7 @@ public final class TimestepEmbedding extends AbstractBlock {
   public NDArray sinusoid(NDArray t) {
     NDManager m = t.getManager();
     long n = t.getShape().get(0);
-    NDArray freqs = m.create(frequencies, new Shape(1, frequencies.length));
+    NDArray freqs = Ops.engineOwned(m.create(frequencies, new Shape(1, frequencies.length)));
     NDArray args = t.toType(DataType.FLOAT32, false).reshape(n, 1).mul(freqs); // (N, half)
     return NDArrays.concat(new NDList(args.cos(), args.sin()), 1); // (N, C₀)
   }

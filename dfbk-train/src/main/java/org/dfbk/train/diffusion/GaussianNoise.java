@@ -1,6 +1,7 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.Device;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -26,7 +27,7 @@ public final class GaussianNoise {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) rng.nextGaussian();
     }
-    NDArray host = manager.create(values, shape);
+    NDArray host = Ops.engineOwned(manager.create(values, shape));
     return device.equals(host.getDevice()) ? host : host.toDevice(device, false);
   }
 

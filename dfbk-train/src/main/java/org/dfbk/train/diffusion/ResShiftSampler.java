@@ -1,6 +1,7 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -92,7 +93,7 @@ public final class ResShiftSampler {
       table[4 * i + 3] = (float) Math.sqrt(variance[i]);
     }
     table[4 * n] = (float) (schedule.kappa() * sqrtEtas[n - 1]);
-    NDArray coefficients = m.create(table);
+    NDArray coefficients = Ops.engineOwned(m.create(table));
     if (!coefficients.getDevice().equals(y0.getDevice())) {
       coefficients = coefficients.toDevice(y0.getDevice(), false);
     }

@@ -1,6 +1,7 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -264,7 +265,7 @@ public final class ResShiftSchedule {
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) table[i];
     }
-    NDArray tableArray = manager.create(f).toDevice(like.getDevice(), false);
+    NDArray tableArray = Ops.engineOwned(manager.create(f)).toDevice(like.getDevice(), false);
     NDArray index = t.getDataType() == DataType.INT64 ? t : t.toType(DataType.INT64, false);
     NDArray gathered = tableArray.gather(index.toDevice(like.getDevice(), false), 0);
     long[] dims = new long[like.getShape().dimension()];

@@ -1,6 +1,7 @@
 package org.dfbk.train.knowledge;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -131,9 +132,9 @@ public record TextContext(EncoderId encoder, PromptSet prompts, int length, int 
     if (batchSize <= 0) {
       throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
     }
-    NDArray text = manager.create(tokens, new Shape(1, length, dim))
+    NDArray text = Ops.engineOwned(manager.create(tokens, new Shape(1, length, dim)))
         .broadcast(new Shape(batchSize, length, dim)); // [N, L, D]
-    NDArray m = manager.create(mask, new Shape(1, length))
+    NDArray m = Ops.engineOwned(manager.create(mask, new Shape(1, length)))
         .broadcast(new Shape(batchSize, length)); // [N, L]
     return new NDList(text, m);
   }

@@ -1,6 +1,7 @@
 package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -87,7 +88,7 @@ final class AdamW {
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }
-    NDArray all = scratch.create(f);
+    NDArray all = Ops.engineOwned(scratch.create(f));
     if (!theta.getDevice().equals(all.getDevice())) {
       all = all.toDevice(theta.getDevice(), false);
       all.attach(scratch);

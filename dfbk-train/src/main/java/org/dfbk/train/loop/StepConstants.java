@@ -1,6 +1,7 @@
 package org.dfbk.train.loop;
 
 import ai.djl.Device;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -50,7 +51,7 @@ final class StepConstants {
     float[] all = new float[perSample.length + COUNT];
     System.arraycopy(perSample, 0, all, 0, perSample.length);
     System.arraycopy(scalars, 0, all, perSample.length, COUNT);
-    NDArray host = scratch.create(all);
+    NDArray host = Ops.engineOwned(scratch.create(all));
     if (host.getDevice().equals(device)) {
       values = host;
     } else {

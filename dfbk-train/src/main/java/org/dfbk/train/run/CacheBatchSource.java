@@ -1,6 +1,7 @@
 package org.dfbk.train.run;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -67,8 +68,8 @@ public final class CacheBatchSource implements BatchSource {
       copy(buf, y0, j * plane, s, flip);
     }
     Shape shape = new Shape(batchSize, 1, s, s);
-    NDArray tx = manager.create(x0, shape);
-    NDArray ty = manager.create(y0, shape);
+    NDArray tx = Ops.engineOwned(manager.create(x0, shape));
+    NDArray ty = Ops.engineOwned(manager.create(y0, shape));
     NDList ctx = text == null ? new NDList() : text.toNDList(manager, batchSize);
     return new Batch(tx, ty, ctx);
   }

@@ -1,6 +1,7 @@
 package org.dfbk.train.run;
 
 import ai.djl.ndarray.NDArray;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -65,7 +66,7 @@ public final class SliceTranslator {
         System.arraycopy(s, 0, y, i * plane, plane);
       }
       try (NDManager m = NDManager.newBaseManager(model.device())) {
-        NDArray y0 = m.create(y, new Shape(n, 1, size, size));
+        NDArray y0 = Ops.engineOwned(m.create(y, new Shape(n, 1, size, size)));
         NDList ctx = text == null ? new NDList() : text.toNDList(m, n);
         Denoiser d = model.asDenoiser(m, ctx);
         long batchSeed = seed + start;
