@@ -413,7 +413,8 @@ public final class Trainer implements AutoCloseable {
                     + " (%s); lower train.lr, enable train.grad_clip, or resume from an earlier"
                     + " checkpoint", step, skippedInARow, n));
           }
-          LOG.warn("step {}: non-finite gradient norm ({}); update skipped", step, n);
+          LOG.warn("step {}: non-finite gradient norm ({}); update skipped; {}", step, n,
+              nonFiniteReport(gradient));
         } else {
           skippedInARow = 0;
         }
@@ -435,6 +436,32 @@ public final class Trainer implements AutoCloseable {
         lossSum.addi(stepLoss);
       }
     }
+  }
+
+  /**
+   * Which parameters have a non-finite gradient (rare path). A NaN spreads upstream through the
+   * backward pass, so the parameters that stay finite show where it started.
+   */
+  private String nonFiniteReport(NDArray flat) {
+    float[] g = flat.toFloatArray();
+    List<String> bad = new ArrayList<>();
+    List<String> finite = new ArrayList<>();
+    for (int k = 0; k < offsets.length; k++) {
+      if (!trainable[k]) {
+        continue;
+      }
+      boolean ok = true;
+      for (long i = offsets[k]; i < offsets[k] + master[k].size(); i++) {
+        if (!Float.isFinite(g[(int) i])) {
+          ok = false;
+          break;
+        }
+      }
+      (ok ? finite : bad).add(names.get(k));
+    }
+    return bad.size() + " of " + (bad.size() + finite.size()) + " parameters non-finite"
+        + (finite.size() <= 12 ? "; finite: " + finite : "; last non-finite: "
+            + bad.subList(Math.max(0, bad.size() - 6), bad.size()));
   }
 
   /** sqrt(Σ_k ‖g_k‖²) over all gradients (null entries skipped) as a scalar; null if none. */
