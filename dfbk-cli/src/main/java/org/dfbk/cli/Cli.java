@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Versions.class,
     description = {
-      "DFBK medical image translation: ResShift diffusion on a SwinUNet with Dynamic Frequency",
-      "Balance and Knowledge Guidance, on Deep Java Library + PyTorch."
+      "DFBK medical image translation on Deep Java Library + PyTorch.",
+      "ResShift diffusion on a SwinUNet with Dynamic Frequency Balance and Knowledge Guidance."
     },
     subcommands = {
       InfoCommand.class,

@@ -51,8 +51,9 @@ import picocli.CommandLine.Spec;
  * repeated runs after warm-up, plus parameter count and peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark a config's model on synthetic inputs: forward, forward+backward, full",
-        "training step and 4-step inference per batch (medians after warm-up), parameters, peak RSS."})
+    description = {"Benchmark a config's model: step time, inference time, memory.",
+        "On synthetic inputs: forward, forward+backward, full training step and 4-step inference",
+        "per batch (medians after warm-up), parameters, peak RSS."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;

@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
  * HTML report with tables and figures.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on a generated head phantom (T1 -> T2): phantom, prepare,",
-        "embed prompts, train a small DFBK (DFB and KG on), translate the held-out subject, evaluate",
-        "against the identity and histogram-matching baselines, and write an HTML report."})
+    description = {"Run the whole pipeline on a generated head phantom (T1 -> T2).",
+        "Phantom, prepare, embed prompts, train a small DFBK (DFB and KG on), translate the",
+        "held-out subject, evaluate against the identity and histogram-matching baselines, and",
+        "write an HTML report."})
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
  * histogram-matching baselines), the checkpoint's test split, or a paired comparison of two runs.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Evaluate translations with PSNR, SSIM and MAE (scikit-image's definitions) and write",
-        "per-slice and per-volume CSVs and the paper's tables (Markdown, CSV, JSON).",
+    description = {"Evaluate translations (PSNR, SSIM, MAE) and write the paper's tables.",
+        "scikit-image's metric definitions; per-slice and per-volume CSVs; Markdown, CSV, JSON.",
         "  dfbk eval --pred DIR --truth DIR [--truth-name T2.nii.gz] [--source-name T1.nii.gz]",
         "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
         "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)",

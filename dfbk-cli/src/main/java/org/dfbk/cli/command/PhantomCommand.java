@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dfbk phantom --output DIR [--subjects N] [--size S] [--slices Z] [--seed K]}. */
 @Command(name = "phantom", mixinStandardHelpOptions = true,
-    description = {"Write a seeded digital head phantom in the paired-folder layout:",
-        "DIR/phantom-NNN/{T1,T2,FLAIR,PD,CT,LABELS}.nii.gz with a real RAS affine."})
+    description = {"Write a seeded digital head phantom (T1, T2, FLAIR, PD, CT) as NIfTI.",
+        "Layout: DIR/phantom-NNN/{T1,T2,FLAIR,PD,CT,LABELS}.nii.gz with a real RAS affine."})
 public final class PhantomCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;

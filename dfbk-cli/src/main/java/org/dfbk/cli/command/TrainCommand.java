@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dfbk train --config F [--output DIR] [--devices ...] [--max-steps N] [--resume]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train a DFBK model from a config: prepares the slice cache and the prompt",
-        "embeddings if needed, then runs the step-based trainer (AdamW, cosine LR, EMA) with",
-        "validation and checkpoints in DIR/checkpoints (last.zip, best.zip, step-N.zip)."})
+    description = {"Train a DFBK model from a config.",
+        "Prepares the slice cache and the prompt embeddings if needed, then runs the step-based",
+        "trainer (AdamW, cosine LR, EMA) with validation and checkpoints in DIR/checkpoints",
+        "(last.zip, best.zip, step-N.zip)."})
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;

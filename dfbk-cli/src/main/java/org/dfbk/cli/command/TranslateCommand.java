@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dfbk translate --checkpoint C --input FILE|DIR --output DIR}. */
 @Command(name = "translate", mixinStandardHelpOptions = true,
-    description = {"Translate NIfTI volumes (or 2-D slices) of the source modality with a trained",
-        "checkpoint. Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
+    description = {"Translate NIfTI volumes or 2-D slices with a trained checkpoint.",
+        "Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
         "written in HU, MR targets on the source volume's intensity scale. Inputs are never",
         "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume."})
 public final class TranslateCommand implements Callable<Integer> {
