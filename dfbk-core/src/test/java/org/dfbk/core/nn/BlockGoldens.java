@@ -1,6 +1,7 @@
 package org.dfbk.core.nn;
 
 import org.dfbk.fixtures.Params;
+import org.dfbk.core.math.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -54,7 +55,7 @@ final class BlockGoldens {
   }
 
   static NDArray array(JsonElement e, NDManager m, DataType type) {
-    return m.create(Golden.flatten(e), new Shape(Golden.shape(e))).toType(type, false);
+    return Ops.engineOwned(m.create(Golden.flatten(e), new Shape(Golden.shape(e)))).toType(type, false);
   }
 
   /**

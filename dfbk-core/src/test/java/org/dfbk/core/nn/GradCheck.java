@@ -1,6 +1,7 @@
 package org.dfbk.core.nn;
 
 import ai.djl.engine.Engine;
+import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -27,7 +28,7 @@ final class GradCheck {
     for (int i = 0; i < w.length; i++) {
       w[i] = Math.sin(0.7 * i + 0.3);
     }
-    return m.create(w, out.getShape());
+    return Ops.engineOwned(m.create(w, out.getShape()));
   }
 
   private static double loss(Block block, NDManager m, NDList inputs) {
@@ -78,7 +79,7 @@ final class GradCheck {
       NDArray original) {
     NDList copy = new NDList();
     for (int i = 0; i < inputs.size(); i++) {
-      copy.add(i == index ? m.create(v, original.getShape()) : inputs.get(i));
+      copy.add(i == index ? Ops.engineOwned(m.create(v, original.getShape())) : inputs.get(i));
     }
     return copy;
   }

@@ -1,6 +1,7 @@
 package org.dfbk.core.nn;
 
 import org.dfbk.fixtures.Params;
+import org.dfbk.core.math.Ops;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -46,8 +47,8 @@ class SwinUNetGradientTest {
         Params.assign(a, a.add(m.randomNormal(0, 0.1f, a.getShape(), DataType.FLOAT64)).toDoubleArray());
       }
       NDList in = new NDList(m.randomNormal(0, 1, new Shape(1, 2, 16, 16), DataType.FLOAT64),
-          m.create(new long[] {3}), m.randomNormal(0, 1, new Shape(1, 5, 16), DataType.FLOAT64),
-          m.create(new double[] {1, 1, 1, 0, 0}, new Shape(1, 5)));
+          Ops.engineOwned(m.create(new long[] {3})), m.randomNormal(0, 1, new Shape(1, 5, 16), DataType.FLOAT64),
+          Ops.engineOwned(m.create(new double[] {1, 1, 1, 0, 0}, new Shape(1, 5))));
       NDArray probe = m.randomNormal(0, 1, new Shape(1, 1, 16, 16), DataType.FLOAT64);
       double[] analytic = new double[PARAMS.length];
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

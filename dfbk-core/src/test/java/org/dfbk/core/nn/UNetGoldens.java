@@ -1,6 +1,7 @@
 package org.dfbk.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.dfbk.core.math.Ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
@@ -88,18 +89,18 @@ final class UNetGoldens {
   static NDList inputs(JsonObject golden, NDManager m) {
     JsonObject in = golden.getAsJsonObject("inputs");
     NDList list = new NDList();
-    list.add(m.create(Golden.flattenFloat(in.get("x")), new Shape(Golden.shape(in.get("x")))));
+    list.add(Ops.engineOwned(m.create(Golden.flattenFloat(in.get("x")), new Shape(Golden.shape(in.get("x"))))));
     double[] t = Golden.flatten(in.get("t"));
     long[] tl = new long[t.length];
     for (int i = 0; i < t.length; i++) {
       tl[i] = (long) t[i];
     }
-    list.add(m.create(tl));
+    list.add(Ops.engineOwned(m.create(tl)));
     if (in.has("text")) {
-      list.add(m.create(Golden.flattenFloat(in.get("text")),
-          new Shape(Golden.shape(in.get("text")))));
-      list.add(m.create(Golden.flattenFloat(in.get("mask")),
-          new Shape(Golden.shape(in.get("mask")))));
+      list.add(Ops.engineOwned(m.create(Golden.flattenFloat(in.get("text")),
+          new Shape(Golden.shape(in.get("text"))))));
+      list.add(Ops.engineOwned(m.create(Golden.flattenFloat(in.get("mask")),
+          new Shape(Golden.shape(in.get("mask"))))));
     }
     return list;
   }
