@@ -170,9 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         }).build()) {
       TrainingResult ignored = trainer.fit();
     } finally {
-      try (var w = Files.walk(dir)) {
-        w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Folders.deleteTree(dir);
     }
     return medianOf(times);
   }

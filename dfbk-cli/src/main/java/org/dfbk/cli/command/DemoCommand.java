@@ -135,13 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void deleteCheckpoints(Path run) {
-    Path ck = run.resolve("checkpoints");
-    if (Files.isDirectory(ck)) {
-      try (var w = Files.walk(run)) {
-        w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot clear the previous demo run in " + run, e);
-      }
+    if (Files.isDirectory(run.resolve("checkpoints"))) {
+      Folders.deleteTree(run);
     }
   }
 

@@ -16,8 +16,8 @@ final class EvalCheckpoint {
   private EvalCheckpoint() {}
 
   static int run(EvalCommand cmd) {
-    Engine engine = EngineStart.start(false);
-    Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    Engine engine = EngineStart.start(cmd.devices.wantsGpu());
+    Device device = cmd.devices.resolve(engine.getGpuCount())[0];
     try (Pipeline.Loaded m = Pipeline.load(cmd.mode.checkpoint, device)) {
       DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());

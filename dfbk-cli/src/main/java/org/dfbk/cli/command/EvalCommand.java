@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
+  @Mixin org.dfbk.cli.DevicesMixin devices;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;

@@ -45,7 +45,11 @@ final class NiftiFiles {
   /** A subject label for a file: its path relative to the root, without the extension. */
   static String label(Path root, Path file) {
     Path rel = Files.isRegularFile(root) ? file.getFileName() : root.relativize(file);
-    String s = rel.toString().replace('\\', '/');
-    return s.replaceAll("\\.(nii|hdr)(\\.gz)?$", "");
+    return stem(rel.toString().replace('\\', '/'));
+  }
+
+  /** A NIfTI file name without its extension (.nii, .nii.gz, .hdr, .hdr.gz). */
+  static String stem(String name) {
+    return name.replaceAll("\\.(nii|hdr)(\\.gz)?$", "");
   }
 }

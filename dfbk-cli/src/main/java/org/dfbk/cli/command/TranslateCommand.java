@@ -91,7 +91,7 @@ public final class TranslateCommand implements Callable<Integer> {
         Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
         Path dest = output.resolve(rel);
         dest = dest.resolveSibling(outputName != null ? outputName
-            : dest.getFileName().toString().replaceAll("\\.(nii|hdr)(\\.gz)?$", "") + ".nii.gz");
+            : NiftiFiles.stem(dest.getFileName().toString()) + ".nii.gz");
         try {
           requireNotInput(dest, f);
           NiftiImage img = NiftiIO.read(f);
@@ -100,7 +100,6 @@ public final class TranslateCommand implements Callable<Integer> {
                 + " 3-D volume at a time (split it first)");
           }
           long t0 = System.nanoTime();
-          Progress bar = new Progress(err, f.getFileName().toString(), 1);
           VolumeTranslator.Result r = VolumeTranslator.translate(img.volume(), f, src, tgt, data.axis(),
               m.spec().imageSize(), in -> {
                 Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
@@ -108,11 +107,10 @@ public final class TranslateCommand implements Callable<Integer> {
               });
           NiftiIO.writeFloat32(dest, r.prediction(), img.header());
           if (r.std() != null) {
-            NiftiIO.writeFloat32(dest.resolveSibling(dest.getFileName().toString()
-                .replaceAll("\\.nii\\.gz$", "") + "_std.nii.gz"), r.std(), img.header());
+            NiftiIO.writeFloat32(dest.resolveSibling(NiftiFiles.stem(dest.getFileName().toString())
+                + "_std.nii.gz"), r.std(), img.header());
           }
           double secs = (System.nanoTime() - t0) / 1e9;
-          bar.update(1, null);
           out.printf(Locale.ROOT, "%s -> %s (%d slices, %.2f slices/s)%n", f, dest, r.translatedSlices(),
               r.translatedSlices() / Math.max(secs, 1e-9));
           written++;
