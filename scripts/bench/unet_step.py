@@ -8,7 +8,13 @@ import os
 import sys
 import time
 
-import torch
+# One thread means one thread everywhere: Debian's torch does its matrix products in OpenBLAS,
+# whose own thread pool ignores torch.set_num_threads (left alone it used the second core).
+THREADS = sys.argv[1] if len(sys.argv) > 1 else "2"
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = THREADS
+
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
 import swin_unet  # noqa: E402
@@ -21,7 +27,7 @@ SPEC = dict(imageSize=64, inChannels=2, outChannels=1, modelChannels=64, channel
 
 
 def main():
-    torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+    torch.set_num_threads(int(THREADS))
     torch.manual_seed(1)
     dfb, kg = factories(SPEC)
     model = swin_unet.SwinUNet(SPEC, dfb, kg)

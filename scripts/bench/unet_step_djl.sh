@@ -9,4 +9,4 @@ mvn -B -o -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
   -Dmdep.includeScope=test
 exec java -Xmx6g -Dai.djl.offline=true -Dai.djl.default_engine=PyTorch \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  org.dfbk.core.nn.SwinUNetBenchmark "${1:-10}"
+  org.dfbk.core.nn.SwinUNetBenchmark "${1:-10}" ${2:+"$2"}

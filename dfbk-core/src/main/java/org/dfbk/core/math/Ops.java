@@ -31,8 +31,10 @@ public final class Ops {
    * variance over its channels and all trailing axes, then the per-channel affine
    * {@code gamma[c] * x + beta[c]} is applied. Equals {@code torch.nn.functional.group_norm}.
    *
-   * <p>Computed as the engine's fused layer norm over the last axis of the (N, G, C/G·rest) view,
-   * without affine, followed by the per-channel affine on the (N, C, rest) view.
+   * <p>With eps 1e-5 (every norm of the model) and gamma and beta both given or both absent this
+   * is libtorch's {@code group_norm} kernel ({@link FusedOps}); otherwise it is computed as the
+   * engine's fused layer norm over the last axis of the (N, G, C/G·rest) view, without affine,
+   * followed by the per-channel affine on the (N, C, rest) view.
    *
    * @param x input of shape (N, C, ...) with at least 2 axes, floating point
    * @param groups G, must divide C
@@ -56,6 +58,17 @@ public final class Ops {
     }
     checkAffine("gamma", gamma, c);
     checkAffine("beta", beta, c);
+    if (eps == FusedOps.GROUP_NORM_EPS && (gamma == null) == (beta == null)) {
+      return FusedOps.groupNorm(x, groups, gamma, beta);
+    }
+    return groupNormComposed(x, groups, gamma, beta, eps);
+  }
+
+  /** {@link #groupNorm} from DJL operators: layer norm of the grouped view, then the affine. */
+  static NDArray groupNormComposed(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+    Shape shape = x.getShape();
+    long n = shape.get(0);
+    long c = shape.get(1);
     long groupSize = shape.size() / (n * groups);
     NDManager manager = x.getManager();
     NDArray grouped = x.reshape(n, groups, groupSize); // (N, G, C/G·rest)

@@ -2,16 +2,16 @@ package org.dfbk.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import org.dfbk.core.math.FusedOps;
 
 /** Small shared helpers of the SwinUNet blocks. */
 final class NnUtil {
   private NnUtil() {}
 
-  /** SiLU (swish with β = 1): x · σ(x). */
+  /** SiLU (swish with β = 1): x · σ(x), libtorch's fused kernel. */
   static NDArray silu(NDArray x) {
-    return x.mul(Activation.sigmoid(x));
+    return FusedOps.silu(x);
   }
 
   /** Output shape of {@code block} for one input shape. */

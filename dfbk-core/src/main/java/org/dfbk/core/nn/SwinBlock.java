@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.FusedOps;
 import org.dfbk.core.math.Ops;
 
 /**
@@ -135,7 +136,7 @@ public final class SwinBlock extends AbstractBlock {
     int t = window * window;
     NDArray h = norm1.forward(store, new NDList(x), training, params).singletonOrThrow();
     if (shift > 0) {
-      h = Ops.roll(Ops.roll(h, -shift, 2), -shift, 3);
+      h = FusedOps.roll2d(h, -shift);
     }
     // (N, D, S, S) -> (N, S/w, w, S/w, w, D)... as (N, D, P, w, P, w) -> (N, P, P, w, w, D)
     NDArray tokens = h.reshape(n, dim, per, window, per, window).transpose(0, 2, 4, 3, 5, 1)
@@ -150,7 +151,7 @@ public final class SwinBlock extends AbstractBlock {
     a = a.reshape(n, per, per, window, window, dim).transpose(0, 5, 1, 3, 2, 4)
         .reshape(n, dim, mapSize, mapSize);
     if (shift > 0) {
-      a = Ops.roll(Ops.roll(a, shift, 2), shift, 3);
+      a = FusedOps.roll2d(a, shift);
     }
     NDArray z = x.add(a);
     NDArray m = norm2.forward(store, new NDList(z), training, params).singletonOrThrow();

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.FusedOps;
 
 /**
  * Nearest-neighbour ×2 upsampling followed by a 3×3 conv (ResShift's Upsample with
@@ -32,16 +33,9 @@ public final class Upsample extends AbstractBlock {
     this.conv = addChildBlock("conv", ResBlock.conv3x3(channels));
   }
 
-  /** Nearest ×2 on (N, C, H, W). */
+  /** Nearest ×2 on (N, C, H, W) (libtorch's {@code upsample_nearest2d}). */
   public static NDArray nearest2x(NDArray x) {
-    Shape s = x.getShape();
-    long n = s.get(0);
-    long c = s.get(1);
-    long h = s.get(2);
-    long w = s.get(3);
-    // (N, C, H, 1, W, 1) -> broadcast (N, C, H, 2, W, 2) -> (N, C, 2H, 2W)
-    return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, 2, w, 2))
-        .reshape(n, c, 2 * h, 2 * w);
+    return FusedOps.upsampleNearest2x(x);
   }
 
   @Override

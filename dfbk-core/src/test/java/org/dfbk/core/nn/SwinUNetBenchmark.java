@@ -21,7 +21,8 @@ public final class SwinUNetBenchmark {
   private SwinUNetBenchmark() {}
 
   public static void main(String[] args) {
-    trainingStepTime(args.length > 0 ? Integer.parseInt(args[0]) : 10);
+    trainingStepTime(args.length > 0 ? Integer.parseInt(args[0]) : 10,
+        args.length > 1 ? args[1] : null);
   }
 
   /** The benchmark network: 64 px, C₀ 64, four levels, Swin at 32/16/8, DFB and KG. */
@@ -30,7 +31,11 @@ public final class SwinUNetBenchmark {
         8, DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3), KgMode.LH, KgPlacement.bottom(4), 384);
   }
 
-  static void trainingStepTime(int steps) {
+  /**
+   * Times {@code steps} training steps after two warm-up steps; with {@code profileFile} the last
+   * step also runs under libtorch's autograd profiler, which writes its trace there.
+   */
+  static void trainingStepTime(int steps, String profileFile) {
     UNetSpec spec = midSize();
     int batch = 4;
     int warmup = 2;
@@ -46,6 +51,10 @@ public final class SwinUNetBenchmark {
               step.create(new long[] {0, 1, 2, 3}), step.randomNormal(new Shape(batch, 16, 384)),
               step.ones(new Shape(batch, 16)));
           NDArray target = step.randomNormal(new Shape(batch, 1, 64, 64));
+          boolean profile = profileFile != null && i == warmup + steps - 1;
+          if (profile) {
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+          }
           long t0 = System.nanoTime();
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray y = net.forward(new ParameterStore(step, false), in, true).singletonOrThrow();
@@ -53,6 +62,9 @@ public final class SwinUNetBenchmark {
             gc.backward(loss);
           }
           double s = (System.nanoTime() - t0) / 1e9;
+          if (profile) {
+            ai.djl.pytorch.jni.JniUtils.stopProfile(profileFile);
+          }
           if (i >= warmup) {
             total += s;
             best = Math.min(best, s);
