@@ -94,10 +94,12 @@ public final class WindowAttention extends AbstractBlock {
     NDManager m = x.getManager();
     NDArray qkvOut = qkv.forward(store, new NDList(x), training, params).singletonOrThrow();
     // (B', T, 3D) -> (B', T, 3, heads, d) -> (3, B', heads, T, d)
-    NDArray qkvHeads = qkvOut.reshape(bw, t, 3, heads, d).transpose(2, 0, 3, 1, 4);
-    NDArray q = qkvHeads.get(0).mul(scale); // (B', heads, T, d)
-    NDArray k = qkvHeads.get(1);
-    NDArray v = qkvHeads.get(2);
+    // split, not three get(i): the backward of a split is one concatenation, while each index
+    // would zero-fill a gradient of the whole (3, B', heads, T, d) array
+    NDList parts = qkvOut.reshape(bw, t, 3, heads, d).transpose(2, 0, 3, 1, 4).split(3, 0);
+    NDArray q = parts.get(0).squeeze(0).mul(scale); // (B', heads, T, d)
+    NDArray k = parts.get(1).squeeze(0);
+    NDArray v = parts.get(2).squeeze(0);
     NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)); // (B', heads, T, T)
 
     NDArray table = store.getValue(biasTable, x.getDevice(), training);
