@@ -48,7 +48,7 @@ public final class Attention {
   public static NDArray keyPaddingBias(NDArray mask, DataType type) {
     Shape s = mask.getShape();
     NDArray m = mask.toType(type, false);
-    NDArray bias = m.sub(1f).mul(-PAD_SCORE); // 0 for tokens, PAD_SCORE for pads
+    NDArray bias = m.sub(1f).mul(Ops.scalar(m, -PAD_SCORE)); // 0 for tokens, PAD_SCORE for pads
     return bias.reshape(s.get(0), 1, 1, s.get(1));
   }
 
@@ -62,7 +62,8 @@ public final class Attention {
    * @return (B, h, Lq, Lk)
    */
   public static NDArray softmaxScores(NDArray q, NDArray k, double scale, NDArray bias) {
-    NDArray qs = q.mul(scale);
+    NDArray factor = Ops.scalar(q, scale); // not q.mul(double): see Ops.scalar
+    NDArray qs = q.mul(factor);
     NDArray kt = k.transpose(0, 1, 3, 2); // (B, h, d, Lk)
     NDArray scores = qs.matMul(kt); // (B, h, Lq, Lk)
     qs.close();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
@@ -205,7 +206,7 @@ public final class Ops {
       return x;
     }
     NDArray sum = x.sum(sorted, keepDims);
-    NDArray out = sum.div(count);
+    NDArray out = sum.div(scalar(sum, count)); // not div(long): see scalar
     sum.close();
     return out;
   }
@@ -232,5 +233,27 @@ public final class Ops {
     NDArray copy = created.duplicate();
     created.close();
     return copy;
+  }
+
+  /**
+   * A 0-d array holding {@code value}, of {@code like}'s type and device, allocated by the engine
+   * in {@code like}'s manager. Use it instead of a {@code Number} operand in anything autograd may
+   * differentiate: DJL 0.29 turns {@code x.mul(0.5f)} into a product with a scalar array that
+   * wraps a Java buffer and is closed at once, while the product's backward keeps that scalar to
+   * scale the gradient; once the JVM collects the buffer, the backward reads freed memory (seen
+   * as rare, huge but finite gradients: 1e34 in a DFB training run).
+   */
+  public static NDArray scalar(NDArray like, double value) {
+    NDManager m = like.getManager();
+    if (like.getDataType() == DataType.FLOAT64) { // full() takes a float: keep the double exact
+      NDArray exact = engineOwned(m.create(value));
+      if (exact.getDevice().equals(like.getDevice())) {
+        return exact;
+      }
+      NDArray moved = exact.toDevice(like.getDevice(), false);
+      exact.close();
+      return moved;
+    }
+    return m.full(new Shape(), (float) value, like.getDataType(), like.getDevice());
   }
 }

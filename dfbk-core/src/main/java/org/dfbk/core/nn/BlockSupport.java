@@ -30,7 +30,7 @@ final class BlockSupport {
       NDArray a = p.getValue().getArray();
       // In place, in engine-owned memory: NDArray.set(Buffer) would make the parameter alias a
       // Java buffer whose lifetime the engine does not see (use-after-free once it is collected).
-      a.muli(0);
+      a.muli(Ops.scalar(a, 0));
     }
   }
 

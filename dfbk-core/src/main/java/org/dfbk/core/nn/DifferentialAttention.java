@@ -194,7 +194,7 @@ public final class DifferentialAttention extends AbstractBlock {
     NDArray weighted = o2.mul(lambda);
     NDArray diff = o1.sub(weighted); // (N, h, Lq, e)
     NDArray normed = subln.forward(store, new NDList(diff), training, params).head();
-    NDArray scaled = normed.mul(1.0 - lambdaInit);
+    NDArray scaled = normed.mul(Ops.scalar(normed, 1.0 - lambdaInit)); // see Ops.scalar
     NDArray merged = Attention.mergeHeads(scaled); // (N, Lq, D)
     Ops.closeAll(q, k, v, qh, kh, vh, maps, paired, both, o1, o2, lambda, weighted, diff, normed,
         scaled, bias);

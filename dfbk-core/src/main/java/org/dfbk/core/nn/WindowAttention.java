@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.Ops;
 
 /**
  * Window multi-head self-attention with a learned relative position bias (Swin Transformer, Liu et
@@ -97,7 +98,8 @@ public final class WindowAttention extends AbstractBlock {
     // split, not three get(i): the backward of a split is one concatenation, while each index
     // would zero-fill a gradient of the whole (3, B', heads, T, d) array
     NDList parts = qkvOut.reshape(bw, t, 3, heads, d).transpose(2, 0, 3, 1, 4).split(3, 0);
-    NDArray q = parts.get(0).squeeze(0).mul(scale); // (B', heads, T, d)
+    NDArray q = parts.get(0).squeeze(0);
+    q = q.mul(Ops.scalar(q, scale)); // (B', heads, T, d); not mul(float): see Ops.scalar
     NDArray k = parts.get(1).squeeze(0);
     NDArray v = parts.get(2).squeeze(0);
     NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)); // (B', heads, T, T)

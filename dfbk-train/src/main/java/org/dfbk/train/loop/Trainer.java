@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.math.Ops;
 import org.dfbk.train.diffusion.GaussianNoise;
 import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.dfbk.train.loss.DiffusionLoss;
@@ -364,7 +365,7 @@ public final class Trainer implements AutoCloseable {
       for (int i = 0; i < b; i++) {
         t[i] = rng.nextInt(schedule.numSteps());
       }
-      NDArray timesteps = scratch.create(t);
+      NDArray timesteps = Ops.engineOwned(scratch.create(t)); // see Ops.engineOwned
       NDArray noise = GaussianNoise.normal(scratch, rng, batch.x0().getShape(),
           batch.x0().getDevice());
       Map<Device, StepConstants> constants = stepConstants(scratch, t, lr);
@@ -459,9 +460,35 @@ public final class Trainer implements AutoCloseable {
       }
       (ok ? finite : bad).add(names.get(k));
     }
+    if (bad.isEmpty()) {
+      return "every gradient is finite but the float32 norm overflowed: " + largestReport(g);
+    }
     return bad.size() + " of " + (bad.size() + finite.size()) + " parameters non-finite"
         + (finite.size() <= 12 ? "; finite: " + finite : "; last non-finite: "
             + bad.subList(Math.max(0, bad.size() - 6), bad.size()));
+  }
+
+  /** The float64 norm of the whole gradient and the parameters with the largest gradient norms. */
+  private String largestReport(float[] g) {
+    List<Map.Entry<String, Double>> norms = new ArrayList<>();
+    double total = 0;
+    for (int k = 0; k < offsets.length; k++) {
+      if (!trainable[k]) {
+        continue;
+      }
+      double sq = 0;
+      for (long i = offsets[k]; i < offsets[k] + master[k].size(); i++) {
+        sq += (double) g[(int) i] * g[(int) i];
+      }
+      total += sq;
+      norms.add(Map.entry(names.get(k), Math.sqrt(sq)));
+    }
+    norms.sort((x, y) -> Double.compare(y.getValue(), x.getValue()));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "norm %.3e; largest:", Math.sqrt(total)));
+    for (Map.Entry<String, Double> e : norms.subList(0, Math.min(6, norms.size()))) {
+      sb.append(String.format(Locale.ROOT, " %s %.3e", e.getKey(), e.getValue()));
+    }
+    return sb.toString();
   }
 
   /** sqrt(Σ_k ‖g_k‖²) over all gradients (null entries skipped) as a scalar; null if none. */
