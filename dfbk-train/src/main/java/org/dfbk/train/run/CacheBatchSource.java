@@ -2,6 +2,7 @@ package org.dfbk.train.run;
 
 import ai.djl.ndarray.NDArray;
 import org.dfbk.core.math.Ops;
+import org.dfbk.train.diffusion.GaussianNoise;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -61,7 +62,7 @@ public final class CacheBatchSource implements BatchSource {
       int epoch = (int) (g / indices.length);
       int pos = (int) (g % indices.length);
       int slice = permutation(epoch)[pos];
-      boolean flip = hflip && new SplittableRandom(mix(seed, g)).nextBoolean();
+      boolean flip = hflip && new SplittableRandom(GaussianNoise.deriveSeed(seed, g)).nextBoolean();
       cache.read(slice, 0, buf);
       copy(buf, x0, j * plane, s, flip);
       cache.read(slice, 1, buf);
@@ -77,7 +78,7 @@ public final class CacheBatchSource implements BatchSource {
   private synchronized int[] permutation(int epoch) {
     if (epoch != cachedEpoch) {
       int[] p = indices.clone();
-      SplittableRandom r = new SplittableRandom(mix(seed ^ 0x5DEECE66DL, epoch));
+      SplittableRandom r = new SplittableRandom(GaussianNoise.deriveSeed(seed ^ 0x5DEECE66DL, epoch));
       for (int i = p.length - 1; i > 0; i--) {
         int k = r.nextInt(i + 1);
         int t = p[i];
@@ -101,12 +102,5 @@ public final class CacheBatchSource implements BatchSource {
         dst[offset + row + c] = src[row + s - 1 - c];
       }
     }
-  }
-
-  private static long mix(long a, long b) {
-    long z = a * 0x9E3779B97F4A7C15L + b;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }
