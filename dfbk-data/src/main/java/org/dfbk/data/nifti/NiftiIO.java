@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
@@ -34,6 +35,7 @@ import org.dfbk.data.volume.Volume;
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
   private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+  private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
   private NiftiIO() {}
 
@@ -372,9 +374,13 @@ public final class NiftiIO {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp);
-          OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
+      // Created like any new file (permissions from the umask), unlike createTempFile's 0600.
+      Path candidate = dir.resolve("." + out.getFileName() + "."
+          + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+      OutputStream os = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      tmp = candidate;
+      try (os; OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
         dst.write(header);
         dst.write(voxels.array());
       }
