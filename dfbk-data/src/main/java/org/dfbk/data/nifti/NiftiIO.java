@@ -54,6 +54,7 @@ public final class NiftiIO {
     NiftiHeader h = readHeaderFrom(loc.header, file);
     NiftiDataType type = h.dataType();
     checkScaling(h);
+    checkAffine(h);
     Path dataFile = h.isSingleFile() ? loc.header : dataFileOf(loc, file);
     long offset = dataOffset(h);
     long voxels = h.voxelsPerVolume() * h.volumeCount();
@@ -191,6 +192,23 @@ public final class NiftiIO {
       throw new DataException("NIfTI header of " + h.source() + " has a valid scl_slope "
           + h.sclSlope() + " but scl_inter " + h.sclInter() + ", so voxel values are undefined."
           + " Fix: set scl_inter to 0 (or scl_slope to 0 for no scaling) in the header");
+    }
+  }
+
+  private static void checkAffine(NiftiHeader h) {
+    double[][] a = h.affine();
+    for (double[] row : a) {
+      for (double x : row) {
+        if (!Double.isFinite(x)) {
+          String from = h.sformCode() != 0 ? "sform (srow_x/y/z, sform_code " + h.sformCode() + ")"
+              : h.qformCode() != 0 ? "qform (quatern_b/c/d, qoffset, pixdim; qform_code "
+                  + h.qformCode() + ")" : "pixdim";
+          throw new DataException("NIfTI header of " + h.source() + " has a non-finite (NaN or"
+              + " infinite) voxel-to-world affine from its " + from + ": "
+              + Arrays.deepToString(a) + ". Fix: repair the header's geometry (or set sform_code"
+              + " 0 to use the qform) and re-export the image");
+        }
+      }
     }
   }
 
