@@ -25,6 +25,8 @@ import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.volume.Volume;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.run.SliceTranslator;
 import org.dfbk.train.run.VolumeTranslator;
@@ -39,7 +41,9 @@ import picocli.CommandLine.Spec;
     description = {"Translate NIfTI volumes or 2-D slices with a trained checkpoint.",
         "Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
         "written in HU, MR targets on the source volume's intensity scale. Inputs are never",
-        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume."})
+        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume.",
+        "NaN or infinite input voxels are translated as background (0, or -1024 HU for CT);",
+        "4-D inputs with more than one volume are refused (extract one volume first)."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -103,8 +107,16 @@ public final class TranslateCommand implements Callable<Integer> {
                 + " Fix: extract the volume to translate, e.g. fslroi " + f.getFileName() + " "
                 + NiftiFiles.stem(f.getFileName().toString()) + "_vol0.nii.gz 0 1");
           }
+          Volume source = img.volume();
+          int nonFinite = countNonFinite(source);
+          if (nonFinite > 0) {
+            float background = src == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
+            source = withBackground(source, background);
+            err.println("dfbk translate: warning: " + f + " has " + nonFinite + " NaN or infinite"
+                + " voxel(s); they are translated as background (" + background + ")");
+          }
           long t0 = System.nanoTime();
-          VolumeTranslator.Result r = VolumeTranslator.translate(img.volume(), f, src, tgt, data.axis(),
+          VolumeTranslator.Result r = VolumeTranslator.translate(source, f, src, tgt, data.axis(),
               m.spec().imageSize(), in -> {
                 Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
                 return slices.translate(in, m.spec().imageSize(), seed, done -> p.update(done, null));
@@ -138,6 +150,27 @@ public final class TranslateCommand implements Callable<Integer> {
       return org.dfbk.cli.ExitCode.DATA;
     }
     return 0;
+  }
+
+  static int countNonFinite(Volume v) {
+    int n = 0;
+    for (float x : v.data()) {
+      if (!Float.isFinite(x)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** {@code v} with its NaN and infinite voxels set to {@code background}. */
+  static Volume withBackground(Volume v, float background) {
+    float[] d = v.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      if (!Float.isFinite(d[i])) {
+        d[i] = background;
+      }
+    }
+    return v.withData(d);
   }
 
   /**
