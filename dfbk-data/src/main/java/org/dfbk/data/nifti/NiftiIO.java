@@ -356,7 +356,8 @@ public final class NiftiIO {
    * the target folder is written and then renamed over {@code out}.
    *
    * <p>Header: a copy of {@code template} (all fields: codes, quaternion, pixdim, xyzt_units,
-   * intent, descrip), with dim = [3, nx, ny, nz, 1, 1, 1, 1], the datatype, vox_offset 352,
+   * intent, descrip), with dim = [3, nx, ny, nz, 1, 1, 1, 1] (dim[0] = 2 for one slice written
+   * from a 2-D template), the datatype, vox_offset 352,
    * cal_min/cal_max 0 and no extensions. With {@code template == null} the header is built
    * from the volume alone: sform_code and qform_code 1 (scanner), xyzt_units mm.
    *
@@ -467,7 +468,9 @@ public final class NiftiIO {
     h.magic = "n+1";
     h.source = null;
     double[] pix = h.pixdim.clone();
-    h.dim = new long[] {3, v.nx(), v.ny(), v.nz(), 1, 1, 1, 1};
+    // A single slice written from a 2-D template stays 2-D (nibabel shape (nx, ny)).
+    int ndim = template != null && template.ndim() == 2 && v.nz() == 1 ? 2 : 3;
+    h.dim = new long[] {ndim, v.nx(), v.ny(), v.nz(), 1, 1, 1, 1};
     h.pixdim = new double[] {pix[0], pix[1], pix[2], pix[3], pix[4], pix[5], pix[6], pix[7]};
     if (!keepGeometry) {
       setGeometry(h, v.affine(), template == null);

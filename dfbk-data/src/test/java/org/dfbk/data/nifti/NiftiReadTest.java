@@ -99,4 +99,15 @@ class NiftiReadTest {
     assertTrue(e.getMessage().contains("nansform.nii") && e.getMessage().contains("sform")
         && e.getMessage().contains("Fix"), e.getMessage());
   }
+
+  @Test
+  void sliceWrittenFromATwoDimensionalTemplateStaysTwoDimensional() throws IOException {
+    Path p = patched("flat2d.nii", b -> b.putShort(40, (short) 2).putShort(46, (short) 1));
+    NiftiImage img = NiftiIO.read(p);
+    assertEquals(2, img.header().ndim());
+    Path out = tmp.resolve("out2d.nii");
+    NiftiIO.writeFloat32(out, img.volume(), img.header());
+    NiftiHeader back = NiftiIO.read(out).header();
+    assertArrayEquals(new int[] {4, 6}, back.dims(), "dims of the written slice");
+  }
 }
