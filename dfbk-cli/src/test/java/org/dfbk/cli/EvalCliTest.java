@@ -1,6 +1,7 @@
 package org.dfbk.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -8,6 +9,8 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.volume.Volume;
 import org.dfbk.fixtures.Golden;
 import org.dfbk.fixtures.SharedData;
 import org.dfbk.fixtures.Tolerance;
@@ -63,5 +66,122 @@ class EvalCliTest {
     CliTest.Result r = CliTest.run("eval", "--pred", pred.toString(), "--truth", tmp.resolve("none").toString());
     assertEquals(ExitCode.DATA, r.code(), r.err());
     assertTrue(r.err().contains("a.nii.gz"), r.err());
+  }
+
+  private static final double[][] EYE = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+
+  /** A 12 x 12 x 4 volume with a bright square, so that every slice has foreground. */
+  private static Volume square(double[][] affine) {
+    float[] d = new float[12 * 12 * 4];
+    for (int z = 0; z < 4; z++) {
+      for (int y = 2; y < 10; y++) {
+        for (int x = 2; x < 10; x++) {
+          d[x + 12 * (y + 12 * z)] = 100 + x + y;
+        }
+      }
+    }
+    return new Volume(12, 12, 4, d, new double[] {1, 1, 1}, affine);
+  }
+
+  /** pred/s1/T2.nii.gz and truth/s1/T2.nii.gz; returns the pred folder. */
+  private Path pair(Volume pred, Volume truth) {
+    Path p = tmp.resolve("pred/s1/T2.nii.gz");
+    Path t = tmp.resolve("truth/s1/T2.nii.gz");
+    NiftiIO.writeFloat32(p, pred, null);
+    NiftiIO.writeFloat32(t, truth, null);
+    return tmp.resolve("pred");
+  }
+
+  private CliTest.Result eval(Path pred, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("eval", "--pred", pred.toString(),
+        "--truth", tmp.resolve("truth").toString()));
+    args.addAll(List.of(more));
+    if (!args.contains("-o")) {
+      args.addAll(List.of("-o", tmp.resolve("out").toString()));
+    }
+    return CliTest.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void nonFiniteVoxelsAreADataErrorNamingTheFile() {
+    Volume truth = square(EYE);
+    float[] d = truth.data().clone();
+    d[30] = Float.NaN;
+    Path pred = pair(truth.withData(d), truth);
+    CliTest.Result r = eval(pred);
+    assertEquals(ExitCode.DATA, r.code(), r.err());
+    assertTrue(r.err().contains("pred/s1/T2.nii.gz") && r.err().contains("non-finite"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+  }
+
+  @Test
+  void predictionOnAnotherGridNamesBothFilesAndTheDifference() {
+    double[][] shifted = {{1, 0, 0, 2.5}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    Path pred = pair(square(shifted), square(EYE));
+    CliTest.Result r = eval(pred);
+    assertEquals(ExitCode.DATA, r.code(), r.err());
+    assertTrue(r.err().contains("pred/s1/T2.nii.gz") && r.err().contains("truth/s1/T2.nii.gz")
+        && r.err().contains("2.5") && r.err().contains("Fix"), r.err());
+  }
+
+  @Test
+  void fourDimensionalPredictionIsRefusedNotCutToItsFirstVolume() throws Exception {
+    Path pred = pair(square(EYE), square(EYE));
+    Path p = pred.resolve("s1/T2.nii.gz");
+    Path p3 = tmp.resolve("three.nii");
+    NiftiIO.writeFloat32(p3, square(EYE), null);
+    byte[] one = Files.readAllBytes(p3);
+    byte[] two = java.util.Arrays.copyOf(one, one.length + (one.length - 352));
+    System.arraycopy(one, 352, two, one.length, one.length - 352);
+    java.nio.ByteBuffer.wrap(two).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(40, (short) 4)
+        .putShort(48, (short) 2);
+    Files.delete(p);
+    Files.write(pred.resolve("s1/T2.nii"), two);
+    CliTest.Result r = eval(pred, "--truth-name", "T2.nii.gz");
+    assertEquals(ExitCode.DATA, r.code(), r.err());
+    assertTrue(r.err().contains("T2.nii") && r.err().contains("4-D")
+        && r.err().contains("[12, 12, 4, 2]"), r.err());
+  }
+
+  @Test
+  void allMissingTruthsAreListedBeforeAnyVolumeIsRead() {
+    Path pred = pair(square(EYE), square(EYE));
+    NiftiIO.writeFloat32(pred.resolve("s2/T2.nii.gz"), square(EYE), null);
+    NiftiIO.writeFloat32(pred.resolve("s3/T2.nii.gz"), square(EYE), null);
+    CliTest.Result r = eval(pred);
+    assertEquals(ExitCode.DATA, r.code(), r.err());
+    assertTrue(r.err().contains("2 of 3") && r.err().contains("s2") && r.err().contains("s3"),
+        r.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "no tables written");
+  }
+
+  @Test
+  void outputThatIsAFileIsAUsageError() throws Exception {
+    Path pred = pair(square(EYE), square(EYE));
+    Path file = Files.writeString(tmp.resolve("tables.txt"), "keep");
+    CliTest.Result r = eval(pred, "-o", file.toString());
+    assertEquals(ExitCode.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("tables.txt"), r.err());
+    assertEquals("keep", Files.readString(file));
+  }
+
+  @Test
+  void volumeThinnerThanTheSsimWindowGetsSliceMetrics() throws Exception {
+    Path pred = pair(square(EYE), square(EYE));
+    CliTest.Result r = eval(pred);
+    assertEquals(0, r.code(), r.err());
+    List<String> rows = Files.readAllLines(tmp.resolve("out/slices.csv"));
+    assertEquals(1 + 4, rows.size(), "a row per slice of the 4-slice volume: " + rows);
+  }
+
+  @Test
+  void slicesSmallerThanTheSsimWindowAreADataError() {
+    float[] d = new float[8 * 8 * 12];
+    java.util.Arrays.fill(d, 50f);
+    Volume tiny = new Volume(8, 8, 12, d, new double[] {1, 1, 1}, EYE);
+    Path pred = pair(tiny, tiny);
+    CliTest.Result r = eval(pred);
+    assertEquals(ExitCode.DATA, r.code(), r.err());
+    assertTrue(r.err().contains("8x8") && r.err().contains("SSIM"), r.err());
   }
 }

@@ -4,14 +4,19 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Progress;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.ResultTable;
@@ -111,37 +116,35 @@ public final class EvalCommand implements Callable<Integer> {
       throw new ConfigException("--pred needs --truth DIR (the ground-truth volumes)");
     }
     Path out = output != null ? output : Paths.get("eval-out");
+    requireOutputFolder(out);
     List<Path> preds = NiftiFiles.list(mode.pred, glob);
+    requireTruths(preds);
     String taskLabel = task != null ? task : truth.toAbsolutePath().normalize().getFileName().toString();
     EvalReport report = new EvalReport("Translation quality", "Method");
     Progress bar = new Progress(spec.commandLine().getErr(), "eval", preds.size());
     int done = 0;
     for (Path p : preds) {
       Path rel = Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
-      Path t = truth.resolve(rel);
-      if (truthName != null) {
-        t = t.resolveSibling(truthName);
+      Path t = truthOf(p);
+      Volume pv = readVolume(p, "prediction");
+      Volume tv = readVolume(t, "truth");
+      requireSameGrid(p, pv, t, tv, "prediction");
+      if (!ct) {
+        requirePositiveVoxel(p, pv);
       }
-      if (Files.isRegularFile(truth)) {
-        t = truth;
-      }
-      if (!Files.isRegularFile(t)) {
-        throw new DataException("no truth for prediction " + p + ": expected " + t
-            + " (use --truth-name if the file names differ)");
-      }
-      Volume pv = NiftiIO.read(p).volume();
-      Volume tv = NiftiIO.read(t).volume();
       Volume sv = null;
       if (sourceName != null) {
         Path s = t.resolveSibling(sourceName);
         if (!Files.isRegularFile(s)) {
           throw new DataException("no source for the baselines beside " + t + ": expected " + s);
         }
-        sv = NiftiIO.read(s).volume();
+        sv = readVolume(s, "source");
       }
       boolean[] mask = null;
       if (maskDir != null) {
-        Volume mv = NiftiIO.read(maskDir.resolve(rel)).volume();
+        Path mf = maskDir.resolve(rel);
+        Volume mv = readVolume(mf, "mask");
+        requireSameGrid(mf, mv, t, tv, "mask");
         mask = new boolean[mv.data().length];
         for (int i = 0; i < mask.length; i++) {
           mask[i] = mv.data()[i] > 0;
@@ -153,6 +156,98 @@ public final class EvalCommand implements Callable<Integer> {
       bar.update(++done, subject);
     }
     return writeReport(report, out);
+  }
+
+  /** The truth file of prediction {@code p} (see --truth and --truth-name). */
+  private Path truthOf(Path p) {
+    if (Files.isRegularFile(truth)) {
+      return truth;
+    }
+    Path rel = Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
+    Path t = truth.resolve(rel);
+    return truthName != null ? t.resolveSibling(truthName) : t;
+  }
+
+  /** Every prediction has its truth file; checked before any volume is read. */
+  private void requireTruths(List<Path> preds) {
+    List<String> missing = new ArrayList<>();
+    for (Path p : preds) {
+      Path t = truthOf(p);
+      if (!Files.isRegularFile(t)) {
+        missing.add(p + " (expected " + t + ")");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new DataException("no truth for " + missing.size() + " of " + preds.size()
+          + " prediction(s): " + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+          + (missing.size() > 3 ? ", ..." : "")
+          + (Files.exists(truth) ? "" : "; --truth " + truth + " does not exist")
+          + ". Fix: --truth must hold the same relative"
+          + " paths as --pred; use --truth-name if the file names differ");
+    }
+  }
+
+  /** One 3-D volume with finite voxels; {@code role} names the file's part in errors. */
+  private static Volume readVolume(Path file, String role) {
+    NiftiImage img = NiftiIO.read(file);
+    if (img.volumeCount() > 1) {
+      throw new DataException(role + " " + file + " is 4-D (dims "
+          + Arrays.toString(img.header().dims()) + ", " + img.volumeCount() + " volumes); eval"
+          + " compares one 3-D volume per file. Fix: extract the volume to evaluate, e.g. fslroi "
+          + file.getFileName() + " " + NiftiFiles.stem(file.getFileName().toString())
+          + "_vol0.nii.gz 0 1");
+    }
+    img.requireFinite();
+    return img.volume();
+  }
+
+  private static void requireSameGrid(Path file, Volume v, Path truthFile, Volume t,
+      String role) {
+    if (v.sameGrid(t, VolumeChecks.GRID_TOLERANCE_MM)) {
+      return;
+    }
+    String why = Arrays.equals(v.shape(), t.shape())
+        ? "its affine differs from the truth's by up to " + String.format(Locale.ROOT, "%.4g",
+            maxAbsDiff(v.affine(), t.affine())) + " mm (tolerance "
+            + VolumeChecks.GRID_TOLERANCE_MM + " mm)"
+        : "its shape " + Arrays.toString(v.shape()) + " differs from the truth's "
+            + Arrays.toString(t.shape());
+    throw new DataException(role + " " + file + " is not on the grid of the truth " + truthFile
+        + ": " + why + ". Fix: translate the truth's own source volume (translate keeps its"
+        + " grid), or resample the " + role + " onto the truth's grid");
+  }
+
+  private static double maxAbsDiff(double[][] a, double[][] b) {
+    double max = 0;
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        max = Math.max(max, Math.abs(a[i][j] - b[i][j]));
+      }
+    }
+    return max;
+  }
+
+  private static void requirePositiveVoxel(Path file, Volume v) {
+    for (float f : v.data()) {
+      if (f > 0) {
+        return;
+      }
+    }
+    throw new DataException("prediction " + file + " has no voxel > 0, so it cannot be normalised"
+        + " by its 99.5th percentile for the MR metrics. Fix: check the prediction (or pass --ct"
+        + " for a CT target in HU)");
+  }
+
+  /** The tables folder exists as a folder or can be created (not under a file). */
+  private static void requireOutputFolder(Path out) {
+    Path existing = out.toAbsolutePath().normalize();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new ConfigException("--output " + out + " cannot be a folder of tables: " + existing
+          + " is a file. Fix: choose a folder path");
+    }
   }
 
   int writeReport(EvalReport report, Path out) {

@@ -48,8 +48,8 @@ final class NiftiFiles {
     return stem(rel.toString().replace('\\', '/'));
   }
 
-  /** A NIfTI file name without its extension (.nii, .nii.gz, .hdr, .hdr.gz). */
+  /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
   static String stem(String name) {
-    return name.replaceAll("\\.(nii|hdr)(\\.gz)?$", "");
+    return name.replaceAll("(?i)\\.(nii|hdr|img)(\\.gz)?$", "");
   }
 }

@@ -2,12 +2,17 @@ package org.dfbk.cli.command;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.DevicesMixin;
 import org.dfbk.cli.EngineStart;
@@ -20,6 +25,8 @@ import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.volume.Volume;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.run.SliceTranslator;
 import org.dfbk.train.run.VolumeTranslator;
@@ -34,7 +41,9 @@ import picocli.CommandLine.Spec;
     description = {"Translate NIfTI volumes or 2-D slices with a trained checkpoint.",
         "Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
         "written in HU, MR targets on the source volume's intensity scale. Inputs are never",
-        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume."})
+        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume.",
+        "NaN or infinite input voxels are translated as background (0, or -1024 HU for CT);",
+        "4-D inputs with more than one volume are refused (extract one volume first)."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -75,6 +84,7 @@ public final class TranslateCommand implements Callable<Integer> {
       throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
     }
     List<Path> files = NiftiFiles.list(input, glob);
+    Map<Path, Path> destinations = planOutputs(files);
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device device = devices.resolve(engine.getGpuCount())[0];
     PrintWriter out = spec.commandLine().getOut();
@@ -88,19 +98,25 @@ public final class TranslateCommand implements Callable<Integer> {
       SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(m.config())),
           m.text(), batch, samples);
       for (Path f : files) {
-        Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
-        Path dest = output.resolve(rel);
-        dest = dest.resolveSibling(outputName != null ? outputName
-            : NiftiFiles.stem(dest.getFileName().toString()) + ".nii.gz");
+        Path dest = destinations.get(f);
         try {
-          requireNotInput(dest, f);
           NiftiImage img = NiftiIO.read(f);
           if (img.volumeCount() > 1) {
-            throw new DataException(f + " is 4-D with " + img.volumeCount() + " volumes; translate one"
-                + " 3-D volume at a time (split it first)");
+            throw new DataException(f + " is 4-D (dims " + Arrays.toString(img.header().dims())
+                + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
+                + " Fix: extract the volume to translate, e.g. fslroi " + f.getFileName() + " "
+                + NiftiFiles.stem(f.getFileName().toString()) + "_vol0.nii.gz 0 1");
+          }
+          Volume source = img.volume();
+          int nonFinite = countNonFinite(source);
+          if (nonFinite > 0) {
+            float background = src == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
+            source = withBackground(source, background);
+            err.println("dfbk translate: warning: " + f + " has " + nonFinite + " NaN or infinite"
+                + " voxel(s); they are translated as background (" + background + ")");
           }
           long t0 = System.nanoTime();
-          VolumeTranslator.Result r = VolumeTranslator.translate(img.volume(), f, src, tgt, data.axis(),
+          VolumeTranslator.Result r = VolumeTranslator.translate(source, f, src, tgt, data.axis(),
               m.spec().imageSize(), in -> {
                 Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
                 return slices.translate(in, m.spec().imageSize(), seed, done -> p.update(done, null));
@@ -116,6 +132,10 @@ public final class TranslateCommand implements Callable<Integer> {
           written++;
         } catch (DfbkException e) {
           if (!keepGoing) {
+            if (files.size() > 1 && e instanceof DataException) {
+              throw new DataException(e.getMessage() + " (stopped there with " + written + " of "
+                  + files.size() + " files translated; --keep-going skips such files)", e);
+            }
             throw e;
           }
           failures.add(f + ": " + e.getMessage());
@@ -132,12 +152,108 @@ public final class TranslateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void requireNotInput(Path dest, Path in) {
-    Path a = dest.toAbsolutePath().normalize();
-    Path b = in.toAbsolutePath().normalize();
-    if (a.equals(b)) {
-      throw new DataException("output " + dest + " is the input file itself; choose another --output"
-          + " folder or --output-name (inputs are never overwritten)");
+  static int countNonFinite(Volume v) {
+    int n = 0;
+    for (float x : v.data()) {
+      if (!Float.isFinite(x)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** {@code v} with its NaN and infinite voxels set to {@code background}. */
+  static Volume withBackground(Volume v, float background) {
+    float[] d = v.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      if (!Float.isFinite(d[i])) {
+        d[i] = background;
+      }
+    }
+    return v.withData(d);
+  }
+
+  /**
+   * The output file of every input, checked before anything is read or written: the output folder
+   * can be created, no output is one of the inputs (or the .img of an input .hdr), and no two
+   * outputs (or their *_std files) are the same file.
+   */
+  private Map<Path, Path> planOutputs(List<Path> files) {
+    requireOutputFolder(output);
+    Map<Path, Path> inputs = new HashMap<>();
+    for (Path f : files) {
+      inputs.put(key(f), f);
+      String lower = f.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
+        String stem = NiftiFiles.stem(f.getFileName().toString());
+        for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
+          inputs.put(key(f.resolveSibling(stem + ext)), f);
+        }
+      }
+    }
+    Map<Path, Path> destinations = new LinkedHashMap<>();
+    Map<Path, Path> claimed = new HashMap<>();
+    for (Path f : files) {
+      Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
+      Path dest = output.resolve(rel).resolveSibling(outputName != null ? outputName
+          : NiftiFiles.stem(rel.getFileName().toString()) + ".nii.gz");
+      List<Path> written = new ArrayList<>(List.of(dest));
+      if (samples > 1) {
+        written.add(dest.resolveSibling(NiftiFiles.stem(dest.getFileName().toString())
+            + "_std.nii.gz"));
+      }
+      for (Path w : written) {
+        Path k = key(w);
+        Path in = inputs.get(k);
+        if (in != null) {
+          throw new DataException("translating " + f + " would overwrite the input " + in
+              + (w.equals(in) ? "" : " (as " + w + ")") + "; inputs are never overwritten. Fix:"
+              + " choose another --output folder or --output-name");
+        }
+        Path other = claimed.putIfAbsent(k, f);
+        if (other != null) {
+          throw new ConfigException("translations of " + other + " and " + f + " would both be"
+              + " written to " + w + ". Fix: " + (outputName != null
+                  ? "drop --output-name (it names every output in a folder the same)"
+                  : "rename one of the inputs, or translate them into different --output folders"));
+        }
+      }
+      destinations.put(f, dest);
+    }
+    return destinations;
+  }
+
+  /** The output folder exists as a folder or can be created below an existing, writable folder. */
+  private static void requireOutputFolder(Path out) {
+    Path p = out.toAbsolutePath().normalize();
+    if (Files.exists(p) && !Files.isDirectory(p)) {
+      throw new ConfigException("--output " + out + " is an existing file, not a folder. Fix: give"
+          + " a folder path (translations are written as <name>.nii.gz inside it)");
+    }
+    Path existing = p;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return;
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new ConfigException("--output " + out + " cannot be created: " + existing + " is a"
+          + " file, not a folder. Fix: choose an output folder outside it");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new ConfigException("--output " + out + " is not writable (" + existing + " is"
+          + " read-only for this user). Fix: choose a writable folder or change its permissions");
+    }
+  }
+
+  /** A path for comparing files: the real path when it exists, else absolute and normalised. */
+  private static Path key(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    try {
+      return Files.exists(abs) ? abs.toRealPath() : abs;
+    } catch (IOException e) {
+      return abs;
     }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
@@ -29,16 +30,19 @@ final class LayoutSupport {
     }
   }
 
+  /** True for .nii and .nii.gz files, in any letter case ({@code T1.NII.GZ}). */
   static boolean isNifti(String fileName) {
-    return fileName.endsWith(".nii") || fileName.endsWith(".nii.gz");
+    String lower = fileName.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".nii") || lower.endsWith(".nii.gz");
   }
 
-  /** File name without .nii / .nii.gz. */
+  /** File name without .nii / .nii.gz (in any letter case). */
   static String stem(String fileName) {
-    if (fileName.endsWith(".nii.gz")) {
+    String lower = fileName.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".nii.gz")) {
       return fileName.substring(0, fileName.length() - 7);
     }
-    if (fileName.endsWith(".nii")) {
+    if (lower.endsWith(".nii")) {
       return fileName.substring(0, fileName.length() - 4);
     }
     return fileName;

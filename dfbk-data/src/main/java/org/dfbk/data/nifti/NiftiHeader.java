@@ -125,11 +125,16 @@ public final class NiftiHeader {
     return pixdim.clone();
   }
 
-  /** Spatial voxel sizes {@code pixdim[1..3]} (1 for axes a 1-D/2-D file lacks). */
+  /**
+   * Spatial voxel sizes {@code |pixdim[1..3]|} (1 for axes a 1-D/2-D file lacks). As nibabel's
+   * header check on load, a negative size counts as its absolute value and a zero size as 1
+   * (sizes are positive by the standard; the sign of an axis is the affine's business).
+   */
   public double[] voxelSize() {
     double[] v = {1, 1, 1};
     for (int i = 0; i < Math.min(3, ndim()); i++) {
-      v[i] = pixdim[i + 1];
+      double d = Math.abs(pixdim[i + 1]);
+      v[i] = d == 0 ? 1 : d;
     }
     return v;
   }

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
@@ -34,6 +35,7 @@ import org.dfbk.data.volume.Volume;
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
   private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+  private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
   private NiftiIO() {}
 
@@ -52,6 +54,7 @@ public final class NiftiIO {
     NiftiHeader h = readHeaderFrom(loc.header, file);
     NiftiDataType type = h.dataType();
     checkScaling(h);
+    checkAffine(h);
     Path dataFile = h.isSingleFile() ? loc.header : dataFileOf(loc, file);
     long offset = dataOffset(h);
     long voxels = h.voxelsPerVolume() * h.volumeCount();
@@ -189,6 +192,23 @@ public final class NiftiIO {
       throw new DataException("NIfTI header of " + h.source() + " has a valid scl_slope "
           + h.sclSlope() + " but scl_inter " + h.sclInter() + ", so voxel values are undefined."
           + " Fix: set scl_inter to 0 (or scl_slope to 0 for no scaling) in the header");
+    }
+  }
+
+  private static void checkAffine(NiftiHeader h) {
+    double[][] a = h.affine();
+    for (double[] row : a) {
+      for (double x : row) {
+        if (!Double.isFinite(x)) {
+          String from = h.sformCode() != 0 ? "sform (srow_x/y/z, sform_code " + h.sformCode() + ")"
+              : h.qformCode() != 0 ? "qform (quatern_b/c/d, qoffset, pixdim; qform_code "
+                  + h.qformCode() + ")" : "pixdim";
+          throw new DataException("NIfTI header of " + h.source() + " has a non-finite (NaN or"
+              + " infinite) voxel-to-world affine from its " + from + ": "
+              + Arrays.deepToString(a) + ". Fix: repair the header's geometry (or set sform_code"
+              + " 0 to use the qform) and re-export the image");
+        }
+      }
     }
   }
 
@@ -336,7 +356,8 @@ public final class NiftiIO {
    * the target folder is written and then renamed over {@code out}.
    *
    * <p>Header: a copy of {@code template} (all fields: codes, quaternion, pixdim, xyzt_units,
-   * intent, descrip), with dim = [3, nx, ny, nz, 1, 1, 1, 1], the datatype, vox_offset 352,
+   * intent, descrip), with dim = [3, nx, ny, nz, 1, 1, 1, 1] (dim[0] = 2 for one slice written
+   * from a 2-D template), the datatype, vox_offset 352,
    * cal_min/cal_max 0 and no extensions. With {@code template == null} the header is built
    * from the volume alone: sform_code and qform_code 1 (scanner), xyzt_units mm.
    *
@@ -372,9 +393,13 @@ public final class NiftiIO {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp);
-          OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
+      // Created like any new file (permissions from the umask), unlike createTempFile's 0600.
+      Path candidate = dir.resolve("." + out.getFileName() + "."
+          + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+      OutputStream os = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      tmp = candidate;
+      try (os; OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
         dst.write(header);
         dst.write(voxels.array());
       }
@@ -443,7 +468,9 @@ public final class NiftiIO {
     h.magic = "n+1";
     h.source = null;
     double[] pix = h.pixdim.clone();
-    h.dim = new long[] {3, v.nx(), v.ny(), v.nz(), 1, 1, 1, 1};
+    // A single slice written from a 2-D template stays 2-D (nibabel shape (nx, ny)).
+    int ndim = template != null && template.ndim() == 2 && v.nz() == 1 ? 2 : 3;
+    h.dim = new long[] {ndim, v.nx(), v.ny(), v.nz(), 1, 1, 1, 1};
     h.pixdim = new double[] {pix[0], pix[1], pix[2], pix[3], pix[4], pix[5], pix[6], pix[7]};
     if (!keepGeometry) {
       setGeometry(h, v.affine(), template == null);

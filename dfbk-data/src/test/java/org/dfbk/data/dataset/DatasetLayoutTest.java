@@ -96,6 +96,15 @@ class DatasetLayoutTest {
   }
 
   @Test
+  void pairedFolderAcceptsUpperCaseExtensions() throws IOException {
+    touch("s1/T1.NII.GZ");
+    touch("s1/T2.Nii");
+    Subject s = new PairedFolderLayout().scan(root).get(0);
+    assertEquals(List.of("T1", "T2"), List.copyOf(s.modalities().keySet()));
+    assertEquals("T1.NII.GZ", s.require("T1").getFileName().toString());
+  }
+
+  @Test
   void pairedFolderRejectsTwoFilesOfOneModality() throws IOException {
     touch("s1/T1.nii.gz");
     touch("s1/T1.nii");

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -236,5 +239,18 @@ class NiftiWriteTest {
       assertEquals(java.util.List.of("a.nii.gz"),
           files.map(p -> p.getFileName().toString()).toList(), "files in the output folder");
     }
+  }
+
+  @Test
+  void writtenFileHasTheUsualPermissionsOfANewFile() throws IOException {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "POSIX permissions only");
+    Path reference = Files.createFile(tmp.resolve("reference"));
+    Volume v = new Volume(3, 3, 3, new float[27], new double[] {1, 1, 1}, AFFINE);
+    Path out = tmp.resolve("out.nii.gz");
+    NiftiIO.writeFloat32(out, v, null);
+    assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(out)),
+        "permissions of " + out + " vs a plain new file (umask), not a private temporary file");
   }
 }

@@ -18,6 +18,7 @@ import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
 import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.metrics.SsimOptions;
 
 /**
  * Collects the evaluation of one run: per-slice metrics for every (task, method, subject, slice),
@@ -114,7 +115,10 @@ public final class EvalReport {
    *     images on a fixed scale with data range {@code dataRange} (1 for MR in [0, 1])
    * @param mask foreground mask of the volume (x fastest), or null
    * @param axialSlices the z indices to evaluate, e.g. the subject's selected test slices
-   * @throws DataException when the volumes are not on one grid
+   * @param wholeVolume whether to add the 3-D metrics; skipped for volumes with fewer slices than
+   *     the SSIM window
+   * @throws DataException when the volumes are not on one grid, when slices are smaller than the
+   *     SSIM window, or when there is nothing to evaluate
    */
   public VolumeResult evaluateVolume(String task, String method, String subject,
       Volume target, Volume prediction, boolean ct,
@@ -124,6 +128,21 @@ public final class EvalReport {
           + method + "): prediction volume " + Arrays.toString(prediction.shape())
           + " is not on the target grid " + Arrays.toString(target.shape())
           + "; translate the target's source volume so that the geometry is kept");
+    }
+    int win = SsimOptions.standard(1).windowSize();
+    if (target.nx() < win || target.ny() < win) {
+      throw new DataException("subject " + subject + " (" + task + ", " + method + "): slices of "
+          + target.nx() + "x" + target.ny() + " voxels are smaller than SSIM's " + win + "-tap"
+          + " window (" + win + "x" + win + " at least). Fix: evaluate volumes whose axial slices"
+          + " are at least " + win + "x" + win + " voxels");
+    }
+    // 3-D metrics need the window along z too; thinner volumes get slice metrics only.
+    boolean whole3d = wholeVolume && target.nz() >= win;
+    if (axialSlices.length == 0 && !whole3d) {
+      throw new DataException("subject " + subject + " (" + task + ", " + method + "): no axial"
+          + " slice of the " + Arrays.toString(target.shape()) + " truth has enough foreground to"
+          + " evaluate, and it has fewer than " + win + " slices for the 3-D metrics. Fix: check"
+          + " that the truth is the right image (or give a --mask)");
     }
     Grid g2 = Grid.of2d(target.nx(), target.ny());
     Grid g3 = Grid.of3d(target.nx(), target.ny(), target.nz());
@@ -147,7 +166,7 @@ public final class EvalReport {
       }
     }
     MetricValues whole = null;
-    if (wholeVolume) {
+    if (whole3d) {
       whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask)
           : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask);
     }
