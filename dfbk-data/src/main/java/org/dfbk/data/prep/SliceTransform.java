@@ -44,6 +44,42 @@ public record SliceTransform(int axis, int sliceIndex, int sourceHeight, int sou
         Math.floorDiv(w - side, 2), side, size, source, target);
   }
 
+  /**
+   * Square crops of side min(H, W) that together cover an H × W slice: one when the slice is
+   * square, else ⌈max/min⌉ boxes spread evenly along the long side from one edge to the other
+   * (overlapping where the long side is not a multiple of the short one). Translating every crop
+   * keeps the training scale of {@link SquareMode#CROP} without dropping the borders.
+   */
+  public static SliceTransform[] coveringCrops(int axis, int sliceIndex, int h, int w, int size,
+      Normalization source, Normalization target) {
+    int side = Math.min(h, w);
+    int along = Math.max(h, w);
+    int count = (along + side - 1) / side;
+    SliceTransform[] out = new SliceTransform[count];
+    for (int i = 0; i < count; i++) {
+      int start = count == 1 ? (along - side) / 2
+          : (int) Math.round((double) i * (along - side) / (count - 1));
+      out[i] = h >= w
+          ? new SliceTransform(axis, sliceIndex, h, w, start, 0, side, size, source, target)
+          : new SliceTransform(axis, sliceIndex, h, w, 0, start, side, size, source, target);
+    }
+    return out;
+  }
+
+  /**
+   * Blend weight of source pixel (r, c) for this box: 0 outside it; inside, a tent along the box
+   * rows and columns that is highest in the middle and 1 at the edges, so that overlapping crops
+   * meet without a seam.
+   */
+  public double weight(int r, int c) {
+    int br = r - boxRow;
+    int bc = c - boxCol;
+    if (br < 0 || bc < 0 || br >= boxSide || bc >= boxSide) {
+      return 0;
+    }
+    return (double) Math.min(br + 1, boxSide - br) * Math.min(bc + 1, boxSide - bc);
+  }
+
   /** Resize factor S / L applied after cropping or padding. */
   public double resizeFactor() {
     return (double) size / boxSide;

@@ -1,7 +1,9 @@
 package org.dfbk.data.prep;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.dfbk.data.volume.Volume;
 
 /**
@@ -15,26 +17,30 @@ import org.dfbk.data.volume.Volume;
  * subject is unknown, so use a reference such as {@link SliceCache#referenceTargetNormalization()}
  * (the median over the training subjects), and say so where the output is reported.
  *
- * <p>Usage: {@code plan(...)}, then for k in 0..sliceCount−1 predict from {@link #modelInput(int)}
- * and pass the result to {@link #accept(int, float[])}; finally {@link #result()}.
+ * <p>Usage: {@code plan(...)}, then for k in 0..sliceCount−1 predict from
+ * {@link #modelInputs(int)} and pass the results to {@link #accept(int, List)}; finally
+ * {@link #result()}.
  */
 public final class VolumeTranslation {
   private final Volume source;
   private final Normalization sourceNorm;
-  private final SliceTransform[] transforms;
+  private final SliceTransform[][] tiles;
   private final float[] output;
   private final boolean[] done;
 
-  private VolumeTranslation(Volume source, Normalization sourceNorm, SliceTransform[] transforms) {
+  private VolumeTranslation(Volume source, Normalization sourceNorm, SliceTransform[][] tiles) {
     this.source = source;
     this.sourceNorm = sourceNorm;
-    this.transforms = transforms;
+    this.tiles = tiles;
     this.output = new float[source.data().length];
-    this.done = new boolean[transforms.length];
+    this.done = new boolean[tiles.length];
   }
 
   /**
-   * Plans the translation of every slice of {@code source} along {@code axis}.
+   * Plans the translation of every slice of {@code source} along {@code axis}. With
+   * {@link SquareMode#CROP} a slice that is not square becomes several overlapping square crops
+   * ({@link SliceTransform#coveringCrops}) whose predictions are blended, so the whole slice is
+   * translated at the training scale; with {@link SquareMode#PAD} each slice is one padded square.
    *
    * @throws org.dfbk.core.error.DataException when the volume is 2-D, has NaN/Inf voxels, or is
    *     empty (naming {@code sourceFile})
@@ -45,21 +51,24 @@ public final class VolumeTranslation {
     Normalization sn = Normalization.fit(sourceKind, source, sourceFile);
     int n = source.shape()[axis];
     int[] hw = Slicing.sliceShape(source.shape(), axis);
-    SliceTransform[] t = new SliceTransform[n];
+    SliceTransform[][] t = new SliceTransform[n][];
     for (int k = 0; k < n; k++) {
-      t[k] = SliceTransform.of(axis, k, hw[0], hw[1], square, imageSize, sn, targetNorm);
+      t[k] = square == SquareMode.CROP
+          ? SliceTransform.coveringCrops(axis, k, hw[0], hw[1], imageSize, sn, targetNorm)
+          : new SliceTransform[] {SliceTransform.of(axis, k, hw[0], hw[1], square, imageSize, sn,
+              targetNorm)};
     }
     return new VolumeTranslation(source, sn, t);
   }
 
   /** Number of slices (the volume's size along the axis). */
   public int sliceCount() {
-    return transforms.length;
+    return tiles.length;
   }
 
-  /** Transform of slice {@code k}. */
-  public SliceTransform transform(int k) {
-    return transforms[k];
+  /** The square boxes of slice {@code k} (one, or several covering crops). */
+  public List<SliceTransform> transforms(int k) {
+    return List.of(tiles[k]);
   }
 
   /** Normalisation fitted on the source volume. */
@@ -67,19 +76,63 @@ public final class VolumeTranslation {
     return sourceNorm;
   }
 
-  /** Model input y_0 of slice {@code k}: S × S row-major, model units. */
-  public float[] modelInput(int k) {
-    SliceTransform t = transforms[k];
-    return t.toModel(Slicing.extract(source, t.axis(), k), sourceNorm);
+  /** Model inputs y_0 of slice {@code k}, one per box: S × S row-major, model units. */
+  public List<float[]> modelInputs(int k) {
+    float[] slice = Slicing.extract(source, tiles[k][0].axis(), k);
+    List<float[]> out = new ArrayList<>(tiles[k].length);
+    for (SliceTransform t : tiles[k]) {
+      out.add(t.toModel(slice, sourceNorm));
+    }
+    return out;
   }
 
-  /** Stores the prediction (S × S, model units) of slice {@code k}, mapped to target units. */
-  public void accept(int k, float[] prediction) {
-    SliceTransform t = transforms[k];
+  /**
+   * Stores the predictions of slice {@code k} (one S × S model-unit image per box, in the order
+   * of {@link #modelInputs}), mapped to target units and blended where boxes overlap.
+   */
+  public void accept(int k, List<float[]> predictions) {
     Volume out = source.withData(output);
     // withData shares the array: insert writes straight into output
-    Slicing.insert(out, t.axis(), k, t.targetToSource(prediction));
+    Slicing.insert(out, tiles[k][0].axis(), k, toSource(k, predictions, tiles[k][0].target()));
     done[k] = true;
+  }
+
+  /**
+   * Model-unit images of slice {@code k}'s boxes mapped back to one H × W slice with
+   * {@code norm}: each box by {@link SliceTransform#toSource}, overlaps blended with
+   * {@link SliceTransform#weight}.
+   */
+  public float[] toSource(int k, List<float[]> models, Normalization norm) {
+    SliceTransform[] ts = tiles[k];
+    if (models.size() != ts.length) {
+      throw new IllegalArgumentException("slice " + k + " has " + ts.length + " box(es), got "
+          + models.size() + " image(s)");
+    }
+    if (ts.length == 1) {
+      return ts[0].toSource(models.get(0), norm);
+    }
+    int h = ts[0].sourceHeight();
+    int w = ts[0].sourceWidth();
+    double[] sum = new double[h * w];
+    double[] weights = new double[h * w];
+    for (int i = 0; i < ts.length; i++) {
+      float[] mapped = ts[i].toSource(models.get(i), norm);
+      for (int r = 0; r < h; r++) {
+        for (int c = 0; c < w; c++) {
+          double wt = ts[i].weight(r, c);
+          if (wt > 0) {
+            sum[r * w + c] += wt * mapped[r * w + c];
+            weights[r * w + c] += wt;
+          }
+        }
+      }
+    }
+    float[] out = new float[h * w];
+    float background = norm.inverse(-1f);
+    for (int p = 0; p < out.length; p++) {
+      out[p] = weights[p] > 0 ? (float) (sum[p] / weights[p]) : background;
+    }
+    return out;
   }
 
   /**

@@ -18,10 +18,11 @@ import org.dfbk.data.volume.Volume;
  *
  * <p>Each slice along {@code axis} that holds foreground is normalised like the training data
  * (MR: clip at 0, divide by the volume's 99.5th foreground percentile; CT: [−1024, 3000] HU),
- * centre-cropped and resized to the model size, translated, and mapped back by the inverse
- * transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
+ * cut into square crops of side min(H, W) that cover it (one for a square slice; overlapping
+ * crops blended where a slice is longer one way, so nothing is dropped), resized to the model
+ * size, translated, and mapped back by the inverse transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
  * (its 99.5th percentile maps to the same value), or on [0, 1] when the source is CT. Slices
- * without foreground, and the pixels cropped away, get the target's background (0, or −1024 HU).
+ * without foreground get the target's background (0, or −1024 HU).
  */
 public final class VolumeTranslator {
   /** Translates a batch of model-unit source slices to model-unit predictions (and std maps). */
@@ -49,21 +50,30 @@ public final class VolumeTranslator {
     if (source.nz() == 1 && axis == 2) {
       return translateSlice(source, file, sourceKind, targetKind, size, model);
     }
+    return translate(source, file, sourceKind, targetKind, axis, size, model, Integer.MAX_VALUE);
+  }
+
+  /** As above; slices from {@code limit} on are left as background, untranslated. */
+  private static Result translate(Volume source, Path file, ModalityKind sourceKind,
+      ModalityKind targetKind, int axis, int size, SliceModel model, int limit) {
     VolumeChecks.requireUsable(source, file);
     Normalization srcNorm = Normalization.fit(sourceKind, source, file);
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
     VolumeTranslation plan = VolumeTranslation.plan(file, source, sourceKind, tgtNorm, axis, size,
         SquareMode.CROP);
     List<Integer> indices = new ArrayList<>();
+    List<Integer> firstInput = new ArrayList<>();
     List<float[]> inputs = new ArrayList<>();
     float[] empty = new float[size * size];
     Arrays.fill(empty, -1f);
     for (int k = 0; k < plan.sliceCount(); k++) {
-      if (SliceSelector.foreground(source, srcNorm, axis, k) > 0) {
+      List<float[]> boxes = plan.modelInputs(k);
+      if (k < limit && SliceSelector.foreground(source, srcNorm, axis, k) > 0) {
         indices.add(k);
-        inputs.add(plan.modelInput(k));
+        firstInput.add(inputs.size());
+        inputs.addAll(boxes);
       } else {
-        plan.accept(k, empty);
+        plan.accept(k, java.util.Collections.nCopies(boxes.size(), empty));
       }
     }
     Volume std = null;
@@ -76,9 +86,15 @@ public final class VolumeTranslator {
       Normalization stdScale = new Normalization(tgtNorm.kind(), 0, tgtNorm.high() - tgtNorm.low());
       for (int j = 0; j < indices.size(); j++) {
         int k = indices.get(j);
-        plan.accept(k, o.mean().get(j));
+        int from = firstInput.get(j);
+        int to = j + 1 < indices.size() ? firstInput.get(j + 1) : inputs.size();
+        plan.accept(k, o.mean().subList(from, to));
         if (std != null) {
-          Slicing.insert(std, axis, k, plan.transform(k).toSource(shift(o.std().get(j)), stdScale));
+          List<float[]> shifted = new ArrayList<>();
+          for (float[] s : o.std().subList(from, to)) {
+            shifted.add(shift(s));
+          }
+          Slicing.insert(std, axis, k, plan.toSource(k, shifted, stdScale));
         }
       }
     }
@@ -86,8 +102,8 @@ public final class VolumeTranslator {
   }
 
   /**
-   * A single 2-D slice (nz = 1): translated as a two-slice stack of itself, so that the checks,
-   * normalisation and inverse mapping are exactly those of volumes; the first slice is kept.
+   * A single 2-D slice (nz = 1): planned as a two-slice stack of itself, so that the checks,
+   * normalisation and inverse mapping are exactly those of volumes; only the first is translated.
    */
   private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int size, SliceModel model) {
@@ -96,7 +112,7 @@ public final class VolumeTranslator {
     System.arraycopy(slice.data(), 0, twice, 0, plane);
     System.arraycopy(slice.data(), 0, twice, plane, plane);
     Volume stack = new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
-    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model);
+    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1);
     return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
         r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
         Math.min(1, r.translatedSlices()));

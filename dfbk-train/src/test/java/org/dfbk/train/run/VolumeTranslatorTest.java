@@ -65,4 +65,38 @@ class VolumeTranslatorTest {
     assertEquals(0.0, r.std().get(3, 3, 0), 0, "empty slice has no uncertainty");
     assertEquals(-1024.0, r.prediction().get(3, 3, 0), 0, "CT background");
   }
+
+  @Test
+  void nonSquareSlicesAreTranslatedWholeThroughOverlappingCrops() {
+    Volume src = randomVolume(16, 26, 4, 3); // 26 x 16 slices: two 16 x 16 crops each
+    List<Integer> calls = new ArrayList<>();
+    VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("src.nii"), ModalityKind.MR,
+        ModalityKind.MR, 2, 16, slices -> {
+          calls.add(slices.size());
+          return new SliceTranslator.Output(slices, null);
+        });
+    assertEquals(List.of(4), calls, "2 slices with foreground x 2 crops");
+    double p = Normalization.fit(ModalityKind.MR, src, Path.of("src.nii")).high();
+    double maxDiff = 0;
+    for (int i = 0; i < src.data().length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(Math.min(src.data()[i], p) - r.prediction().data()[i]));
+    }
+    assertEquals(0, maxDiff, 1e-3 * p, "max |diff| " + maxDiff + " (borders dropped?)");
+  }
+
+  @Test
+  void aSingleSliceIsTranslatedOnce() {
+    Volume src = randomVolume(12, 12, 3, 4);
+    float[] middle = java.util.Arrays.copyOfRange(src.data(), 144, 288);
+    Volume slice = new Volume(12, 12, 1, middle, new double[] {1.5, 1.5, 3}, src.affine());
+    List<Integer> calls = new ArrayList<>();
+    VolumeTranslator.Result r = VolumeTranslator.translate(slice, Path.of("s.nii"),
+        ModalityKind.MR, ModalityKind.MR, 2, 12, slices -> {
+          calls.add(slices.size());
+          return new SliceTranslator.Output(slices, null);
+        });
+    assertEquals(List.of(1), calls);
+    assertEquals(1, r.translatedSlices());
+    assertEquals(144, r.prediction().data().length);
+  }
 }
