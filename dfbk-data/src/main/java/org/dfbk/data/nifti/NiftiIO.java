@@ -13,13 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.io.TempFiles;
 import org.dfbk.data.volume.Volume;
 
 /**
@@ -35,7 +35,6 @@ import org.dfbk.data.volume.Volume;
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
   private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
-  private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
   private NiftiIO() {}
 
@@ -393,12 +392,8 @@ public final class NiftiIO {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      // Created like any new file (permissions from the umask), unlike createTempFile's 0600.
-      Path candidate = dir.resolve("." + out.getFileName() + "."
-          + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
-      OutputStream os = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-      tmp = candidate;
+      tmp = TempFiles.newSibling(out); // permissions of any new file, not createTempFile's 0600
+      OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
       try (os; OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
         dst.write(header);
         dst.write(voxels.array());

@@ -232,7 +232,7 @@ public final class KnowledgeCache {
   }
 
   private static void atomicWrite(Path dir, Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+    Path tmp = org.dfbk.core.io.TempFiles.newSibling(dir.resolve(target.getFileName()));
     try {
       Files.write(tmp, bytes);
       try {

@@ -85,7 +85,7 @@ public final class Checkpoints {
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    Path tmp = org.dfbk.core.io.TempFiles.newSibling(target);
     try {
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp),
           1 << 20); ZipOutputStream zip = new ZipOutputStream(out)) {
