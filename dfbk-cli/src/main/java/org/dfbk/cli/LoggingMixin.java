@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code -v} / {@code -q}: verbosity of the log and whether errors print stack traces. */
 public final class LoggingMixin {
   private static volatile boolean verbose;
+  private static volatile boolean quiet;
 
   @Option(names = {"-v", "--verbose"}, description = "Verbose log (debug level) and stack traces on errors.")
   void setVerbose(boolean v) {
@@ -18,11 +19,17 @@ public final class LoggingMixin {
     }
   }
 
-  @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
+  @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors (no progress bars).")
   void setQuiet(boolean q) {
+    quiet = q;
     if (q && !verbose) {
       rootLogger().setLevel(Level.WARN);
     }
+  }
+
+  /** True when {@code -q} was given and {@code -v} was not. */
+  public static boolean isQuiet() {
+    return quiet && !verbose;
   }
 
   /** True when {@code -v} was given anywhere on the command line. */
@@ -32,6 +39,7 @@ public final class LoggingMixin {
 
   static void reset() {
     verbose = false;
+    quiet = false;
     rootLogger().setLevel(Level.INFO);
   }
 

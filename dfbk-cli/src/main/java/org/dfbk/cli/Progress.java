@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar on the error stream: {@code [#####.....] 5/10 50% 3.2 it/s eta 2s}.
- * On a terminal it redraws in place; otherwise it prints a line every 10 %.
+ * On a terminal it redraws in place; otherwise it prints a line every 10 %. Silent under
+ * {@code -q}.
  */
 public final class Progress {
   private final PrintWriter err;
@@ -23,6 +24,9 @@ public final class Progress {
 
   /** Reports {@code done} of {@code total} units, with an optional note. */
   public synchronized void update(long done, String note) {
+    if (LoggingMixin.isQuiet()) {
+      return;
+    }
     double secs = (System.nanoTime() - startNanos) / 1e9;
     double rate = secs > 0 ? done / secs : 0;
     long eta = rate > 0 ? Math.round((total - done) / rate) : 0;

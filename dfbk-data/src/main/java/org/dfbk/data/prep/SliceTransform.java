@@ -44,21 +44,38 @@ public record SliceTransform(int axis, int sliceIndex, int sourceHeight, int sou
         Math.floorDiv(w - side, 2), side, size, source, target);
   }
 
-  /**
-   * Square crops of side min(H, W) that together cover an H × W slice: one when the slice is
-   * square, else ⌈max/min⌉ boxes spread evenly along the long side from one edge to the other
-   * (overlapping where the long side is not a multiple of the short one). Translating every crop
-   * keeps the training scale of {@link SquareMode#CROP} without dropping the borders.
-   */
+  /** {@link #coveringCrops(int, int, int, int, int, Normalization, Normalization, int, int)} of the whole long side. */
   public static SliceTransform[] coveringCrops(int axis, int sliceIndex, int h, int w, int size,
       Normalization source, Normalization target) {
+    return coveringCrops(axis, sliceIndex, h, w, size, source, target, 0, Math.max(h, w));
+  }
+
+  /**
+   * Square crops of side min(H, W) that together cover the pixels [from, to) along the long side
+   * of an H × W slice (the whole short side): one box centred on that range when it fits, else
+   * ⌈(to − from)/min⌉ boxes spread evenly over it (overlapping where the range is not a multiple
+   * of the short side). Translating every crop keeps the training scale of
+   * {@link SquareMode#CROP} without dropping what lies in the range.
+   *
+   * @param from first pixel to cover along the long side (clamped to the slice)
+   * @param to one past the last pixel to cover; an empty range gives the centred crop
+   */
+  public static SliceTransform[] coveringCrops(int axis, int sliceIndex, int h, int w, int size,
+      Normalization source, Normalization target, int from, int to) {
     int side = Math.min(h, w);
     int along = Math.max(h, w);
-    int count = (along + side - 1) / side;
+    int lo = Math.max(0, Math.min(from, along));
+    int hi = Math.max(lo, Math.min(to, along));
+    if (hi == lo) {
+      lo = 0;
+      hi = along;
+    }
+    int count = Math.max(1, (hi - lo + side - 1) / side);
     SliceTransform[] out = new SliceTransform[count];
     for (int i = 0; i < count; i++) {
-      int start = count == 1 ? (along - side) / 2
-          : (int) Math.round((double) i * (along - side) / (count - 1));
+      int start = count == 1 ? (lo + hi - side) / 2
+          : lo + (int) Math.round((double) i * (hi - lo - side) / (count - 1));
+      start = Math.max(0, Math.min(start, along - side));
       out[i] = h >= w
           ? new SliceTransform(axis, sliceIndex, h, w, start, 0, side, size, source, target)
           : new SliceTransform(axis, sliceIndex, h, w, 0, start, side, size, source, target);

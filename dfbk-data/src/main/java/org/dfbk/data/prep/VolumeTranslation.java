@@ -38,9 +38,12 @@ public final class VolumeTranslation {
 
   /**
    * Plans the translation of every slice of {@code source} along {@code axis}. With
-   * {@link SquareMode#CROP} a slice that is not square becomes several overlapping square crops
-   * ({@link SliceTransform#coveringCrops}) whose predictions are blended, so the whole slice is
-   * translated at the training scale; with {@link SquareMode#PAD} each slice is one padded square.
+   * {@link SquareMode#CROP} each slice is covered, at the training scale, by square crops of its
+   * short side placed over the range of its long side that holds foreground
+   * ({@link SliceTransform#coveringCrops}: one crop centred on the anatomy when it fits, else
+   * overlapping crops whose predictions are blended); what lies outside that range is background
+   * in the source and is written as the target's background. With {@link SquareMode#PAD} each
+   * slice is one padded square.
    *
    * @throws org.dfbk.core.error.DataException when the volume is 2-D, has NaN/Inf voxels, or is
    *     empty (naming {@code sourceFile})
@@ -53,12 +56,43 @@ public final class VolumeTranslation {
     int[] hw = Slicing.sliceShape(source.shape(), axis);
     SliceTransform[][] t = new SliceTransform[n][];
     for (int k = 0; k < n; k++) {
-      t[k] = square == SquareMode.CROP
-          ? SliceTransform.coveringCrops(axis, k, hw[0], hw[1], imageSize, sn, targetNorm)
-          : new SliceTransform[] {SliceTransform.of(axis, k, hw[0], hw[1], square, imageSize, sn,
-              targetNorm)};
+      if (square == SquareMode.CROP) {
+        int[] range = foregroundRange(Slicing.extract(source, axis, k), hw[0], hw[1], sn);
+        t[k] = SliceTransform.coveringCrops(axis, k, hw[0], hw[1], imageSize, sn, targetNorm,
+            range[0], range[1]);
+      } else {
+        t[k] = new SliceTransform[] {SliceTransform.of(axis, k, hw[0], hw[1], square, imageSize,
+            sn, targetNorm)};
+      }
     }
     return new VolumeTranslation(source, sn, t);
+  }
+
+  /**
+   * The pixels [from, to) along the long side of an H × W slice that hold foreground (above the
+   * source's foreground threshold, as for slice selection), widened by a margin of
+   * max(2, min(H, W)/32) pixels; {0, 0} when there is none.
+   */
+  static int[] foregroundRange(float[] slice, int h, int w, Normalization norm) {
+    double t = norm.foregroundThreshold();
+    boolean rows = h >= w;
+    int along = Math.max(h, w);
+    int lo = along;
+    int hi = -1;
+    for (int r = 0; r < h; r++) {
+      for (int c = 0; c < w; c++) {
+        if (slice[r * w + c] > t) {
+          int p = rows ? r : c;
+          lo = Math.min(lo, p);
+          hi = Math.max(hi, p);
+        }
+      }
+    }
+    if (hi < 0) {
+      return new int[] {0, 0};
+    }
+    int margin = Math.max(2, Math.min(h, w) / 32);
+    return new int[] {Math.max(0, lo - margin), Math.min(along, hi + 1 + margin)};
   }
 
   /** Number of slices (the volume's size along the axis). */

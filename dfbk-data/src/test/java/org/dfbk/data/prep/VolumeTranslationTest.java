@@ -1,5 +1,6 @@
 package org.dfbk.data.prep;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,15 @@ class VolumeTranslationTest {
   private static final PhantomSubject SUBJECT =
       PhantomGenerator.builder().optSize(40, 48, 20).optSeed(6).build().generate(0);
 
+  /** The CT volume clamped to the [−1024, 3000] HU window: what an identity model gives back. */
+  private static float[] clampedToWindow(Volume ct) {
+    float[] expected = ct.data().clone();
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = Math.max(-1024, Math.min(3000, expected[i]));
+    }
+    return expected;
+  }
+
   /** A "model" that returns its input reproduces the source volume, clamped to the window. */
   @Test
   void identityPredictionsGiveBackTheClampedVolumeOnTheSourceGrid() {
@@ -29,34 +39,62 @@ class VolumeTranslationTest {
     }
     Volume out = plan.result();
     assertTrue(out.sameGrid(ct, 0), "result is not on the source grid");
-    float[] expected = ct.data().clone();
-    for (int i = 0; i < expected.length; i++) {
-      expected[i] = Math.max(-1024, Math.min(3000, expected[i]));
-    }
-    Tolerance.assertClose(expected, out.data(), 0, 4024 * 1e-6, "identity translation in HU");
+    Tolerance.assertClose(clampedToWindow(ct), out.data(), 0, 4024 * 1e-6,
+        "identity translation in HU");
   }
 
   /**
-   * Non-square slices in CROP mode are covered by overlapping crops at the training scale: an
-   * identity "model" gives back every pixel, borders included (a single centre crop dropped them).
+   * Non-square slices in CROP mode are covered at the training scale by crops over the range that
+   * holds anatomy: an identity "model" gives back every foreground pixel (a single centre crop
+   * dropped the borders), and what lies outside that range is written as background.
    */
   @Test
-  void cropModeTranslatesTheWholeNonSquareSlice() {
-    Volume ct = SUBJECT.image("CT");
+  void cropModeTranslatesAllOfTheAnatomyOfNonSquareSlices() {
+    int nx = 40;
+    int ny = 48; // axial slices 48 x 40: long side 48 (rows), crops of 40
+    float[] d = new float[nx * ny * 3];
+    java.util.Arrays.fill(d, -1000f);
+    for (int y = 0; y < ny; y++) {
+      for (int x = 0; x < nx; x++) {
+        d[x + nx * y] = 40 + x + y; // slice 0: tissue everywhere, up to the borders
+        if (y >= 20 && y < 28) {
+          d[x + nx * (y + ny)] = 300; // slice 1: a band in the middle
+        }
+      }
+    }
+    Volume ct = new Volume(nx, ny, 3, d, new double[] {1, 1, 1}, new double[][] {
+        {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}});
     Normalization window = Normalization.fit(ModalityKind.CT, ct, null);
-    // 48 x 40 slices, model size 40: two 40 x 40 crops (rows 0-39 and 8-47), no resize
     VolumeTranslation plan = VolumeTranslation.plan(Path.of("ct.nii.gz"), ct, ModalityKind.CT,
         window, 2, 40, SquareMode.CROP);
-    assertEquals(2, plan.transforms(0).size());
+    assertEquals(2, plan.transforms(0).size(), "tissue along all 48 rows: two crops");
+    assertEquals(1, plan.transforms(1).size(), "an 8-row band: one crop around it");
     for (int k = 0; k < plan.sliceCount(); k++) {
       plan.accept(k, plan.modelInputs(k));
     }
-    float[] expected = ct.data().clone();
-    for (int i = 0; i < expected.length; i++) {
-      expected[i] = Math.max(-1024, Math.min(3000, expected[i]));
+    float[] out = plan.result().data();
+    for (int i = 0; i < d.length; i++) {
+      // foreground (above -500 HU) comes back; the rest is air, -1000 or background -1024
+      float expected = d[i] > -500 ? d[i] : (out[i] == -1024f ? -1024f : -1000f);
+      assertEquals(expected, out[i], 4024 * 1e-6, "voxel " + i);
     }
-    Tolerance.assertClose(expected, plan.result().data(), 0, 4024 * 1e-6,
-        "identity translation of 48 x 40 slices through two crops");
+  }
+
+  @Test
+  void foregroundRangeIsTheAnatomyAlongTheLongSideWithAMargin() {
+    Normalization n = new Normalization(ModalityKind.MR, 0, 100);
+    float[] slice = new float[60 * 30]; // 60 rows x 30 columns
+    for (int c = 0; c < 30; c++) {
+      slice[25 * 30 + c] = 80;
+      slice[31 * 30 + c] = 80;
+    }
+    int[] r = VolumeTranslation.foregroundRange(slice, 60, 30, n);
+    assertArrayEquals(new int[] {23, 34}, r, java.util.Arrays.toString(r)); // margin max(2, 30/32)
+    assertArrayEquals(new int[] {0, 0}, VolumeTranslation.foregroundRange(new float[60 * 30], 60,
+        30, n));
+    SliceTransform[] one = SliceTransform.coveringCrops(2, 0, 60, 30, 32, n, n, 23, 34);
+    assertEquals(1, one.length);
+    assertEquals(13, one[0].boxRow()); // centred on rows 23..33
   }
 
   @Test

@@ -9,6 +9,8 @@ import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.eval.Baselines;
 import org.dfbk.train.eval.EvalReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The evaluation protocol for whole volumes in source units.
@@ -29,6 +31,7 @@ import org.dfbk.train.eval.EvalReport;
  * </ul>
  */
 public final class VolumeEvaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(VolumeEvaluator.class);
   /** Minimum foreground fraction of a slice that is evaluated. */
   public static final double MIN_SLICE_FOREGROUND = 0.05;
 
@@ -49,6 +52,11 @@ public final class VolumeEvaluator {
     boolean[] fg = mask != null ? mask : foreground(truth, ct);
     int[] slices = evaluatedSlices(fg, truth.nx() * truth.ny(), truth.nz());
     report.evaluateVolume(task, method, subject, t, p, ct, ct ? 4024.0 : 1.0, fg, slices, true);
+    if (source != null && !ct && !source.sameGrid(truth, 1e-3)) {
+      LOG.warn("{}: no identity / histogram-matching baselines: the source volume is not on the"
+          + " grid of the truth {} (resample it onto the truth's grid to compare)", subject,
+          truthFile);
+    }
     if (source != null && !ct && source.sameGrid(truth, 1e-3)) {
       Volume id = unit(source, truthFile);
       int plane = truth.nx() * truth.ny();

@@ -18,11 +18,12 @@ import org.dfbk.data.volume.Volume;
  *
  * <p>Each slice along {@code axis} that holds foreground is normalised like the training data
  * (MR: clip at 0, divide by the volume's 99.5th foreground percentile; CT: [−1024, 3000] HU),
- * cut into square crops of side min(H, W) that cover it (one for a square slice; overlapping
- * crops blended where a slice is longer one way, so nothing is dropped), resized to the model
- * size, translated, and mapped back by the inverse transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
+ * cut into square crops of side min(H, W) over the part of its long side that holds foreground
+ * (one crop centred on the anatomy when it fits, else overlapping crops blended, so no anatomy is
+ * dropped), resized to the model size, translated, and mapped back by the inverse transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
  * (its 99.5th percentile maps to the same value), or on [0, 1] when the source is CT. Slices
- * without foreground get the target's background (0, or −1024 HU).
+ * without foreground, and background outside the crops, get the target's background (0, or
+ * −1024 HU).
  */
 public final class VolumeTranslator {
   /** Translates a batch of model-unit source slices to model-unit predictions (and std maps). */

@@ -25,15 +25,20 @@ class VolumeTranslatorTest {
     return new Volume(nx, ny, nz, d, new double[] {1.5, 1.5, 3}, a);
   }
 
+  /** A model that returns its inputs and records the size of every call. */
+  private static VolumeTranslator.SliceModel identity(List<Integer> calls) {
+    return slices -> {
+      calls.add(slices.size());
+      return new SliceTranslator.Output(slices, null);
+    };
+  }
+
   @Test
   void identityModelReturnsSourceClippedAtItsPercentileOnTheSameGrid() {
     Volume src = randomVolume(16, 16, 6, 1);
     List<Integer> calls = new ArrayList<>();
     VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("src.nii"), ModalityKind.MR,
-        ModalityKind.MR, 2, 16, slices -> {
-          calls.add(slices.size());
-          return new SliceTranslator.Output(slices, null);
-        });
+        ModalityKind.MR, 2, 16, identity(calls));
     assertEquals(List.of(4), calls, "only the 4 slices with foreground are translated, in one call");
     assertEquals(4, r.translatedSlices());
     assertNull(r.std());
@@ -71,10 +76,7 @@ class VolumeTranslatorTest {
     Volume src = randomVolume(16, 26, 4, 3); // 26 x 16 slices: two 16 x 16 crops each
     List<Integer> calls = new ArrayList<>();
     VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("src.nii"), ModalityKind.MR,
-        ModalityKind.MR, 2, 16, slices -> {
-          calls.add(slices.size());
-          return new SliceTranslator.Output(slices, null);
-        });
+        ModalityKind.MR, 2, 16, identity(calls));
     assertEquals(List.of(4), calls, "2 slices with foreground x 2 crops");
     double p = Normalization.fit(ModalityKind.MR, src, Path.of("src.nii")).high();
     double maxDiff = 0;
@@ -91,10 +93,7 @@ class VolumeTranslatorTest {
     Volume slice = new Volume(12, 12, 1, middle, new double[] {1.5, 1.5, 3}, src.affine());
     List<Integer> calls = new ArrayList<>();
     VolumeTranslator.Result r = VolumeTranslator.translate(slice, Path.of("s.nii"),
-        ModalityKind.MR, ModalityKind.MR, 2, 12, slices -> {
-          calls.add(slices.size());
-          return new SliceTranslator.Output(slices, null);
-        });
+        ModalityKind.MR, ModalityKind.MR, 2, 12, identity(calls));
     assertEquals(List.of(1), calls);
     assertEquals(1, r.translatedSlices());
     assertEquals(144, r.prediction().data().length);
