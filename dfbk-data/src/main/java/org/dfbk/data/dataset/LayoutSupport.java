@@ -30,22 +30,19 @@ final class LayoutSupport {
     }
   }
 
-  /** True for .nii and .nii.gz files, in any letter case ({@code T1.NII.GZ}). */
+  /**
+   * True for .nii, .nii.gz and the header of a .hdr/.img pair (.hdr, .hdr.gz), in any letter
+   * case ({@code T1.NII.GZ}); the .img half of a pair is read through its header, not listed.
+   */
   static boolean isNifti(String fileName) {
     String lower = fileName.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".nii") || lower.endsWith(".nii.gz");
+    return lower.endsWith(".nii") || lower.endsWith(".nii.gz") || lower.endsWith(".hdr")
+        || lower.endsWith(".hdr.gz");
   }
 
-  /** File name without .nii / .nii.gz (in any letter case). */
+  /** File name without .nii / .nii.gz / .hdr / .hdr.gz (in any letter case). */
   static String stem(String fileName) {
-    String lower = fileName.toLowerCase(Locale.ROOT);
-    if (lower.endsWith(".nii.gz")) {
-      return fileName.substring(0, fileName.length() - 7);
-    }
-    if (lower.endsWith(".nii")) {
-      return fileName.substring(0, fileName.length() - 4);
-    }
-    return fileName;
+    return fileName.replaceAll("(?i)\\.(nii|hdr)(\\.gz)?$", "");
   }
 
   static DataException noSubjects(Path root, String layout, String expected) {

@@ -105,6 +105,16 @@ class DatasetLayoutTest {
   }
 
   @Test
+  void pairedFolderTakesHdrImgPairsByTheirHeader() throws IOException {
+    touch("s1/T1.hdr");
+    touch("s1/T1.img");
+    touch("s1/T2.nii.gz");
+    Subject s = new PairedFolderLayout().scan(root).get(0);
+    assertEquals(List.of("T1", "T2"), List.copyOf(s.modalities().keySet()));
+    assertEquals("T1.hdr", s.require("T1").getFileName().toString());
+  }
+
+  @Test
   void pairedFolderRejectsTwoFilesOfOneModality() throws IOException {
     touch("s1/T1.nii.gz");
     touch("s1/T1.nii");
