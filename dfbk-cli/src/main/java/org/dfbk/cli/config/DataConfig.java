@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param source source modality name as the layout names it (e.g. T1)
  * @param target target modality name (e.g. T2)
  * @param slicesPerSubject axial slices taken per subject over its non-empty range
- * @param axis slice axis of the NIfTI array (0, 1 or 2; 2 = axial for RAS-like data)
+ * @param axis slice axis of the volume brought to its closest-canonical (RAS) voxel order:
+ *     2 axial (default), 1 coronal, 0 sagittal, whatever order the files store
  * @param imageSize model input size after centre crop and resize (square)
  * @param cache folder of the preprocessed slice cache
  * @param split subject-level split

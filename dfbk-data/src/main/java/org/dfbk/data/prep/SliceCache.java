@@ -43,6 +43,7 @@ import org.dfbk.data.dataset.Subject;
 import org.dfbk.data.dataset.SubjectSplit;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.volume.Canonical;
 import org.dfbk.data.volume.Volume;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -288,8 +289,9 @@ public final class SliceCache {
   private static List<PreparedSlice> prepareSubject(PrepareSpec spec, Subject s) {
     Path srcFile = s.require(spec.sourceModality());
     Path tgtFile = s.require(spec.targetModality());
-    Volume src = readVolume(srcFile);
-    Volume tgt = readVolume(tgtFile);
+    // slices are cut from the closest-canonical (RAS) orientation, as translation does
+    Volume src = canonical(readVolume(srcFile));
+    Volume tgt = canonical(readVolume(tgtFile));
     return SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(), tgtFile, tgt,
         spec.targetKind(), spec.sliceOptions());
   }
@@ -322,6 +324,10 @@ public final class SliceCache {
         b.putShort(Half.fromFloat(v));
       }
     }
+  }
+
+  private static Volume canonical(Volume v) {
+    return Canonical.of(v.affine()).apply(v);
   }
 
   private static Volume readVolume(Path file) {
@@ -419,6 +425,7 @@ public final class SliceCache {
     m.put("targetKind", spec.targetKind().name());
     m.put("slicesPerSubject", spec.slicesPerSubject());
     m.put("axis", spec.axis());
+    m.put("orientation", "closest canonical RAS");
     m.put("imageSize", spec.imageSize());
     m.put("square", spec.square().name());
     m.put("minForegroundFraction", spec.minForegroundFraction());

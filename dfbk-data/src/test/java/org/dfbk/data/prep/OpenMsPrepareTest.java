@@ -44,7 +44,7 @@ class OpenMsPrepareTest {
         assertTrue(v >= -1 && v <= 1, "T2 value " + v + " in slice " + i);
       }
       Volume vol = t2.computeIfAbsent(info.subject(),
-          s -> NiftiIO.read(root.resolve(s).resolve("T2.nii.gz")).volume());
+          s -> canonical(NiftiIO.read(root.resolve(s).resolve("T2.nii.gz")).volume()));
       SliceTransform t = info.transform();
       assertEquals(18, t.boxRow());
       double p = t.target().high();
@@ -65,5 +65,10 @@ class OpenMsPrepareTest {
       Tolerance.assertClose(0, worst, 1e-6 * p + 1e-6 * p, "worst inverse error of slice " + i);
     }
     assertEquals(Map.of("patient07", 8, "patient19", 8), perSubject);
+  }
+
+  /** The cache slices the closest-canonical (RAS) voxel order; open-ms is stored LAS. */
+  private static Volume canonical(Volume v) {
+    return org.dfbk.data.volume.Canonical.of(v.affine()).apply(v);
   }
 }

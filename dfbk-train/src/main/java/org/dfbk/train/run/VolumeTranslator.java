@@ -11,12 +11,15 @@ import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.prep.VolumeTranslation;
 import org.dfbk.data.prep.Slicing;
 import org.dfbk.data.prep.SquareMode;
+import org.dfbk.data.volume.Canonical;
 import org.dfbk.data.volume.Volume;
 
 /**
  * Whole-volume translation, slice by slice, on the source grid.
  *
- * <p>Each slice along {@code axis} that holds foreground is normalised like the training data
+ * <p>The volume is first brought to its closest-canonical (RAS) voxel order ({@link Canonical}),
+ * as training data are; each slice along {@code axis} of it that holds foreground is normalised
+ * like the training data
  * (MR: clip at 0, divide by the volume's 99.5th foreground percentile; CT: [−1024, 3000] HU),
  * cut into square crops of side min(H, W) over the part of its long side that holds foreground
  * (one crop centred on the anatomy when it fits, else overlapping crops blended, so no anatomy is
@@ -51,7 +54,13 @@ public final class VolumeTranslator {
     if (source.nz() == 1 && axis == 2) {
       return translateSlice(source, file, sourceKind, targetKind, size, model);
     }
-    return translate(source, file, sourceKind, targetKind, axis, size, model, Integer.MAX_VALUE);
+    // Slices are cut from the closest-canonical (RAS) orientation, as in training, whatever
+    // order the scanner stored; the result goes back to the source's own voxel order.
+    Canonical canonical = Canonical.of(source.affine());
+    Result r = translate(canonical.apply(source), file, sourceKind, targetKind, axis, size, model,
+        Integer.MAX_VALUE);
+    return new Result(canonical.restore(r.prediction(), source),
+        r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices());
   }
 
   /** As above; slices from {@code limit} on are left as background, untranslated. */

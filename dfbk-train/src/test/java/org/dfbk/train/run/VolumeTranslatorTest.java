@@ -98,4 +98,28 @@ class VolumeTranslatorTest {
     assertEquals(1, r.translatedSlices());
     assertEquals(144, r.prediction().data().length);
   }
+
+  @Test
+  void slicesAreAxialInTheCanonicalOrientationAndTheResultKeepsTheStoredOrder() {
+    // stored "PSR" (sagittal acquisition, 6 x 4 x 5): canonical RAS is 5 x 6 x 4, so 4 axial
+    // slices of 6 x 5 pixels, two crops each (stored axis 2 would have given 5 slices)
+    double[][] psr = {{0, 0, 1, -50}, {-1, 0, 0, 60}, {0, 1, 0, -40}, {0, 0, 0, 1}};
+    Random rnd = new Random(5);
+    float[] d = new float[6 * 4 * 5];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = 100 + 900 * rnd.nextFloat();
+    }
+    Volume src = new Volume(6, 4, 5, d, new double[] {1, 1, 1}, psr);
+    List<Integer> calls = new ArrayList<>();
+    VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("psr.nii"),
+        ModalityKind.MR, ModalityKind.MR, 2, 5, identity(calls));
+    assertEquals(List.of(8), calls, "4 axial slices x 2 crops");
+    assertEquals(true, r.prediction().sameGrid(src, 0));
+    double p = Normalization.fit(ModalityKind.MR, src, Path.of("psr.nii")).high();
+    double maxDiff = 0;
+    for (int i = 0; i < d.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(Math.min(d[i], p) - r.prediction().data()[i]));
+    }
+    assertEquals(0, maxDiff, 1e-3 * p, "max |diff| " + maxDiff + " (voxel order restored?)");
+  }
 }
