@@ -114,8 +114,22 @@ public final class VolumeTranslator {
   /**
    * A single 2-D slice (nz = 1): planned as a two-slice stack of itself, so that the checks,
    * normalisation and inverse mapping are exactly those of volumes; only the first is translated.
+   * An axial slice stored flipped or transposed is brought to the canonical in-plane order first;
+   * a slice whose third axis is not the axial one is translated as stored.
    */
   private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
+      ModalityKind targetKind, int size, SliceModel model) {
+    Canonical canonical = Canonical.of(slice.affine());
+    if (!canonical.isIdentity() && canonical.from()[2] == 2) {
+      // an axial slice stored flipped or transposed: in-plane canonical order, as in training
+      Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model);
+      return new Result(canonical.restore(r.prediction(), slice),
+          r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices());
+    }
+    return translateStacked(slice, file, sourceKind, targetKind, size, model);
+  }
+
+  private static Result translateStacked(Volume slice, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int size, SliceModel model) {
     int plane = slice.nx() * slice.ny();
     float[] twice = new float[2 * plane];

@@ -122,4 +122,31 @@ class VolumeTranslatorTest {
     }
     assertEquals(0, maxDiff, 1e-3 * p, "max |diff| " + maxDiff + " (voxel order restored?)");
   }
+
+  @Test
+  void aFlippedAxialSliceIsTranslatedInTheCanonicalOrderAndWrittenBackAsStored() {
+    // an LPS-stored slice: x and y run the other way; the model must see the RAS order
+    double[][] lps = {{-1, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    float[] d = new float[6 * 6];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = 100 + i;
+    }
+    Volume slice = new Volume(6, 6, 1, d, new double[] {1, 1, 1}, lps);
+    List<float[]> seen = new ArrayList<>();
+    VolumeTranslator.Result r = VolumeTranslator.translate(slice, Path.of("lps.nii"),
+        ModalityKind.MR, ModalityKind.MR, 2, 6, in -> {
+          seen.addAll(in);
+          return new SliceTranslator.Output(in, null);
+        });
+    float[] model = seen.get(0);
+    assertEquals(true, model[0] > model[35], "first model pixel is the stored last (100 + 35)");
+    float[] twice = new float[2 * d.length]; // the translator normalises a 2-slice stack
+    System.arraycopy(d, 0, twice, 0, d.length);
+    System.arraycopy(d, 0, twice, d.length, d.length);
+    double p = Normalization.fit(ModalityKind.MR,
+        new Volume(6, 6, 2, twice, new double[] {1, 1, 1}, lps), Path.of("lps.nii")).high();
+    for (int i = 0; i < d.length; i++) {
+      assertEquals(Math.min(d[i], p), r.prediction().data()[i], 1e-3 * p, "pixel " + i);
+    }
+  }
 }
