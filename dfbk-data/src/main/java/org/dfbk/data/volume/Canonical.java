@@ -48,17 +48,10 @@ public record Canonical(int[] from, boolean[] flip) {
     }
     int[] n = v.shape();
     int[] m = {n[from[0]], n[from[1]], n[from[2]]};
-    float[] out = new float[v.data().length];
-    int[] src = new int[3];
-    for (int c = 0; c < m[2]; c++) {
-      for (int b = 0; b < m[1]; b++) {
-        for (int a = 0; a < m[0]; a++) {
-          set(src, 0, a, m[0]);
-          set(src, 1, b, m[1]);
-          set(src, 2, c, m[2]);
-          out[a + m[0] * (b + m[1] * c)] = v.data()[src[0] + n[0] * (src[1] + n[1] * src[2])];
-        }
-      }
+    int[] stored = storedIndex(n, m);
+    float[] out = new float[stored.length];
+    for (int k = 0; k < stored.length; k++) {
+      out[k] = v.data()[stored[k]];
     }
     // canonical index k -> stored index: s[from[i]] = flip[i] ? m[i] - 1 - k[i] : k[i]
     double[][] t = new double[4][4];
@@ -87,23 +80,30 @@ public record Canonical(int[] from, boolean[] flip) {
       throw new IllegalArgumentException("canonical shape " + Arrays.toString(m)
           + " does not match the original " + Arrays.toString(n) + " reordered by " + this);
     }
-    float[] out = new float[canonical.data().length];
-    int[] src = new int[3];
-    for (int c = 0; c < m[2]; c++) {
-      for (int b = 0; b < m[1]; b++) {
-        for (int a = 0; a < m[0]; a++) {
-          set(src, 0, a, m[0]);
-          set(src, 1, b, m[1]);
-          set(src, 2, c, m[2]);
-          out[src[0] + n[0] * (src[1] + n[1] * src[2])] = canonical.data()[a + m[0] * (b + m[1] * c)];
-        }
-      }
+    int[] stored = storedIndex(n, m);
+    float[] out = new float[stored.length];
+    for (int k = 0; k < stored.length; k++) {
+      out[stored[k]] = canonical.data()[k];
     }
     return original.withData(out);
   }
 
-  private void set(int[] src, int i, int k, int size) {
-    src[from[i]] = flip[i] ? size - 1 - k : k;
+  /** For every canonical voxel (x fastest, shape m), its index in the stored order (shape n). */
+  private int[] storedIndex(int[] n, int[] m) {
+    int[] out = new int[m[0] * m[1] * m[2]];
+    int[] src = new int[3];
+    int k = 0;
+    for (int c = 0; c < m[2]; c++) {
+      for (int b = 0; b < m[1]; b++) {
+        for (int a = 0; a < m[0]; a++) {
+          src[from[0]] = flip[0] ? m[0] - 1 - a : a;
+          src[from[1]] = flip[1] ? m[1] - 1 - b : b;
+          src[from[2]] = flip[2] ? m[2] - 1 - c : c;
+          out[k++] = src[0] + n[0] * (src[1] + n[1] * src[2]);
+        }
+      }
+    }
+    return out;
   }
 
   private static double[][] multiply(double[][] a, double[][] b) {
