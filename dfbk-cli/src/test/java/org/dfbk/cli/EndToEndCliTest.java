@@ -52,6 +52,44 @@ class EndToEndCliTest {
     assertTrue(pred.sameGrid(in, 1e-6), "translation keeps the source grid");
     assertTrue(Files.isRegularFile(out.resolve("T2_std.nii.gz")), "uncertainty map written");
 
+    // The same scan stored with x and y reversed (LPS instead of RAS) translates to the same
+    // image: slices come from the canonical order, results go back to the file's own order.
+    int nx = in.nx();
+    int ny = in.ny();
+    float[] flipped = new float[in.data().length];
+    for (int z = 0; z < in.nz(); z++) {
+      for (int y = 0; y < ny; y++) {
+        for (int x = 0; x < nx; x++) {
+          flipped[in.index(x, y, z)] = in.get(nx - 1 - x, ny - 1 - y, z);
+        }
+      }
+    }
+    double[][] a = new double[4][];
+    for (int r = 0; r < 4; r++) {
+      double[] row = in.affine()[r].clone();
+      row[3] += row[0] * (nx - 1) + row[1] * (ny - 1);
+      row[0] = -row[0];
+      row[1] = -row[1];
+      a[r] = row;
+    }
+    Path lps = tmp.resolve("lps/T1.nii.gz");
+    Files.createDirectories(lps.getParent());
+    NiftiIO.writeFloat32(lps, new Volume(nx, ny, in.nz(), flipped, in.voxelSize(), a), null);
+    Path outLps = tmp.resolve("pred-lps");
+    CliTest.Result tlps = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        lps.toString(), "--output", outLps.toString(), "--output-name", "T2.nii.gz", "--samples", "2");
+    assertEquals(0, tlps.code(), tlps.err());
+    Volume predLps = NiftiIO.read(outLps.resolve("T2.nii.gz")).volume();
+    double worst = 0;
+    for (int z = 0; z < in.nz(); z++) {
+      for (int y = 0; y < ny; y++) {
+        for (int x = 0; x < nx; x++) {
+          worst = Math.max(worst, Math.abs(predLps.get(x, y, z) - pred.get(nx - 1 - x, ny - 1 - y, z)));
+        }
+      }
+    }
+    assertEquals(0, worst, 1e-4, "LPS-stored copy vs RAS original, max |diff| " + worst);
+
     CliTest.Result overwrite = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
         src.toString(), "--output", src.getParent().toString());
     assertEquals(ExitCode.DATA, overwrite.code(), "refuses to overwrite its input: " + overwrite.err());
