@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -39,19 +38,12 @@ import org.dfbk.core.math.Ops;
  * cross NDList(x (N, Lq, D), context (N, Lk, Dc)[, mask (N, Lk), 1 = token, 0 = pad]) with "to_q",
  * "to_k", "to_v". Output (N, Lq, D).
  */
-public final class DifferentialAttention extends AbstractBlock {
+public final class DifferentialAttention extends ProjectedAttention {
   private static final byte VERSION = 1;
   private static final float SUBLN_EPS = 1e-5f;
 
-  private final int embedDim;
-  private final int heads;
-  private final int contextDim;
   private final int depth;
   private final double lambdaInit;
-  private final Linear qkv;
-  private final Linear toQ;
-  private final Linear toK;
-  private final Linear toV;
   private final Parameter lambdaQ1;
   private final Parameter lambdaK1;
   private final Parameter lambdaQ2;
@@ -60,30 +52,16 @@ public final class DifferentialAttention extends AbstractBlock {
   private final Linear projOut;
 
   private DifferentialAttention(Builder b) {
-    super(VERSION);
-    this.embedDim = b.embedDim;
-    this.heads = b.heads;
-    this.contextDim = b.contextDim;
+    super(VERSION, b.embedDim, b.heads, b.contextDim, "differential ");
     this.depth = b.depth;
     this.lambdaInit = lambdaInit(depth);
     int half = embedDim / heads / 2;
-    if (contextDim > 0) {
-      qkv = null;
-      toQ = addChildBlock("to_q", Linear.builder().setUnits(embedDim).build());
-      toK = addChildBlock("to_k", Linear.builder().setUnits(embedDim).build());
-      toV = addChildBlock("to_v", Linear.builder().setUnits(embedDim).build());
-    } else {
-      qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * embedDim).build());
-      toQ = null;
-      toK = null;
-      toV = null;
-    }
     lambdaQ1 = addParameter(lambdaParameter("lambda_q1", half));
     lambdaK1 = addParameter(lambdaParameter("lambda_k1", half));
     lambdaQ2 = addParameter(lambdaParameter("lambda_q2", half));
     lambdaK2 = addParameter(lambdaParameter("lambda_k2", half));
     subln = addChildBlock("subln", RmsNormBlock.of(2 * half, SUBLN_EPS));
-    projOut = addChildBlock("proj_out", Linear.builder().setUnits(embedDim).build());
+    projOut = addProjOut();
   }
 
   private static Parameter lambdaParameter(String name, int length) {
@@ -102,14 +80,6 @@ public final class DifferentialAttention extends AbstractBlock {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public boolean isCross() {
-    return contextDim > 0;
-  }
-
-  public int getHeads() {
-    return heads;
   }
 
   public int getDepth() {
@@ -152,28 +122,12 @@ public final class DifferentialAttention extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     Shape[] shapes = inputs.getShapes();
-    checkInputs(shapes);
     NDArray x = inputs.get(0);
-    NDArray q;
-    NDArray k;
-    NDArray v;
-    NDArray bias = null;
-    if (isCross()) {
-      NDArray context = inputs.get(1);
-      q = toQ.forward(store, new NDList(x), training, params).head(); // (N, Lq, D)
-      k = toK.forward(store, new NDList(context), training, params).head(); // (N, Lk, D)
-      v = toV.forward(store, new NDList(context), training, params).head();
-      if (inputs.size() > 2) {
-        bias = Attention.keyPaddingBias(inputs.get(2), x.getDataType()); // (N, 1, 1, Lk)
-      }
-    } else {
-      NDArray all = qkv.forward(store, new NDList(x), training, params).head(); // (N, L, 3D)
-      NDList parts = all.split(3, 2);
-      q = parts.get(0);
-      k = parts.get(1);
-      v = parts.get(2);
-      all.close();
-    }
+    Projected p = project(store, inputs, training, params);
+    NDArray q = p.q();
+    NDArray k = p.k();
+    NDArray v = p.v();
+    NDArray bias = p.bias();
     long n = shapes[0].get(0);
     long lq = shapes[0].get(1);
     int e = embedDim / heads;
@@ -203,54 +157,13 @@ public final class DifferentialAttention extends AbstractBlock {
     return new NDList(out);
   }
 
-  private void checkInputs(Shape[] shapes) {
-    int expected = isCross() ? 2 : 1;
-    if (shapes.length != expected && !(isCross() && shapes.length == 3)) {
-      throw new IllegalArgumentException(
-          (isCross()
-                  ? "differential cross-attention expects (x (N, Lq, D), context (N, Lk, Dc)"
-                      + "[, mask (N, Lk)])"
-                  : "differential self-attention expects (x (N, L, D))")
-              + ", found " + shapes.length + " inputs");
-    }
-    Shape x = shapes[0];
-    if (x.dimension() != 3 || x.get(2) != embedDim) {
-      throw new IllegalArgumentException(
-          "differential attention input x must be (N, L, " + embedDim + "), found " + x);
-    }
-    if (isCross()) {
-      Shape c = shapes[1];
-      if (c.dimension() != 3 || c.get(0) != x.get(0) || c.get(2) != contextDim) {
-        throw new IllegalArgumentException("differential attention context must be ("
-            + x.get(0) + ", Lk, " + contextDim + "), found " + c);
-      }
-      if (shapes.length == 3 && !shapes[2].equals(new Shape(c.get(0), c.get(1)))) {
-        throw new IllegalArgumentException("differential attention mask must be ("
-            + c.get(0) + ", " + c.get(1) + "), found " + shapes[2]);
-      }
-    }
-  }
-
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
-    checkInputs(shapes);
+    initializeProjections(manager, dataType, shapes);
     Shape x = shapes[0];
-    if (isCross()) {
-      toQ.initialize(manager, dataType, x);
-      toK.initialize(manager, dataType, shapes[1]);
-      toV.initialize(manager, dataType, shapes[1]);
-    } else {
-      qkv.initialize(manager, dataType, x);
-    }
     int e = embedDim / heads;
     subln.initialize(manager, dataType, new Shape(x.get(0), heads, x.get(1), e));
     projOut.initialize(manager, dataType, x);
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] shapes) {
-    checkInputs(shapes);
-    return new Shape[] {shapes[0]};
   }
 
   /**

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -28,136 +27,39 @@ import org.dfbk.core.math.Ops;
  *
  * <p>Output (N, Lq, D). All projections carry a bias.
  */
-public final class MultiHeadAttention extends AbstractBlock {
+public final class MultiHeadAttention extends ProjectedAttention {
   private static final byte VERSION = 1;
 
-  private final int embedDim;
-  private final int heads;
-  private final int contextDim;
-  private final Linear qkv;
-  private final Linear toQ;
-  private final Linear toK;
-  private final Linear toV;
   private final Linear projOut;
 
   private MultiHeadAttention(Builder b) {
-    super(VERSION);
-    this.embedDim = b.embedDim;
-    this.heads = b.heads;
-    this.contextDim = b.contextDim;
-    if (isCross()) {
-      qkv = null;
-      toQ = addChildBlock("to_q", Linear.builder().setUnits(embedDim).build());
-      toK = addChildBlock("to_k", Linear.builder().setUnits(embedDim).build());
-      toV = addChildBlock("to_v", Linear.builder().setUnits(embedDim).build());
-    } else {
-      qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * embedDim).build());
-      toQ = null;
-      toK = null;
-      toV = null;
-    }
-    projOut = addChildBlock("proj_out", Linear.builder().setUnits(embedDim).build());
+    super(VERSION, b.embedDim, b.heads, b.contextDim, "");
+    projOut = addProjOut();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** True for cross-attention (keys and values from a context sequence). */
-  public boolean isCross() {
-    return contextDim > 0;
-  }
-
-  public int getHeads() {
-    return heads;
-  }
-
-  public int getEmbedDim() {
-    return embedDim;
-  }
-
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    Shape[] shapes = inputs.getShapes();
-    checkInputs(shapes);
-    NDArray x = inputs.get(0);
-    NDArray q;
-    NDArray k;
-    NDArray v;
-    NDArray bias = null;
-    if (isCross()) {
-      NDArray context = inputs.get(1);
-      q = toQ.forward(store, new NDList(x), training, params).head(); // (N, Lq, D)
-      k = toK.forward(store, new NDList(context), training, params).head(); // (N, Lk, D)
-      v = toV.forward(store, new NDList(context), training, params).head();
-      if (inputs.size() > 2) {
-        bias = Attention.keyPaddingBias(inputs.get(2), x.getDataType()); // (N, 1, 1, Lk)
-      }
-    } else {
-      NDArray all = qkv.forward(store, new NDList(x), training, params).head(); // (N, L, 3D)
-      NDList parts = all.split(3, 2);
-      q = parts.get(0); // (N, L, D)
-      k = parts.get(1);
-      v = parts.get(2);
-      all.close();
-    }
-    NDArray qh = Attention.splitHeads(q, heads); // (N, h, Lq, d)
-    NDArray kh = Attention.splitHeads(k, heads); // (N, h, Lk, d)
-    NDArray vh = Attention.splitHeads(v, heads);
-    NDArray oh = Attention.attend(qh, kh, vh, bias); // (N, h, Lq, d)
+    Projected p = project(store, inputs, training, params);
+    NDArray qh = Attention.splitHeads(p.q(), heads); // (N, h, Lq, d)
+    NDArray kh = Attention.splitHeads(p.k(), heads); // (N, h, Lk, d)
+    NDArray vh = Attention.splitHeads(p.v(), heads);
+    NDArray oh = Attention.attend(qh, kh, vh, p.bias()); // (N, h, Lq, d)
     NDArray o = Attention.mergeHeads(oh); // (N, Lq, D)
-    Ops.closeAll(q, k, v, qh, kh, vh, oh, bias);
+    Ops.closeAll(p.q(), p.k(), p.v(), qh, kh, vh, oh, p.bias());
     NDArray out = projOut.forward(store, new NDList(o), training, params).head();
     o.close();
     return new NDList(out);
   }
 
-  private void checkInputs(Shape[] shapes) {
-    int expected = isCross() ? 2 : 1;
-    if (shapes.length != expected && !(isCross() && shapes.length == 3)) {
-      throw new IllegalArgumentException(
-          (isCross()
-                  ? "cross-attention expects (x (N, Lq, D), context (N, Lk, Dc)[, mask (N, Lk)])"
-                  : "self-attention expects (x (N, L, D))")
-              + ", found " + shapes.length + " inputs");
-    }
-    Shape x = shapes[0];
-    if (x.dimension() != 3 || x.get(2) != embedDim) {
-      throw new IllegalArgumentException(
-          "attention input x must be (N, L, " + embedDim + "), found " + x);
-    }
-    if (isCross()) {
-      Shape c = shapes[1];
-      if (c.dimension() != 3 || c.get(0) != x.get(0) || c.get(2) != contextDim) {
-        throw new IllegalArgumentException(
-            "attention context must be (" + x.get(0) + ", Lk, " + contextDim + "), found " + c);
-      }
-      if (shapes.length == 3 && !shapes[2].equals(new Shape(c.get(0), c.get(1)))) {
-        throw new IllegalArgumentException(
-            "attention mask must be (" + c.get(0) + ", " + c.get(1) + "), found " + shapes[2]);
-      }
-    }
-  }
-
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
-    checkInputs(shapes);
-    Shape x = shapes[0];
-    if (isCross()) {
-      toQ.initialize(manager, dataType, x);
-      toK.initialize(manager, dataType, shapes[1]);
-      toV.initialize(manager, dataType, shapes[1]);
-    } else {
-      qkv.initialize(manager, dataType, x);
-    }
-    projOut.initialize(manager, dataType, x);
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] shapes) {
-    checkInputs(shapes);
-    return new Shape[] {shapes[0]};
+    initializeProjections(manager, dataType, shapes);
+    projOut.initialize(manager, dataType, shapes[0]);
   }
 
   /**
