@@ -32,6 +32,7 @@ import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
 import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.Batch;
@@ -39,6 +40,7 @@ import org.dfbk.train.loop.ConcatInputModel;
 import org.dfbk.train.loop.Trainer;
 import org.dfbk.train.loop.TrainerConfig;
 import org.dfbk.train.loop.TrainingResult;
+import org.dfbk.train.run.CacheBatchSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +53,10 @@ import picocli.CommandLine.Spec;
  * repeated runs after warm-up, plus parameter count and peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmark a config's model: step time, inference time, memory.",
+    description = {"Benchmark a config's model: step time, inference time, memory, loader.",
         "On synthetic inputs: forward, forward+backward, full training step and 4-step inference",
-        "per batch (medians after warm-up), parameters, peak RSS."})
+        "per batch and per slice (medians after warm-up), parameters, peak RSS, and the training",
+        "loader's slices/s (phantom configs: a temporary phantom; others: the config's cache)."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -134,6 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
         }));
       }
       r.put("trainStepMs", trainStep(c, us, holder, net, text, b, device));
+      r.put("inferenceMsPerSlice", (Double) r.get("sample4StepsMs") / b);
+      r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
     }
     r.put("peakRssMiB", peakRssMiB());
     PrintWriter out = spec.commandLine().getOut();
@@ -173,6 +178,47 @@ public final class BenchCommand implements Callable<Integer> {
       Folders.deleteTree(dir);
     }
     return medianOf(times);
+  }
+
+  /**
+   * Training batches per second × batch size from the slice cache, as the trainer reads them
+   * ({@link CacheBatchSource}: cache reads, flips, engine arrays, text context). For the phantom
+   * layout a small phantom is generated and prepared in a temporary folder (so the fixed bench
+   * configs need no data); otherwise the config's own cache is used, prepared first if needed.
+   */
+  private double loaderThroughput(DfbkConfig c, int b, TextContext text, Device device)
+      throws IOException {
+    Path tmp = null;
+    try {
+      DfbkConfig cfg = c;
+      if ("phantom".equals(c.data().layout())) {
+        tmp = Files.createTempDirectory("dfbk-bench-data");
+        cfg = DemoCommand.rebase(c, tmp);
+        PhantomCommand.write(Path.of(cfg.data().root()), 3, c.data().imageSize(), 40, 0);
+      }
+      SliceCache cache = DataPrepareCommand.prepare(cfg, spec.commandLine().getErr());
+      CacheBatchSource source = new CacheBatchSource(cache, "train", b, c.train().seed(),
+          c.data().hflip(), text);
+      int batches = Math.max(20, 5 * repeats);
+      try (NDManager m = NDManager.newBaseManager(device)) {
+        for (int i = 0; i < warmup; i++) {
+          try (NDManager sub = m.newSubManager()) {
+            source.next(sub, i);
+          }
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+          try (NDManager sub = m.newSubManager()) {
+            source.next(sub, warmup + i);
+          }
+        }
+        return (double) batches * b / ((System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      if (tmp != null) {
+        Folders.deleteTree(tmp);
+      }
+    }
   }
 
   /** A copy of {@code a} owned by {@code sub}, so every result of the run is freed with it. */

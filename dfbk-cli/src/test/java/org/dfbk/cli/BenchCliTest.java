@@ -1,0 +1,42 @@
+package org.dfbk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dfbk bench --json} on a tiny phantom config: every measurement is there and sane. */
+class BenchCliTest {
+  @TempDir Path tmp;
+
+  @Test
+  void reportsStepInferencePerSliceAndLoaderThroughput() throws Exception {
+    Path cfg = tmp.resolve("tiny-bench.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "name: tiny-bench",
+        "data: {layout: phantom, root: phantom, source: T1, target: T2, slices_per_subject: 4,",
+        "       image_size: 16, cache: cache}",
+        "model: {image_size: 16, channels: 32, channel_mult: [1, 2], num_res_blocks: 1,",
+        "        attention_resolutions: [8], swin_embed_dim: 32, head_channels: 32, window_size: 4,",
+        "        dfb: {mode: none}, kg: {mode: none}}",
+        "train: {batch_size: 2}",
+        ""));
+    CliTest.Result r = CliTest.run("bench", "--config", cfg.toString(), "--repeats", "1",
+        "--warmup", "1", "--json");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonObject j = JsonParser.parseString(r.out().substring(r.out().indexOf('{'))).getAsJsonObject();
+    for (String key : new String[] {"forwardMs", "forwardBackwardMs", "sample4StepsMs",
+        "trainStepMs", "inferenceMsPerSlice", "loaderSlicesPerS"}) {
+      assertTrue(j.has(key) && j.get(key).getAsDouble() > 0, key + " missing or not positive: " + j);
+    }
+    assertEquals(j.get("sample4StepsMs").getAsDouble() / 2, j.get("inferenceMsPerSlice").getAsDouble(),
+        1e-9, "per slice = per batch of 2 / 2");
+    assertTrue(!Files.exists(Path.of("phantom")) && !Files.exists(Path.of("cache")),
+        "the phantom and its cache live in a temporary folder, not in the working directory");
+  }
+}
