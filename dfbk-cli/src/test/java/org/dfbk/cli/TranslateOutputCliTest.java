@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Output planning of {@code dfbk translate}: every clash between outputs and inputs is refused
- * before the checkpoint is read, so these tests need no model (the checkpoint is a placeholder).
+ * before the checkpoint is read, so these tests need no model: the --checkpoint file is
+ * deliberately not a checkpoint, and a test that got as far as reading it would fail.
  */
 class TranslateOutputCliTest {
   @TempDir Path tmp;
@@ -28,7 +29,7 @@ class TranslateOutputCliTest {
   private Path checkpoint;
 
   @BeforeEach
-  void placeholderCheckpoint() throws IOException {
+  void unreadableCheckpoint() throws IOException {
     checkpoint = Files.writeString(tmp.resolve("never-read.zip"), "not a checkpoint");
   }
 

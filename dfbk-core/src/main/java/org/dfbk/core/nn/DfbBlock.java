@@ -5,12 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.dfbk.core.math.Haar;
-import org.dfbk.core.math.Ops;
 
 /**
  * Dynamic Frequency Balance block (paper Algorithm 1, lines 1–9; Eq. 1, 5–8), residual:
@@ -39,54 +35,24 @@ import org.dfbk.core.math.Ops;
  * non-overlapping windows of {@code windowSize} on that map, where along an axis shorter than the
  * window the whole axis is one window, and a window that does not divide the map is rejected.
  */
-public final class DfbBlock extends AbstractBlock {
+public final class DfbBlock extends BandAttentionBlock {
   private static final byte VERSION = 1;
 
-  private final int channels;
-  private final int headChannels;
   private final DfbMode mode;
   private final AttentionScope scope;
   private final int windowSize;
-  private final int depth;
-  private final GroupNormBlock norm;
-  private final MultiHeadAttention attnLow;
-  private final DifferentialAttention attnHigh;
-  private final MultiHeadAttention attn;
-  private final Conv2d projOut;
 
   private DfbBlock(Builder b, int normGroups) {
-    super(VERSION);
-    this.channels = b.channels;
-    this.headChannels = b.headChannels;
+    super(VERSION, b.channels, b.headChannels, 0, b.depth, normGroups,
+        b.mode == DfbMode.L || b.mode == DfbMode.LH, b.mode == DfbMode.H || b.mode == DfbMode.LH,
+        b.mode == DfbMode.NORMATTN);
     this.mode = b.mode;
     this.scope = b.scope;
     this.windowSize = b.windowSize;
-    this.depth = b.depth;
-    norm = addChildBlock("norm",
-        GroupNormBlock.builder().setChannels(channels).optGroups(normGroups).build());
-    boolean low = mode == DfbMode.L || mode == DfbMode.LH;
-    boolean high = mode == DfbMode.H || mode == DfbMode.LH;
-    attnLow = low
-        ? addChildBlock("attn_low", MultiHeadAttention.builder().setEmbedDim(channels)
-            .setHeads(channels / headChannels).build())
-        : null;
-    attnHigh = high
-        ? addChildBlock("attn_high", DifferentialAttention.builder().setEmbedDim(3 * channels)
-            .setHeads(3 * channels / headChannels).optDepth(depth).build())
-        : null;
-    attn = mode == DfbMode.NORMATTN
-        ? addChildBlock("attn", MultiHeadAttention.builder().setEmbedDim(channels)
-            .setHeads(channels / headChannels).build())
-        : null;
-    projOut = addChildBlock("proj_out", BlockSupport.pointwise(channels));
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public int getChannels() {
-    return channels;
   }
 
   public DfbMode getMode() {
@@ -97,10 +63,6 @@ public final class DfbBlock extends AbstractBlock {
     return scope;
   }
 
-  public int getDepth() {
-    return depth;
-  }
-
   private int window() {
     return scope == AttentionScope.WINDOW ? windowSize : 0;
   }
@@ -108,31 +70,14 @@ public final class DfbBlock extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    checkInput(inputs.getShapes());
+    checkInputs(inputs.getShapes());
     NDArray z = inputs.singletonOrThrow();
-    NDArray normed = norm.forward(store, new NDList(z), training, params).head(); // (N, C, H, W)
-    NDArray mixed;
-    if (mode == DfbMode.NORMATTN) {
-      mixed = BlockSupport.attendMap(attn, normed, window(), new NDList(), store, training,
-          params); // (N, C, H, W)
-    } else {
-      NDList bands = Haar.dwtHighConcat(normed); // LL (N, C, H/2, W/2), H (N, 3C, H/2, W/2)
-      NDArray ll = bands.get(0);
-      NDArray hi = bands.get(1);
-      NDArray llOut = attnLow == null ? ll
-          : BlockSupport.attendMap(attnLow, ll, window(), new NDList(), store, training, params);
-      NDArray hiOut = attnHigh == null ? hi
-          : BlockSupport.attendMap(attnHigh, hi, window(), new NDList(), store, training, params);
-      mixed = Haar.iwt(llOut, hiOut); // (N, C, H, W)
-      Ops.closeAll(ll, hi, llOut == ll ? null : llOut, hiOut == hi ? null : hiOut);
-    }
-    NDArray projected = projOut.forward(store, new NDList(mixed), training, params).head();
-    NDArray out = z.add(projected);
-    Ops.closeAll(normed, mixed, projected);
+    NDArray out = residualMix(z, window(), new NDList(), store, training, params);
     return new NDList(out);
   }
 
-  private void checkInput(Shape[] shapes) {
+  @Override
+  protected void checkInputs(Shape[] shapes) {
     if (shapes.length != 1) {
       throw new IllegalArgumentException(
           "DfbBlock expects one input z (N, " + channels + ", H, W), found " + shapes.length);
@@ -161,32 +106,9 @@ public final class DfbBlock extends AbstractBlock {
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
-    checkInput(shapes);
-    Shape z = shapes[0];
-    norm.initialize(manager, dataType, z);
-    Shape map = attendedShape(z);
-    Shape tokens = BlockSupport.tokenShape(map, window());
-    if (attn != null) {
-      attn.initialize(manager, dataType, tokens);
-    }
-    if (attnLow != null) {
-      attnLow.initialize(manager, dataType, tokens);
-    }
-    if (attnHigh != null) {
-      attnHigh.initialize(manager, dataType,
-          new Shape(tokens.get(0), tokens.get(1), 3L * channels));
-    }
-    boolean fresh = !projOut.isInitialized();
-    projOut.initialize(manager, dataType, z);
-    if (fresh) {
-      BlockSupport.zeroParameters(projOut);
-    }
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] shapes) {
-    checkInput(shapes);
-    return new Shape[] {shapes[0]};
+    checkInputs(shapes);
+    initializeBands(manager, dataType, shapes[0],
+        BlockSupport.tokenShape(attendedShape(shapes[0]), window()));
   }
 
   /**

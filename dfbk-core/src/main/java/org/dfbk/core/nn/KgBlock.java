@@ -5,12 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.dfbk.core.math.Haar;
-import org.dfbk.core.math.Ops;
 
 /**
  * Knowledge Guidance block (paper Algorithm 1, lines 10–15; Eq. 9–11), residual:
@@ -35,53 +31,22 @@ import org.dfbk.core.math.Ops;
  * {@code LH} is the paper's; {@code CROSSATTN} is plain cross-attention ("attn") from the
  * undecomposed normalised feature; {@code NONE} is refused by the builder.
  */
-public final class KgBlock extends AbstractBlock {
+public final class KgBlock extends BandAttentionBlock {
   private static final byte VERSION = 1;
 
-  private final int channels;
   private final int textDim;
-  private final int headChannels;
   private final KgMode mode;
-  private final int depth;
-  private final GroupNormBlock norm;
-  private final MultiHeadAttention attnLow;
-  private final DifferentialAttention attnHigh;
-  private final MultiHeadAttention attn;
-  private final Conv2d projOut;
 
   private KgBlock(Builder b, int normGroups) {
-    super(VERSION);
-    this.channels = b.channels;
+    super(VERSION, b.channels, b.headChannels, b.textDim, b.depth, normGroups,
+        b.mode == KgMode.L || b.mode == KgMode.LH, b.mode == KgMode.H || b.mode == KgMode.LH,
+        b.mode == KgMode.CROSSATTN);
     this.textDim = b.textDim;
-    this.headChannels = b.headChannels;
     this.mode = b.mode;
-    this.depth = b.depth;
-    norm = addChildBlock("norm",
-        GroupNormBlock.builder().setChannels(channels).optGroups(normGroups).build());
-    boolean low = mode == KgMode.L || mode == KgMode.LH;
-    boolean high = mode == KgMode.H || mode == KgMode.LH;
-    attnLow = low
-        ? addChildBlock("attn_low", MultiHeadAttention.builder().setEmbedDim(channels)
-            .setHeads(channels / headChannels).optContextDim(textDim).build())
-        : null;
-    attnHigh = high
-        ? addChildBlock("attn_high", DifferentialAttention.builder().setEmbedDim(3 * channels)
-            .setHeads(3 * channels / headChannels).optContextDim(textDim).optDepth(depth)
-            .build())
-        : null;
-    attn = mode == KgMode.CROSSATTN
-        ? addChildBlock("attn", MultiHeadAttention.builder().setEmbedDim(channels)
-            .setHeads(channels / headChannels).optContextDim(textDim).build())
-        : null;
-    projOut = addChildBlock("proj_out", BlockSupport.pointwise(channels));
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public int getChannels() {
-    return channels;
   }
 
   public int getTextDim() {
@@ -90,10 +55,6 @@ public final class KgBlock extends AbstractBlock {
 
   public KgMode getMode() {
     return mode;
-  }
-
-  public int getDepth() {
-    return depth;
   }
 
   @Override
@@ -105,28 +66,12 @@ public final class KgBlock extends AbstractBlock {
     if (inputs.size() == 3) {
       text.add(inputs.get(2)); // (N, L)
     }
-    NDArray normed = norm.forward(store, new NDList(z), training, params).head(); // (N, C, H, W)
-    NDArray mixed;
-    if (mode == KgMode.CROSSATTN) {
-      mixed = BlockSupport.attendMap(attn, normed, 0, text, store, training, params);
-    } else {
-      NDList bands = Haar.dwtHighConcat(normed); // LL (N, C, H/2, W/2), H (N, 3C, H/2, W/2)
-      NDArray ll = bands.get(0);
-      NDArray hi = bands.get(1);
-      NDArray llOut = attnLow == null ? ll
-          : BlockSupport.attendMap(attnLow, ll, 0, text, store, training, params);
-      NDArray hiOut = attnHigh == null ? hi
-          : BlockSupport.attendMap(attnHigh, hi, 0, text, store, training, params);
-      mixed = Haar.iwt(llOut, hiOut); // (N, C, H, W)
-      Ops.closeAll(ll, hi, llOut == ll ? null : llOut, hiOut == hi ? null : hiOut);
-    }
-    NDArray projected = projOut.forward(store, new NDList(mixed), training, params).head();
-    NDArray out = z.add(projected);
-    Ops.closeAll(normed, mixed, projected);
+    NDArray out = residualMix(z, 0, text, store, training, params);
     return new NDList(out);
   }
 
-  private void checkInputs(Shape[] shapes) {
+  @Override
+  protected void checkInputs(Shape[] shapes) {
     if (shapes.length != 2 && shapes.length != 3) {
       throw new IllegalArgumentException("KgBlock expects (z (N, " + channels
           + ", H, W), text (N, L, " + textDim + ")[, mask (N, L)]), found " + shapes.length
@@ -156,33 +101,10 @@ public final class KgBlock extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
     checkInputs(shapes);
     Shape z = shapes[0];
-    norm.initialize(manager, dataType, z);
     Shape text = shapes[1];
-    Shape mask = new Shape(text.get(0), text.get(1));
-    long n = z.get(0);
-    if (attn != null) {
-      attn.initialize(manager, dataType, new Shape(n, z.get(2) * z.get(3), channels), text,
-          mask);
-    }
-    long bandTokens = (z.get(2) / 2) * (z.get(3) / 2);
-    if (attnLow != null) {
-      attnLow.initialize(manager, dataType, new Shape(n, bandTokens, channels), text, mask);
-    }
-    if (attnHigh != null) {
-      attnHigh.initialize(manager, dataType, new Shape(n, bandTokens, 3L * channels), text,
-          mask);
-    }
-    boolean fresh = !projOut.isInitialized();
-    projOut.initialize(manager, dataType, z);
-    if (fresh) {
-      BlockSupport.zeroParameters(projOut);
-    }
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] shapes) {
-    checkInputs(shapes);
-    return new Shape[] {shapes[0]};
+    long tokens = mode == KgMode.CROSSATTN ? z.get(2) * z.get(3) : (z.get(2) / 2) * (z.get(3) / 2);
+    initializeBands(manager, dataType, z, new Shape(z.get(0), tokens, channels), text,
+        new Shape(text.get(0), text.get(1)));
   }
 
   /**

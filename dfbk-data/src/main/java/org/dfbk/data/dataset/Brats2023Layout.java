@@ -1,7 +1,6 @@
 package org.dfbk.data.dataset;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,29 +40,18 @@ public final class Brats2023Layout implements DatasetLayout {
 
   @Override
   public List<Subject> scan(Path root) {
-    LayoutSupport.requireFolder(root, name());
-    List<Subject> out = new ArrayList<>();
-    for (Path dir : LayoutSupport.children(root, true)) {
-      String id = dir.getFileName().toString();
-      if (!SUBJECT.matcher(id).matches()) {
-        continue;
-      }
+    return LayoutSupport.scanSubjectFolders(root, name(), SUBJECT, (id, files) -> {
       Pattern file = Pattern.compile(Pattern.quote(id) + "-([a-z0-9]+)\\.nii(\\.gz)?");
       Map<String, Path> mods = new LinkedHashMap<>();
       for (String suffix : List.of("t1n", "t1c", "t2w", "t2f", "seg")) {
-        for (Path f : LayoutSupport.children(dir, false)) {
+        for (Path f : files) {
           Matcher m = file.matcher(f.getFileName().toString());
           if (m.matches() && m.group(1).equals(suffix)) {
             mods.put(MODALITY_NAMES.get(suffix), f);
           }
         }
       }
-      out.add(new Subject(id, dir, mods));
-    }
-    if (out.isEmpty()) {
-      throw LayoutSupport.noSubjects(root, name(),
-          "folders BraTS-GLI-NNNNN-NNN holding BraTS-GLI-NNNNN-NNN-{t1n,t1c,t2w,t2f,seg}.nii.gz");
-    }
-    return out;
+      return mods;
+    }, "folders BraTS-GLI-NNNNN-NNN holding BraTS-GLI-NNNNN-NNN-{t1n,t1c,t2w,t2f,seg}.nii.gz");
   }
 }

@@ -3,8 +3,12 @@ package org.dfbk.data.dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
@@ -43,6 +47,31 @@ final class LayoutSupport {
   /** File name without .nii / .nii.gz / .hdr / .hdr.gz (in any letter case). */
   static String stem(String fileName) {
     return fileName.replaceAll("(?i)\\.(nii|hdr)(\\.gz)?$", "");
+  }
+
+  /**
+   * The subjects of a layout whose subject folders sit directly under {@code root}: every folder
+   * whose name matches {@code subject} becomes a subject with the modalities {@code modalities}
+   * finds in it (given the folder, its id and its files, listed once).
+   *
+   * @throws DataException when the root is no folder, or no subject is found (naming what
+   *     {@code expected} describes)
+   */
+  static List<Subject> scanSubjectFolders(Path root, String layout, Pattern subject,
+      BiFunction<String, List<Path>, Map<String, Path>> modalities,
+      String expected) {
+    requireFolder(root, layout);
+    List<Subject> out = new ArrayList<>();
+    for (Path dir : children(root, true)) {
+      String id = dir.getFileName().toString();
+      if (subject.matcher(id).matches()) {
+        out.add(new Subject(id, dir, modalities.apply(id, children(dir, false))));
+      }
+    }
+    if (out.isEmpty()) {
+      throw noSubjects(root, layout, expected);
+    }
+    return out;
   }
 
   static DataException noSubjects(Path root, String layout, String expected) {

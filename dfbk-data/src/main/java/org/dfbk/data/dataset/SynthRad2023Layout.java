@@ -1,7 +1,6 @@
 package org.dfbk.data.dataset;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,28 +26,17 @@ public final class SynthRad2023Layout implements DatasetLayout {
 
   @Override
   public List<Subject> scan(Path root) {
-    LayoutSupport.requireFolder(root, name());
-    List<Subject> out = new ArrayList<>();
-    for (Path dir : LayoutSupport.children(root, true)) {
-      String id = dir.getFileName().toString();
-      if (!SUBJECT.matcher(id).matches()) {
-        continue;
-      }
+    return LayoutSupport.scanSubjectFolders(root, name(), SUBJECT, (id, files) -> {
       Map<String, Path> mods = new LinkedHashMap<>();
       for (String stem : List.of("mr", "ct", "mask")) {
-        for (Path f : LayoutSupport.children(dir, false)) {
+        for (Path f : files) {
           String fn = f.getFileName().toString();
           if (LayoutSupport.isNifti(fn) && LayoutSupport.stem(fn).equals(stem)) {
             mods.put(MODALITY_NAMES.get(stem), f);
           }
         }
       }
-      out.add(new Subject(id, dir, mods));
-    }
-    if (out.isEmpty()) {
-      throw LayoutSupport.noSubjects(root, name(),
-          "folders 1BANNN/1BBNNN/1BCNNN holding {mr,ct,mask}.nii.gz (the Task1/brain folder)");
-    }
-    return out;
+      return mods;
+    }, "folders 1BANNN/1BBNNN/1BCNNN holding {mr,ct,mask}.nii.gz (the Task1/brain folder)");
   }
 }
