@@ -108,10 +108,24 @@ public final class Pipeline {
   }
 
   /**
-   * A network on {@code device}, initialised with the engine seeded by {@code seed}; its
+   * A float32 network on {@code device}, initialised with the engine seeded by {@code seed}; its
    * parameters live in {@code holder}'s manager.
    */
   public static ConcatInputModel network(UNetSpec spec, Model holder, long seed, int textLength) {
+    return network(spec, holder, seed, textLength, DataType.FLOAT32);
+  }
+
+  /** The float32 network, or the float16 one that {@code precision: fp16} trains (a replica). */
+  public static DataType parameterType(Precision p) {
+    return p == Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+  }
+
+  /**
+   * A network on {@code device} whose parameters are {@code type} (float16 for fp16 replicas),
+   * initialised with the engine seeded by {@code seed}; they live in {@code holder}'s manager.
+   */
+  public static ConcatInputModel network(UNetSpec spec, Model holder, long seed, int textLength,
+      DataType type) {
     SwinUNet net = SwinUNet.of(spec);
     holder.setBlock(net);
     Engine.getInstance().setRandomSeed((int) seed);
@@ -120,7 +134,7 @@ public final class Pipeline {
         ? new Shape[] {new Shape(1, 2, s, s), new Shape(1)}
         : new Shape[] {new Shape(1, 2, s, s), new Shape(1), new Shape(1, textLength, spec.textDim()),
             new Shape(1, textLength)};
-    net.initialize(holder.getNDManager(), DataType.FLOAT32, shapes);
+    net.initialize(holder.getNDManager(), type, shapes);
     return new ConcatInputModel(net, holder.getNDManager().getDevice());
   }
 

@@ -62,13 +62,14 @@ public final class Training {
     }
     List<Model> holders = new ArrayList<>();
     try {
+      var tc = Pipeline.trainerConfig(c, maxSteps);
       List<TrainingModel> replicas = new ArrayList<>();
       for (Device d : devices) {
         Model holder = Model.newInstance("dfbk-" + c.name(), d);
         holders.add(holder);
-        replicas.add(Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length()));
+        replicas.add(Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length(),
+            Pipeline.parameterType(tc.precision())));
       }
-      var tc = Pipeline.trainerConfig(c, maxSteps);
       CacheBatchSource batches = new CacheBatchSource(cache, "train", c.train().batchSize(),
           c.train().seed(), c.data().hflip(), text);
       int[] valIdx = validationSlices(cache, c.train().valSlices());

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCliTest {
   @TempDir Path tmp;
 
-  @Test
-  void reportsStepInferencePerSliceAndLoaderThroughput() throws Exception {
+  private Path tinyConfig() throws Exception {
     Path cfg = tmp.resolve("tiny-bench.yaml");
     Files.writeString(cfg, String.join("\n",
         "name: tiny-bench",
@@ -26,17 +25,37 @@ class BenchCliTest {
         "        dfb: {mode: none}, kg: {mode: none}}",
         "train: {batch_size: 2}",
         ""));
+    return cfg;
+  }
+
+  @Test
+  void reportsStepInferencePerSliceAndLoaderThroughput() throws Exception {
+    Path cfg = tinyConfig();
     CliTest.Result r = CliTest.run("bench", "--config", cfg.toString(), "--repeats", "1",
         "--warmup", "1", "--json");
     assertEquals(0, r.code(), r.err() + r.out());
     JsonObject j = JsonParser.parseString(r.out().substring(r.out().indexOf('{'))).getAsJsonObject();
     for (String key : new String[] {"forwardMs", "forwardBackwardMs", "sample4StepsMs",
-        "trainStepMs", "inferenceMsPerSlice", "loaderSlicesPerS"}) {
+        "trainStepMs", "imagesPerS", "inferenceMsPerSlice", "loaderSlicesPerS"}) {
       assertTrue(j.has(key) && j.get(key).getAsDouble() > 0, key + " missing or not positive: " + j);
     }
     assertEquals(j.get("sample4StepsMs").getAsDouble() / 2, j.get("inferenceMsPerSlice").getAsDouble(),
         1e-9, "per slice = per batch of 2 / 2");
+    assertEquals(2000 / j.get("trainStepMs").getAsDouble(), j.get("imagesPerS").getAsDouble(), 1e-9,
+        "images/s = batch of 2 per training step");
+    assertEquals("fp32", j.get("precision").getAsString());
     assertTrue(!Files.exists(Path.of("phantom")) && !Files.exists(Path.of("cache")),
         "the phantom and its cache live in a temporary folder, not in the working directory");
+  }
+
+  @Test
+  void fp16OnTheCpuIsRefusedBeforeAnyWork() throws Exception {
+    CliTest.Result r = CliTest.run("bench", "--config", tinyConfig().toString(), "--devices", "cpu",
+        "--precision", "fp16");
+    assertEquals(2, r.code(), r.err() + r.out());
+    assertTrue(r.err().contains("--precision fp16 needs a GPU"), r.err());
+    CliTest.Result bad = CliTest.run("bench", "--config", tinyConfig().toString(), "--precision", "fp8");
+    assertEquals(2, bad.code(), bad.err() + bad.out());
+    assertTrue(bad.err().contains("unknown precision 'fp8'"), bad.err());
   }
 }

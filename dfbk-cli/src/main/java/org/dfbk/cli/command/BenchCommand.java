@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.cuda.CudaUtils;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,12 +32,14 @@ import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
 import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.Batch;
 import org.dfbk.train.loop.ConcatInputModel;
+import org.dfbk.train.loop.Precision;
 import org.dfbk.train.loop.Trainer;
 import org.dfbk.train.loop.TrainerConfig;
 import org.dfbk.train.loop.TrainingResult;
@@ -74,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "Batch size (default: train.batch_size).")
   Integer batch;
 
+  @Option(names = "--precision", paramLabel = "fp32|fp16",
+      description = "Precision of the timed training step (default: train.precision; fp16 needs a GPU).")
+  String precision;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -84,6 +91,11 @@ public final class BenchCommand implements Callable<Integer> {
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device device = devices.resolve(engine.getGpuCount())[0];
     int b = batch != null ? batch : c.train().batchSize();
+    Precision prec = Precision.parse("--precision", precision != null ? precision : c.train().precision());
+    if (prec == Precision.FP16 && !device.isGpu()) {
+      throw new ConfigException("--precision fp16 needs a GPU, but the bench runs on " + device
+          + "; use --devices gpu0 on a machine with a GPU, or --precision fp32");
+    }
     TextContext text = Pipeline.usesKnowledge(c) ? Knowledge.embed(c) : null;
     UNetSpec us = Pipeline.spec(c, text == null ? 0 : text.dim());
     Map<String, Object> r = new LinkedHashMap<>();
@@ -91,10 +103,12 @@ public final class BenchCommand implements Callable<Integer> {
     r.put("device", device.toString());
     r.put("threads", engine.toString());
     r.put("batch", b);
+    r.put("precision", prec.name().toLowerCase(Locale.ROOT));
     r.put("imageSize", us.imageSize());
     int s = us.imageSize();
     try (Model holder = Model.newInstance("bench", device)) {
-      ConcatInputModel net = Pipeline.network(us, holder, c.train().seed(), text == null ? 1 : text.length());
+      ConcatInputModel net = Pipeline.network(us, holder, c.train().seed(),
+          text == null ? 1 : text.length(), Pipeline.parameterType(prec));
       long params = 0;
       for (Pair<String, Parameter> p : net.block().getParameters()) {
         params += p.getValue().getArray().size();
@@ -117,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         r.put("forwardMs", median(() -> {
           try (NDManager sub = m.newSubManager()) {
-            net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false).toFloatArray();
+            net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false)
+                .toType(DataType.FLOAT32, false).toFloatArray();
           }
         }));
         r.put("forwardBackwardMs", median(() -> {
@@ -126,17 +141,25 @@ public final class BenchCommand implements Callable<Integer> {
             NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true);
             NDArray loss = out.square().mean();
             gc.backward(loss);
-            loss.getFloat();
+            loss.toType(DataType.FLOAT32, false).getFloat();
           }
         }));
         ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
         r.put("sample4StepsMs", median(() -> {
           try (NDManager sub = m.newSubManager()) {
-            sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0).toFloatArray();
+            sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0)
+                .toType(DataType.FLOAT32, false).toFloatArray();
           }
         }));
       }
-      r.put("trainStepMs", trainStep(c, us, holder, net, text, b, device));
+      double step = trainStep(c, us, holder, net, text, b, prec);
+      r.put("trainStepMs", step);
+      r.put("imagesPerS", b * 1000.0 / step);
+      if (device.isGpu()) {
+        // Device-wide memory in use after the runs (cudaMemGetInfo): PyTorch's caching allocator
+        // keeps what it reserved, so this is the peak reservation plus the CUDA context.
+        r.put("gpuMemoryUsedMiB", CudaUtils.getGpuMemory(device).getUsed() / (1L << 20));
+      }
       r.put("inferenceMsPerSlice", (Double) r.get("sample4StepsMs") / b);
       r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
     }
@@ -153,12 +176,13 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Median ms of the whole trainer step, from a short run of warmup + repeats steps. */
   private double trainStep(DfbkConfig c, UNetSpec us, Model holder, ConcatInputModel net, TextContext text,
-      int b, Device device) throws IOException {
+      int b, Precision prec) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
     TrainerConfig tc = TrainerConfig.builder().maxSteps(warmup + repeats).batchSize(b)
         .learningRate(c.train().lr()).learningRateMin(c.train().lrMin()).emaRate(c.train().emaRate())
-        .gradClipNorm(c.train().gradClip()).seed(c.train().seed()).logEvery(1_000_000).build();
+        .gradClipNorm(c.train().gradClip()).seed(c.train().seed()).precision(prec)
+        .logEvery(1_000_000).build();
     List<Double> times = new ArrayList<>();
     long[] last = {System.nanoTime()};
     try (Trainer trainer = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
