@@ -9,7 +9,7 @@ with CUDA synchronisation; medians over the timed steps. fp16 is PyTorch's usual
 replica, float32 master weights): compare the two as "what each stack's own fp16 gives".
 
     python3 scripts/bench/unet_step_gpu.py [--batch 4] [--steps 20] [--warmup 5]
-        [--precision fp32|fp16|both] [--text-tokens 16] [--json FILE]
+        [--precision fp32|fp16|both] [--text-tokens 68] [--json FILE]
 """
 import argparse
 import json
@@ -91,7 +91,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--precision", choices=["fp32", "fp16", "both"], default="both")
-    p.add_argument("--text-tokens", type=int, default=16)
+    p.add_argument("--text-tokens", type=int, default=68)
     p.add_argument("--text-dim", type=int, default=384)
     p.add_argument("--json", help="also write the results to this file")
     args = p.parse_args()
