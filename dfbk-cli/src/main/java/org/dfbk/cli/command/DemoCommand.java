@@ -129,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
         d.slicesPerSubject(), d.axis(), d.imageSize(), dir.resolve("cache").toString(), d.split(), d.hflip());
     KnowledgeConfig k = c.knowledge();
     KnowledgeConfig knowledge = new KnowledgeConfig(k.encoder(), k.encoderDir(), k.prompts(),
-        dir.resolve("knowledge").toString());
+        dir.resolve("knowledge").toString(), k.embeddings());
     return new DfbkConfig(c.version(), c.name(), data, c.model(), c.diffusion(), c.train(), knowledge,
         c.eval());
   }

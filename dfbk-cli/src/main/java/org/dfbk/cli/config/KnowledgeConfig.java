@@ -12,12 +12,16 @@ import java.util.Locale;
  * @param encoderDir folder of a BiomedCLIP export (biomedclip only)
  * @param prompts the clinical descriptions fed to the encoder (source, target, task)
  * @param cache folder of the prompt-embedding cache
+ * @param embeddings a cache entry (.json) written by {@code dfbk knowledge embed}, used instead
+ *     of running the encoder: for machines without the encoder's files (an offline GPU server);
+ *     its prompts must be the config's
  */
 public record KnowledgeConfig(
     @JsonProperty("encoder") String encoder,
     @JsonProperty("encoder_dir") String encoderDir,
     @JsonProperty("prompts") List<String> prompts,
-    @JsonProperty("cache") String cache) {
+    @JsonProperty("cache") String cache,
+    @JsonProperty("embeddings") String embeddings) {
 
   public KnowledgeConfig {
     encoder = Check.or(encoder, "minilm").toLowerCase(Locale.ROOT);
@@ -31,9 +35,11 @@ public record KnowledgeConfig(
     Check.that(!prompts.isEmpty() && prompts.stream().allMatch(p -> p != null && !p.isBlank()),
         "knowledge.prompts", "must be a non-empty list of non-blank sentences");
     cache = Check.or(cache, "cache/knowledge");
+    Check.that(embeddings == null || embeddings.endsWith(".json"), "knowledge.embeddings",
+        "must name the .json entry that 'dfbk knowledge embed' prints, got " + embeddings);
   }
 
   static KnowledgeConfig defaults() {
-    return new KnowledgeConfig(null, null, null, null);
+    return new KnowledgeConfig(null, null, null, null, null);
   }
 }

@@ -104,7 +104,8 @@ public final class KnowledgeCache {
    * Reads an entry and checks that it was made by the expected encoder.
    *
    * @param file the entry's .json (or its .bin; the sibling .json is read)
-   * @param expectedEncoderFingerprint the fingerprint the checkpoint or run records
+   * @param expectedEncoderFingerprint the fingerprint the checkpoint or run records; null
+   *     accepts the encoder the entry records (a precomputed entry named by the user)
    * @throws ConfigException when the entry was made by another encoder
    * @throws DataException when the files are missing, malformed or damaged
    */
@@ -139,7 +140,8 @@ public final class KnowledgeCache {
           + " file (format " + format + "); delete it to recompute");
     }
     EncoderId encoder = EncoderId.fromJson(meta.get("encoder"));
-    if (!encoder.fingerprint().equals(expectedEncoderFingerprint)) {
+    if (expectedEncoderFingerprint != null
+        && !encoder.fingerprint().equals(expectedEncoderFingerprint)) {
       throw new ConfigException(String.format(
           "knowledge cache %s was made by text encoder '%s' (%s) but %s is expected; use the "
               + "text encoder the checkpoint was trained with (--text-encoder, "
