@@ -9,7 +9,7 @@ with CUDA synchronisation; medians over the timed steps. fp16 is PyTorch's usual
 replica, float32 master weights): compare the two as "what each stack's own fp16 gives".
 
     python3 scripts/bench/unet_step_gpu.py [--batch 4] [--steps 20] [--warmup 5]
-        [--precision fp32|fp16|both] [--text-tokens 68] [--json FILE]
+        [--precision fp32|fp16|both] [--text-tokens 68] [--cudnn-benchmark] [--json FILE]
 """
 import argparse
 import json
@@ -93,14 +93,17 @@ def main():
     p.add_argument("--precision", choices=["fp32", "fp16", "both"], default="both")
     p.add_argument("--text-tokens", type=int, default=68)
     p.add_argument("--text-dim", type=int, default=384)
+    p.add_argument("--cudnn-benchmark", action="store_true",
+                   help="let cuDNN time its algorithms (dfbk: -Dai.djl.pytorch.cudnn_benchmark=true)")
     p.add_argument("--json", help="also write the results to this file")
     args = p.parse_args()
     if not torch.cuda.is_available():
         sys.exit("unet_step_gpu.py: no CUDA device visible to PyTorch " + torch.__version__)
-    torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.benchmark = args.cudnn_benchmark
     results = []
     for prec in (["fp32", "fp16"] if args.precision == "both" else [args.precision]):
         r = run(prec, args)
+        r["cudnnBenchmark"] = args.cudnn_benchmark
         results.append(r)
         print(json.dumps(r), flush=True)
         torch.cuda.empty_cache()

@@ -94,7 +94,9 @@ def _key_bias(mask, dtype):
     if mask is None:
         return None
     return torch.where(mask[:, None, None, :] > 0.5,
-                       torch.zeros((), dtype=dtype), torch.full((), -1e9, dtype=dtype))
+                       torch.zeros((), dtype=dtype, device=mask.device),
+                       torch.full((), max(-1e9, torch.finfo(dtype).min), dtype=dtype,
+                                  device=mask.device))
 
 
 class MHARef(nn.Module):

@@ -39,7 +39,7 @@ class TimestepEmbedding(nn.Module):
 
     def sinusoid(self, t):
         half = self.channels // 2
-        freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
+        freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64, device=t.device) / half)
         args = t.to(torch.float64)[:, None] * freqs[None, :]
         return torch.cat([torch.cos(args), torch.sin(args)], dim=1).to(self.linear_1.weight.dtype)
 
@@ -119,7 +119,7 @@ class WindowAttention(nn.Module):
         attn = attn + bias.reshape(t, t, self.heads).permute(2, 0, 1)[None]
         if mask is not None:
             nw = mask.shape[0]
-            attn = attn.view(b // nw, nw, self.heads, t, t) + mask[None, :, None].to(attn.dtype)
+            attn = attn.view(b // nw, nw, self.heads, t, t) + mask[None, :, None].to(device=attn.device, dtype=attn.dtype)
             attn = attn.view(b, self.heads, t, t)
         out = attn.softmax(-1) @ v
         return self.proj(out.transpose(1, 2).reshape(b, t, d))

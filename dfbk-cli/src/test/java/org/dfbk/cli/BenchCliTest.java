@@ -44,6 +44,8 @@ class BenchCliTest {
     assertEquals(2000 / j.get("trainStepMs").getAsDouble(), j.get("imagesPerS").getAsDouble(), 1e-9,
         "images/s = batch of 2 per training step");
     assertEquals("fp32", j.get("precision").getAsString());
+    assertEquals(2, j.get("trainStepsRun").getAsInt(), "1 warm-up + 1 timed step");
+    assertEquals(2, j.get("trainStepsApplied").getAsInt(), "fp32 applies every finite step");
     assertTrue(!Files.exists(Path.of("phantom")) && !Files.exists(Path.of("cache")),
         "the phantom and its cache live in a temporary folder, not in the working directory");
   }

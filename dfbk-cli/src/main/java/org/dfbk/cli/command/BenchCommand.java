@@ -38,6 +38,8 @@ import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.Batch;
+import org.dfbk.train.loop.CheckpointState;
+import org.dfbk.train.loop.Checkpoints;
 import org.dfbk.train.loop.ConcatInputModel;
 import org.dfbk.train.loop.Precision;
 import org.dfbk.train.loop.Trainer;
@@ -152,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }));
       }
-      double step = trainStep(c, us, holder, net, text, b, prec);
+      double step = trainStep(c, us, holder, net, text, b, prec, r);
       r.put("trainStepMs", step);
       r.put("imagesPerS", b * 1000.0 / step);
       if (device.isGpu()) {
@@ -176,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Median ms of the whole trainer step, from a short run of warmup + repeats steps. */
   private double trainStep(DfbkConfig c, UNetSpec us, Model holder, ConcatInputModel net, TextContext text,
-      int b, Precision prec) throws IOException {
+      int b, Precision prec, Map<String, Object> r) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
     TrainerConfig tc = TrainerConfig.builder().maxSteps(warmup + repeats).batchSize(b)
@@ -198,6 +200,14 @@ public final class BenchCommand implements Callable<Integer> {
           last[0] = now;
         }).build()) {
       TrainingResult ignored = trainer.fit();
+      // steps whose update was applied: fewer than run when fp16 skipped overflowing steps,
+      // which then also time shorter (no optimizer update)
+      CheckpointState state = Checkpoints.readState(trainer.checkpointDirectory().resolve("last.zip"));
+      r.put("trainStepsRun", warmup + repeats);
+      r.put("trainStepsApplied", state.optimizerUpdates());
+      if (prec == Precision.FP16) {
+        r.put("lossScale", state.lossScale());
+      }
     } finally {
       Folders.deleteTree(dir);
     }

@@ -105,6 +105,12 @@ public final class Trainer implements AutoCloseable {
   private int skippedInARow;
   /** Consecutive non-finite fp32 steps after which training stops as diverged. */
   static final int MAX_SKIPPED_IN_A_ROW = 10;
+  /**
+   * fp16 steps skipped for overflow in the current log window, and those in a row at loss scale
+   * 1 (where scaling down can no longer help: the float16 network itself overflows).
+   */
+  private long fp16SkippedInWindow;
+  private int fp16OverflowsAtScaleOne;
 
   private long step;
   private double lossScale;
@@ -308,9 +314,13 @@ public final class Trainer implements AutoCloseable {
         windowSteps++;
         double loss = Double.NaN;
         if (step % config.logEvery() == 0 || step == config.maxSteps()) {
-          long counted = windowSteps - skippedInWindow;
+          long counted = windowSteps - skippedInWindow - fp16SkippedInWindow;
           loss = counted > 0 ? lossSum.getFloat() / counted : Double.NaN;
+          // a window of fp16 steps that all overflowed (the loss scale still settling) has no
+          // loss to report but has not diverged
+          boolean allFp16Skipped = counted == 0 && fp16SkippedInWindow > 0;
           skippedInWindow = 0;
+          fp16SkippedInWindow = 0;
           lossSum.subi(lossSum);
           long now = System.nanoTime();
           stepsPerSecond = windowSteps / ((now - windowStart) / 1e9);
@@ -318,14 +328,20 @@ public final class Trainer implements AutoCloseable {
           windowStart = now;
           windowSteps = 0;
           lastLoss = loss;
-          if (!Double.isFinite(loss)) {
+          if (!Double.isFinite(loss) && !allFp16Skipped) {
             throw new TrainingDivergedException(String.format(Locale.ROOT,
                 "training diverged at step %d: mean loss %s over the last %d steps (lr %.3g); "
                     + "lower train.lr, enable train.grad_clip, or resume from an earlier "
                     + "checkpoint", step, loss, config.logEvery(), lr));
           }
-          LOG.info(String.format(Locale.ROOT, "step %d/%d loss %.6f lr %.3e it/s %.2f eta %s",
-              step, config.maxSteps(), loss, lr, stepsPerSecond, formatDuration(eta)));
+          if (allFp16Skipped) {
+            LOG.info(String.format(Locale.ROOT, "step %d/%d: every fp16 step since the last log "
+                + "overflowed and was skipped; loss scale now %.0f", step, config.maxSteps(),
+                lossScale));
+          } else {
+            LOG.info(String.format(Locale.ROOT, "step %d/%d loss %.6f lr %.3e it/s %.2f eta %s",
+                step, config.maxSteps(), loss, lr, stepsPerSecond, formatDuration(eta)));
+          }
           metrics.train(step, loss, lr, lastGradNorm, stepsPerSecond, eta, lossScale);
         }
         TrainingProgress progress = new TrainingProgress(step, config.maxSteps(), lr,
@@ -393,13 +409,23 @@ public final class Trainer implements AutoCloseable {
         float n = norm.getFloat();
         if (!Float.isFinite(n)) {
           apply = false;
+          fp16SkippedInWindow++;
+          if (lossScale <= 1.0 && ++fp16OverflowsAtScaleOne >= MAX_SKIPPED_IN_A_ROW) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                "fp16 training diverged at step %d: the gradients overflowed float16 in %d steps "
+                    + "in a row at loss scale 1, so the float16 network itself overflows; use "
+                    + "train.precision: fp32", step, fp16OverflowsAtScaleOne));
+          }
           lossScale = Math.max(1.0, lossScale / 2);
           goodStepsSinceScaleChange = 0;
           LOG.debug("step {}: fp16 gradients overflowed, step skipped, loss scale now {}", step,
               lossScale);
-        } else if (++goodStepsSinceScaleChange >= LOSS_SCALE_GROWTH_INTERVAL) {
-          lossScale *= 2;
-          goodStepsSinceScaleChange = 0;
+        } else {
+          fp16OverflowsAtScaleOne = 0;
+          if (++goodStepsSinceScaleChange >= LOSS_SCALE_GROWTH_INTERVAL) {
+            lossScale *= 2;
+            goodStepsSinceScaleChange = 0;
+          }
         }
       } else if (norm != null) {
         // One host read per step: a non-finite gradient (a rare batch that overflows) must not

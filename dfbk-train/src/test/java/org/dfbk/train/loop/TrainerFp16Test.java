@@ -1,6 +1,7 @@
 package org.dfbk.train.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -84,5 +85,33 @@ class TrainerFp16Test {
         assertEquals(40, s.step());
       }
     }
+  }
+
+  @Test
+  void overflowAtLossScaleOneStopsWithAClearErrorAfterTenSteps(@TempDir Path dir) {
+    // NaN targets overflow every step whatever the scale: at scale 1 the run must stop, not
+    // skip forever; windows that were all skipped before that report no loss but go on
+    TrainerConfig c = TrainerFixtures.smallConfig().precision(Precision.FP16).maxSteps(40)
+        .logEvery(2).initialLossScale(4).build();
+    BatchSource pairs = TrainerFixtures.smoothPairs(8, 4);
+    List<Double> losses = new ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer.Builder b = Trainer.builder().setConfig(c).setSchedule(ResShiftSchedule.paperDefault())
+          .setReplicas(List.of(halfModel(m, 5))).setRunDirectory(dir).allowFp16OnCpuForTesting()
+          .setBatchSource((mm, step) -> {
+            Batch batch = pairs.next(mm, step);
+            return new Batch(batch.x0().mul(mm.create(Float.NaN)), batch.y0(), batch.context());
+          })
+          .optProgressListener(p -> losses.add(p.loss()));
+      try (Trainer t = b.build()) {
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
+        assertTrue(e.getMessage().contains("loss scale 1") && e.getMessage().contains("fp32"),
+            e.getMessage());
+        // scale 4 -> 2 -> 1 takes two skips, then ten at scale 1: stopped in step index 11
+        assertTrue(e.getMessage().contains("at step 11"), e.getMessage());
+      }
+    }
+    assertEquals(11, losses.size(), "steps completed before the stop: " + losses);
+    assertTrue(losses.stream().noneMatch(Double::isFinite), "no step had a loss: " + losses);
   }
 }
