@@ -36,8 +36,25 @@ public final class EngineStart {
     }
   }
 
-  /** The native flavour bundled with this build: "cpu", "cu121", or "none". */
+  /**
+   * The libtorch folder named by {@code PYTORCH_LIBRARY_PATH} (environment or system property),
+   * which DJL loads instead of the bundled natives, or null.
+   */
+  public static String externalLibTorch() {
+    String path = Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH");
+    return path == null || path.isBlank() ? null : path;
+  }
+
+  /**
+   * The native flavour in use: the bundled one ("cpu", "cu121"), "none", or for an external
+   * libtorch ({@code PYTORCH_LIBRARY_PATH}) its {@code PYTORCH_FLAVOR} ("cu130", "cpu"), else
+   * "external".
+   */
   public static String nativeFlavor() {
+    if (externalLibTorch() != null) {
+      String f = Utils.getEnvOrSystemProperty("PYTORCH_FLAVOR");
+      return f == null || f.isBlank() ? "external" : f;
+    }
     Properties p = nativeProperties();
     return p == null ? "none" : p.getProperty("flavor", "unknown");
   }
@@ -65,14 +82,18 @@ public final class EngineStart {
       try {
         engine = Engine.getEngine("PyTorch");
       } catch (RuntimeException | UnsatisfiedLinkError e) {
-        String hint = flavor.startsWith("cu")
+        String hint = externalLibTorch() != null
+            ? "PYTORCH_LIBRARY_PATH=" + externalLibTorch() + " could not be loaded; that folder "
+                + "must hold libtorch and a libdjl_torch.so built for that PyTorch version (DJL "
+                + "0.29's JNI), or unset PYTORCH_LIBRARY_PATH to use the bundled natives"
+            : flavor.startsWith("cu")
             ? "built for CUDA (" + flavor + ") but the CUDA libraries or driver could not be loaded;"
                 + " rebuild without -Pcuda for CPU, or install an NVIDIA driver for CUDA 12.1"
             : "the PyTorch " + flavor + " native library failed to load; rebuild with "
                 + "'mvn -B package -DskipTests' and check the DJL cache at " + cacheDir();
         throw new ConfigException("PyTorch engine failed to start: " + hint + " (" + rootMessage(e) + ")", e);
       }
-      if (flavor.startsWith("cu") && engine.getGpuCount() == 0) {
+      if (flavor.startsWith("cu") && externalLibTorch() == null && engine.getGpuCount() == 0) {
         throw new ConfigException("built for CUDA (" + flavor + ") but no GPU is visible; "
             + "rebuild without -Pcuda for CPU (mvn -B package -DskipTests)");
       }
