@@ -148,6 +148,7 @@ public final class SwinUNet extends AbstractBlock {
         GroupNormBlock.builder().setChannels(ch).optGroups(g).build());
     outConv = addChildBlock("out_conv", Conv2d.builder().setKernelShape(new Shape(3, 3))
         .optPadding(new Shape(1, 1)).setFilters(spec.outChannels()).build());
+    FanInUniform.replaceDefaults(this);
   }
 
   private void addEncoder(UNetStage s, int ch, int level, boolean lastOfLevel,
