@@ -80,7 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
   Integer batch;
 
   @Option(names = "--precision", paramLabel = "fp32|fp16",
-      description = "Precision of the network and its training step (default: train.precision; fp16 needs a GPU).")
+      description = "Precision of the network and its training step (default: train.precision;"
+          + " fp16 needs a GPU).")
   String precision;
 
   @Option(names = "--json", description = "Print JSON.")
