@@ -95,4 +95,25 @@ class SwinUNetInitTest {
       assertTrue(out[1] > 20, "rms after 8 Swin layers, DJL's default weights: " + out[1]);
     }
   }
+
+  @Test
+  void everyDfbAndKgModeInitialisesWithFiniteOutput() {
+    for (DfbMode dfb : DfbMode.values()) {
+      for (KgMode kg : KgMode.values()) {
+        UNetSpec base = UNetSpec.tiny();
+        UNetSpec spec = base.withDfb(dfb, base.dfbScope(), dfb == DfbMode.NONE ? Set.of() : base.dfbLevels())
+            .withKg(kg, kg == KgMode.NONE ? KgPlacement.none() : base.kgPlacement(), base.textDim());
+        try (NDManager m = NDManager.newBaseManager()) {
+          Engine.getInstance().setRandomSeed(1);
+          SwinUNet net = SwinUNet.of(spec);
+          net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 16, 16), new Shape(1),
+              new Shape(1, 3, spec.textDim()), new Shape(1, 3));
+          NDList in = new NDList(m.randomNormal(new Shape(1, 2, 16, 16)), m.create(new long[] {1}),
+              m.randomNormal(new Shape(1, 3, spec.textDim())), m.ones(new Shape(1, 3)));
+          NDArray out = net.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+          assertEquals(0, out.isInfinite().logicalOr(out.isNaN()).sum().getLong(), dfb + "/" + kg);
+        }
+      }
+    }
+  }
 }
