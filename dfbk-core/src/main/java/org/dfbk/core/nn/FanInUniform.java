@@ -35,13 +35,8 @@ public final class FanInUniform implements Initializer {
     }
     float bound = (float) (1.0 / Math.sqrt(fanIn));
     // drawn in float32 (one random stream whatever the parameter type), then cast
-    NDArray v = manager.randomUniform(-bound, bound, shape, DataType.FLOAT32);
-    if (dataType == DataType.FLOAT32) {
-      return v;
-    }
-    NDArray cast = v.toType(dataType, false);
-    v.close();
-    return cast;
+    return Float32Drawn.toType(manager.randomUniform(-bound, bound, shape, DataType.FLOAT32),
+        dataType);
   }
 
   /**

@@ -52,17 +52,7 @@ public final class WindowAttention extends AbstractBlock {
         .setName("relative_position_bias_table")
         .setType(Parameter.Type.WEIGHT)
         .optShape(new Shape((long) side * side, heads))
-        // DJL's TruncatedNormalInitializer draws float32 whatever type it is asked for: cast, so
-        // a float16 network (precision: fp16) holds float16 tables like every other parameter
-        .optInitializer((m, shape, type) -> {
-          NDArray v = new TruncatedNormalInitializer(0.02f).initialize(m, shape, DataType.FLOAT32);
-          if (type == DataType.FLOAT32) {
-            return v;
-          }
-          NDArray cast = v.toType(type, false);
-          v.close();
-          return cast;
-        })
+        .optInitializer(new Float32Drawn(new TruncatedNormalInitializer(0.02f)))
         .build());
   }
 

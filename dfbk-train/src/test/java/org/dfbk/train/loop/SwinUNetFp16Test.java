@@ -90,9 +90,8 @@ class SwinUNetFp16Test {
         Batch b = pairs.next(mm, step);
         return new Batch(b.x0(), b.y0(), text(mm, 4));
       };
-      try (Trainer t = Trainer.builder().setConfig(c).setSchedule(ResShiftSchedule.paperDefault())
-          .setReplicas(List.of(model)).setBatchSource(withText).setRunDirectory(dir)
-          .allowFp16OnCpuForTesting().optProgressListener(p -> losses.add(p.loss())).build()) {
+      try (Trainer t = TrainerFixtures.cpuFp16(c, model, withText, dir)
+          .optProgressListener(p -> losses.add(p.loss())).build()) {
         t.fit();
       }
       assertTrue(losses.stream().filter(Double::isFinite).count() >= 8, "fp16 losses " + losses);

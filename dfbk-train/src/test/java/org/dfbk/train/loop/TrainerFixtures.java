@@ -6,8 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.dfbk.train.diffusion.GaussianNoise;
+import org.dfbk.train.diffusion.ResShiftSchedule;
 
 /** Tiny models and synthetic paired data for the trainer tests. */
 final class TrainerFixtures {
@@ -58,6 +61,14 @@ final class TrainerFixtures {
       NDArray y0 = manager.create(source, shape);
       return new Batch(x0, y0);
     };
+  }
+
+  /** A builder for one fp16 replica on the CPU (the package-private test switch), paper schedule. */
+  static Trainer.Builder cpuFp16(TrainerConfig c, TrainingModel model, BatchSource source,
+      Path dir) {
+    return Trainer.builder().setConfig(c).setSchedule(ResShiftSchedule.paperDefault())
+        .setReplicas(List.of(model)).setBatchSource(source).setRunDirectory(dir)
+        .allowFp16OnCpuForTesting();
   }
 
   static TrainerConfig.Builder smallConfig() {

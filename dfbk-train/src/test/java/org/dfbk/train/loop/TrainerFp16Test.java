@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +30,8 @@ class TrainerFp16Test {
 
   private static Trainer.Builder builder(TrainerConfig c, TrainingModel model, Path dir,
       List<Double> losses) {
-    return Trainer.builder().setConfig(c).setSchedule(ResShiftSchedule.paperDefault())
-        .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(8, 4))
-        .setRunDirectory(dir).allowFp16OnCpuForTesting().optProgressListener(p -> {
+    return TrainerFixtures.cpuFp16(c, model, TrainerFixtures.smoothPairs(8, 4), dir)
+        .optProgressListener(p -> {
           if (!Double.isNaN(p.loss())) {
             losses.add(p.loss());
           }
@@ -96,12 +94,11 @@ class TrainerFp16Test {
     BatchSource pairs = TrainerFixtures.smoothPairs(8, 4);
     List<Double> losses = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager()) {
-      Trainer.Builder b = Trainer.builder().setConfig(c).setSchedule(ResShiftSchedule.paperDefault())
-          .setReplicas(List.of(halfModel(m, 5))).setRunDirectory(dir).allowFp16OnCpuForTesting()
-          .setBatchSource((mm, step) -> {
-            Batch batch = pairs.next(mm, step);
-            return new Batch(batch.x0().mul(mm.create(Float.NaN)), batch.y0(), batch.context());
-          })
+      BatchSource nanTargets = (mm, step) -> {
+        Batch batch = pairs.next(mm, step);
+        return new Batch(batch.x0().mul(mm.create(Float.NaN)), batch.y0(), batch.context());
+      };
+      Trainer.Builder b = TrainerFixtures.cpuFp16(c, halfModel(m, 5), nanTargets, dir)
           .optProgressListener(p -> losses.add(p.loss()));
       try (Trainer t = b.build()) {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
