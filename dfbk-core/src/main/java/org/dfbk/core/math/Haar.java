@@ -84,38 +84,31 @@ public final class Haar {
     Shape s = checkEven(x);
     long n = s.get(0);
     int c = Math.toIntExact(s.get(1));
-    NDArray filters = filters(x, c); // (4C, 1, 2, 2)
+    NDArray filters = filters(x, c, false); // (4C, 1, 2, 2)
     NDArray y = Conv2d.conv2d(x, filters, null, new Shape(2, 2), new Shape(0, 0),
         new Shape(1, 1), c).head(); // (N, 4C, H/2, W/2), channel-major, band-minor
-    filters.close();
     return y.reshape(n, c, 4, s.get(2) / 2, s.get(3) / 2); // (N, C, 4, H/2, W/2)
   }
 
-  /** Depthwise filters (4C, 1, 2, 2): output channel 4c + band reads input channel c. */
-  private static NDArray filters(NDArray x, int c) {
-    double[] f = new double[16 * c];
-    for (int ch = 0; ch < c; ch++) {
-      for (int band = 0; band < 4; band++) {
-        for (int k = 0; k < 4; k++) {
-          f[(ch * 4 + band) * 4 + k] = 0.5 * SIGNS[band][k];
-        }
-      }
-    }
-    // On the CPU, NDManager.create wraps a Java buffer that lives only as long as the returned
-    // Java object, while autograd keeps the filters for the backward pass after this method's
-    // callers close them: work on an engine-owned copy.
-    NDArray created = x.getManager().create(f, new Shape(4L * c, 1, 2, 2));
-    NDArray copy = created.duplicate(); // engine-owned memory
-    created.close();
-    NDArray owned = copy.toType(x.getDataType(), false);
-    if (owned != copy) {
-      copy.close();
-    }
-    NDArray onDevice = owned.toDevice(x.getDevice(), false);
-    if (onDevice != owned) {
-      owned.close();
-    }
-    return onDevice;
+  /**
+   * The Haar filters of {@code c} channels on {@code x}'s device and type, kept there
+   * ({@link DeviceConstants}; never close them): output channel 4c + band reads input channel c,
+   * shaped (4C, 1, 2, 2) for the analysis and (4C, 4, 1, 1) for the synthesis convolution.
+   */
+  private static NDArray filters(NDArray x, int c, boolean synthesis) {
+    Shape shape = synthesis ? new Shape(4L * c, 4, 1, 1) : new Shape(4L * c, 1, 2, 2);
+    return DeviceConstants.get((synthesis ? "haar-synthesis:" : "haar-analysis:") + c,
+        x.getDevice(), x.getDataType(), home -> {
+          double[] f = new double[16 * c];
+          for (int ch = 0; ch < c; ch++) {
+            for (int band = 0; band < 4; band++) {
+              for (int k = 0; k < 4; k++) {
+                f[(ch * 4 + band) * 4 + k] = 0.5 * SIGNS[band][k];
+              }
+            }
+          }
+          return home.create(f, shape);
+        });
   }
 
   /**
@@ -186,15 +179,13 @@ public final class Haar {
     long h = s.get(3);
     long w = s.get(4);
     NDArray flat = bands.reshape(n, 4L * c, h, w); // (N, 4C, h, w)
-    NDArray analysisFilters = filters(bands, c); // (4C, 1, 2, 2)
-    NDArray filters = analysisFilters.reshape(4L * c, 4, 1, 1); // (4C, 4, 1, 1)
-    analysisFilters.close();
+    NDArray filters = filters(bands, c, true); // (4C, 4, 1, 1)
     NDArray pixels = Conv2d.conv2d(flat, filters, null, new Shape(1, 1), new Shape(0, 0),
         new Shape(1, 1), c).head(); // (N, 4C, h, w): a, b, c, d per channel
     NDArray out = pixels.reshape(n, c, 2, 2, h, w) // (N, C, row, col, h, w)
         .transpose(0, 1, 4, 2, 5, 3) // (N, C, h, row, w, col)
         .reshape(n, c, 2 * h, 2 * w); // (N, C, 2h, 2w)
-    Ops.closeAll(flat, filters, pixels);
+    Ops.closeAll(flat, pixels);
     return out;
   }
 

@@ -108,8 +108,9 @@ public final class DifferentialAttention extends ProjectedAttention {
     NDArray p2 = attach(q2.mul(k2), manager);
     NDArray e1 = p1.sum().exp();
     NDArray e2 = p2.sum().exp();
-    NDArray lambda = e1.sub(e2).add(lambdaInit); // scalar
-    Ops.closeAll(p1, p2, e1, e2);
+    NDArray diff12 = e1.sub(e2);
+    NDArray lambda = diff12.add(Ops.scalar(diff12, lambdaInit)); // 0-d; not add(float): Ops.scalar
+    Ops.closeAll(p1, p2, e1, e2, diff12);
     return lambda;
   }
 

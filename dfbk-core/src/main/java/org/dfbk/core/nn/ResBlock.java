@@ -92,7 +92,8 @@ public final class ResBlock extends AbstractBlock {
     h = inConv.forward(store, new NDList(NnUtil.silu(h)), training, params).singletonOrThrow();
     NDArray film = embProj.forward(store, new NDList(embAct), training, params)
         .singletonOrThrow(); // (N, 2·C_out)
-    NDArray scale1 = film.get(":, :" + outChannels).add(1f); // (N, C_out): 1 + scale
+    NDArray scaleOnly = film.get(":, :" + outChannels); // (N, C_out)
+    NDArray scale1 = scaleOnly.add(Ops.scalar(scaleOnly, 1)); // 1 + scale; not add(1f): Ops.scalar
     NDArray shift = film.get(":, " + outChannels + ":"); // (N, C_out)
     // out_norm's affine folded into FiLM: (n·γ + β)(1 + s) + b = n·[γ(1+s)] + [β(1+s) + b]
     NDArray gamma = store.getValue(outNorm.getDirectParameters().get("gamma"), x.getDevice(),

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.Ops;
 
 /**
  * RMS normalisation over the last axis with a learnable elementwise scale:
@@ -56,7 +57,7 @@ public final class RmsNormBlock extends AbstractBlock {
     NDArray square = x.square();
     NDArray meanSquare = square.mean(new int[] {-1}, true); // (..., 1)
     square.close();
-    NDArray rms = meanSquare.add(eps).sqrt();
+    NDArray rms = meanSquare.add(Ops.scalar(meanSquare, eps)).sqrt(); // not add(float): Ops.scalar
     NDArray normalized = x.div(rms);
     NDArray out = normalized.mul(w);
     meanSquare.close();

@@ -11,7 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.dfbk.core.math.FusedOps;
-import org.dfbk.core.math.Ops;
+import org.dfbk.core.math.DeviceConstants;
 
 /**
  * One Swin Transformer block on a square (N, D, S, S) map (ResShift's SwinTransformerBlock):
@@ -30,7 +30,7 @@ import org.dfbk.core.math.Ops;
  *
  * <p>Input and output: (N, D, S, S) with S = {@code mapSize}, a multiple of w. Children: "norm1",
  * "attn" ({@link WindowAttention}), "norm2", "mlp_fc1", "mlp_fc2". The shift mask is a constant
- * computed once in Java and materialised per call in the input's manager.
+ * computed once in Java and kept on each device and type it is used in ({@link DeviceConstants}).
  */
 public final class SwinBlock extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -143,8 +143,9 @@ public final class SwinBlock extends AbstractBlock {
         .reshape(n * per * per, t, dim); // (N·nW, T, D)
     NDList attnIn = new NDList(tokens);
     if (shift > 0) {
-      attnIn.add(Ops.engineOwned(x.getManager().create(mask, new Shape((long) per * per, t, t)))
-          .toType(x.getDataType(), false));
+      attnIn.add(DeviceConstants.get("swin-mask:" + mapSize + ":" + window + ":" + shift,
+          x.getDevice(), x.getDataType(),
+          home -> home.create(mask, new Shape((long) per * per, t, t))));
     }
     NDArray a = attn.forward(store, attnIn, training, params).singletonOrThrow();
     // (N·nW, T, D) -> (N, P, P, w, w, D) -> (N, D, P, w, P, w) -> (N, D, S, S)

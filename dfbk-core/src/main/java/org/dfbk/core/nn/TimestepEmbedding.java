@@ -1,7 +1,6 @@
 package org.dfbk.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.DeviceConstants;
 
 /**
  * Timestep conditioning of the SwinUNet: a sinusoidal embedding of the timestep index followed by
@@ -52,9 +52,10 @@ public final class TimestepEmbedding extends AbstractBlock {
 
   /** The sinusoidal part alone: (N) → (N, C₀), cosines first. */
   public NDArray sinusoid(NDArray t) {
-    NDManager m = t.getManager();
     long n = t.getShape().get(0);
-    NDArray freqs = Ops.engineOwned(m.create(frequencies, new Shape(1, frequencies.length)));
+    NDArray freqs = DeviceConstants.get("timestep-frequencies:" + frequencies.length,
+        t.getDevice(), DataType.FLOAT32,
+        home -> home.create(frequencies, new Shape(1, frequencies.length)));
     NDArray args = t.toType(DataType.FLOAT32, false).reshape(n, 1).mul(freqs); // (N, half)
     return NDArrays.concat(new NDList(args.cos(), args.sin()), 1); // (N, C₀)
   }

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
+import org.dfbk.core.math.DeviceConstants;
 import org.dfbk.core.math.Ops;
 
 /**
@@ -23,8 +24,8 @@ import org.dfbk.core.math.Ops;
  * (windows ordered row-major within each image, images outermost). Output: (B', T, D).
  * Heads = D / headChannels, d = headChannels. Children: "qkv" (D → 3D, bias), "proj" (D → D);
  * parameter "relative_position_bias_table" ((2w−1)², heads), initialised N(0, 0.02) truncated.
- * The relative position index is a constant computed once in Java and materialised per call in the
- * input's manager.
+ * The relative position index is a constant computed once in Java and kept on each device it is
+ * used on ({@link DeviceConstants}).
  */
 public final class WindowAttention extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -105,18 +106,17 @@ public final class WindowAttention extends AbstractBlock {
     NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)); // (B', heads, T, T)
 
     NDArray table = store.getValue(biasTable, x.getDevice(), training);
-    // engine-owned copy: a created CPU array wraps a Java buffer, and autograd keeps the index of
-    // the gather below for the backward pass
-    NDArray created = m.create(relativeIndex);
-    NDArray index = created.duplicate();
-    created.close();
+    NDArray index = DeviceConstants.get("swin-relative-index:" + window, x.getDevice(),
+        DataType.INT64, home -> home.create(relativeIndex));
     NDArray bias = table.get(index); // (T·T, heads), created in the table's manager
     bias.attach(m);
     bias = bias.reshape(t, t, heads).transpose(2, 0, 1); // (heads, T, T)
     if (inputs.size() > 1) {
       NDArray mask = inputs.get(1); // (nW, T, T)
       long nw = mask.getShape().get(0);
-      NDArray biasMask = bias.expandDims(0).add(mask.expandDims(1)); // (nW, heads, T, T)
+      NDArray maskView = mask.expandDims(1); // in the mask's manager, maybe DeviceConstants'
+      maskView.attach(m);
+      NDArray biasMask = bias.expandDims(0).add(maskView); // (nW, heads, T, T)
       attn = attn.reshape(bw / nw, nw, heads, t, t).add(biasMask).reshape(bw, heads, t, t);
     } else {
       attn = attn.add(bias);

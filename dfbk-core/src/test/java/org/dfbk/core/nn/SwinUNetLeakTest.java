@@ -9,13 +9,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import org.dfbk.core.math.DeviceConstants;
 import org.dfbk.core.spec.UNetSpec;
 import org.junit.jupiter.api.Test;
 
 /**
  * Training steps of the whole tiny network, each in its own sub-manager, leave the model
  * manager's array count unchanged (no op of the network attaches its result to the parameters'
- * manager).
+ * manager), and the constants of its layers (masks, indices, filters) are made once and leave
+ * nothing else behind in their own managers.
  */
 class SwinUNetLeakTest {
 
@@ -27,11 +29,19 @@ class SwinUNetLeakTest {
       net.initialize(model);
       step(net, model, spec);
       int before = model.getManagedArrays().size();
+      int constants = DeviceConstants.size();
+      int held = DeviceConstants.heldArrays();
       for (int i = 0; i < 10; i++) {
         step(net, model, spec);
       }
       assertEquals(before, model.getManagedArrays().size(),
           "arrays in the model manager after 1 training step vs after 11");
+      assertEquals(constants, DeviceConstants.size(),
+          "device constants after 1 training step vs after 11 (made once, then reused)");
+      assertEquals(held, DeviceConstants.heldArrays(),
+          "arrays in the device constants' managers after 1 training step vs after 11");
+      assertEquals(DeviceConstants.size(), DeviceConstants.heldArrays(),
+          "only the constants themselves live in the constants' managers");
     }
   }
 
