@@ -68,6 +68,9 @@ public final class EngineStart {
     if (System.getProperty(THREADS_PROPERTY) == null) {
       System.setProperty(THREADS_PROPERTY, Integer.toString(defaultThreads()));
     }
+    if (System.getProperty(CUDNN_BENCHMARK_PROPERTY) == null) {
+      System.setProperty(CUDNN_BENCHMARK_PROPERTY, "true");
+    }
     String flavor = nativeFlavor();
     if ("none".equals(flavor)) {
       throw new ConfigException("no PyTorch native library on the classpath. Rebuild with "
@@ -103,6 +106,15 @@ public final class EngineStart {
     }
     return engine;
   }
+
+  /**
+   * DJL's system property for cuDNN autotuning ({@code torch.backends.cudnn.benchmark}), read when
+   * the engine starts; dfbk sets it to true unless it is given. The model's shapes are fixed by
+   * its configuration, so each convolution is tuned once; on an H200 it took the float16 training
+   * step of the 192-px network from 234 to 159 ms and left float32 unchanged (BENCHMARKS.md). Turn
+   * it off with {@code DFBK_JAVA_OPTS=-Dai.djl.pytorch.cudnn_benchmark=false}.
+   */
+  public static final String CUDNN_BENCHMARK_PROPERTY = "ai.djl.pytorch.cudnn_benchmark";
 
   /** DJL's system property for PyTorch's intra-op thread count. */
   public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";

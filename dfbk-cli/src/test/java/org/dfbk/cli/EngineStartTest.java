@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The native flavour: the bundled jar's, unless {@code PYTORCH_LIBRARY_PATH} names an external
- * libtorch (then {@code PYTORCH_FLAVOR}, or "external"). Uses the system properties, which DJL
- * reads like the environment variables; skipped values are restored.
+ * libtorch (then {@code PYTORCH_FLAVOR}, or "external"); cuDNN autotuning on by default. Uses the
+ * system properties, which DJL reads like the environment variables; changed values are restored.
  */
 class EngineStartTest {
   private static void withProperties(String path, String flavor, Runnable r) {
@@ -47,5 +47,21 @@ class EngineStartTest {
     });
     withProperties("/opt/torch/lib", null, () -> assertEquals("external", EngineStart.nativeFlavor()));
     withProperties("  ", null, () -> assertNull(EngineStart.externalLibTorch()));
+  }
+
+  @Test
+  void cudnnAutotuningIsOnUnlessTheUserSaysOtherwise() {
+    String old = System.getProperty(EngineStart.CUDNN_BENCHMARK_PROPERTY);
+    try {
+      System.clearProperty(EngineStart.CUDNN_BENCHMARK_PROPERTY);
+      EngineStart.start(false);
+      assertEquals("true", System.getProperty(EngineStart.CUDNN_BENCHMARK_PROPERTY));
+      System.setProperty(EngineStart.CUDNN_BENCHMARK_PROPERTY, "false");
+      EngineStart.start(false);
+      assertEquals("false", System.getProperty(EngineStart.CUDNN_BENCHMARK_PROPERTY),
+          "a value the user gave is kept");
+    } finally {
+      set(EngineStart.CUDNN_BENCHMARK_PROPERTY, old);
+    }
   }
 }
