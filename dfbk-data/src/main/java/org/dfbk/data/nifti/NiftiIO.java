@@ -59,13 +59,30 @@ public final class NiftiIO {
     long voxels = h.voxelsPerVolume() * h.volumeCount();
     long bytes = voxels * type.bytes();
     if (bytes > MAX_DATA_BYTES) {
+      boolean gz = dataFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+      long onDisk = gz ? -1 : sizeOrMinusOne(dataFile); // a gzip's size says little
+      String fix = h.volumeCount() > 1
+          ? "split the 4-D series into 3-D files (e.g. fslsplit) first"
+          : onDisk >= 0 && onDisk < bytes / 16
+          ? "the file has only " + onDisk + " bytes, so its header dims are probably corrupt;"
+              + " re-export the image"
+          : "crop or resample the volume to a smaller grid first";
       throw new DataException(file + " holds " + bytes + " bytes of voxels (dims "
           + Arrays.toString(h.dims()) + ", " + type.numpyName() + "), more than dfbk reads into"
-          + " memory (2 GiB). Fix: split the 4-D series into 3-D files (e.g. fslsplit) first");
+          + " memory (2 GiB). Fix: " + fix);
     }
     ByteBuffer data = readRegion(dataFile, offset, (int) bytes, h, type);
     return new NiftiImage(h, file, dataFile, data.order(h.byteOrder()));
   }
+  /** Size of {@code f} in bytes, or −1 when it cannot be read (the message then omits it). */
+  private static long sizeOrMinusOne(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
 
   /**
    * Reads only the header (for a .hdr the .img need not exist; for an .img the .hdr is read).

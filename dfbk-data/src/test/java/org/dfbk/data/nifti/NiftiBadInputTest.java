@@ -125,6 +125,18 @@ class NiftiBadInputTest {
   }
 
   @Test
+  void dimsFarBeyondTheFileAreCalledCorruptNotTooBig() throws IOException {
+    byte[] b = valid.clone();
+    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putShort(42, (short) 30000).putShort(44, (short) 30000).putShort(46, (short) 30000);
+    Path p = file("huge.nii", b);
+    DataException e = expectData(() -> NiftiIO.read(p), "huge.nii", "[30000, 30000, 30000]",
+        "2 GiB", "only " + b.length + " bytes", "header dims are probably corrupt");
+    assertTrue(!e.getMessage().contains("4-D"), "a 3-D file is not told to split a series: "
+        + e.getMessage());
+  }
+
+  @Test
   void gzippedDataShorterThanDimsNeed() throws IOException {
     Path p = file("short.nii.gz", gzip(Arrays.copyOf(valid, valid.length - 10)));
     expectData(() -> NiftiIO.read(p), "short.nii.gz", "too short", "decompressed",
