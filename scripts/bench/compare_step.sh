@@ -7,6 +7,9 @@
 #
 # Usage, from the repository root after `mvn -B -o -q install -DskipTests`:
 #   scripts/bench/compare_step.sh [rounds=3] [steps=10] [threads=1]
+# The DJL side runs on the bundled libtorch unless PYTORCH_LIBRARY_PATH names another one (with a
+# libdjl_torch.so built for it; see docs/engine-notes.md), e.g. Debian's 1.13.1, the reference's:
+#   PYTORCH_LIBRARY_PATH=DIR PYTORCH_FLAVOR=cpu PYTORCH_VERSION=1.13.1 scripts/bench/compare_step.sh
 set -e
 ROUNDS=${1:-3}
 STEPS=${2:-10}
@@ -21,11 +24,13 @@ OUT=$(mktemp)
 i=1
 while [ "$i" -le "$ROUNDS" ]; do
   py=$(/usr/bin/python3 "$ROOT/scripts/bench/unet_step.py" "$THREADS" "$STEPS" | sed -n 's/.*mean \([0-9.]*\) s.*/\1/p')
-  djl=$(java -Xmx6g -Dai.djl.offline=true -Dai.djl.default_engine=PyTorch \
+  line=$(java -Xmx6g -Dai.djl.offline=true -Dai.djl.default_engine=PyTorch \
     -Dai.djl.pytorch.num_threads="$THREADS" -cp "$CP" org.dfbk.core.nn.SwinUNetBenchmark "$STEPS" \
-    2>/dev/null | sed -n 's/.*mean \([0-9.]*\) s.*/\1/p')
+    2>/dev/null | grep 'mean')
+  djl=$(echo "$line" | sed -n 's/.*mean \([0-9.]*\) s.*/\1/p')
+  lib=$(echo "$line" | awk '{print $2}')
   echo "$py $djl" >> "$OUT"
-  echo "round $i: PyTorch mean $py s, DJL mean $djl s, ratio $(echo "$djl $py" | awk '{printf "%.3f", $1 / $2}')"
+  echo "round $i: PyTorch mean $py s, DJL (libtorch $lib) mean $djl s, ratio $(echo "$djl $py" | awk '{printf "%.3f", $1 / $2}')"
   i=$((i + 1))
 done
 sort -n -k1 "$OUT" | awk '{p[NR] = $1} END {m = (NR % 2) ? p[(NR + 1) / 2] : (p[NR / 2] + p[NR / 2 + 1]) / 2; printf "median PyTorch %.3f s\n", m}'

@@ -39,11 +39,13 @@ import picocli.CommandLine.Spec;
 /** {@code dfbk translate --checkpoint C --input FILE|DIR --output DIR}. */
 @Command(name = "translate", mixinStandardHelpOptions = true,
     description = {"Translate NIfTI volumes or 2-D slices with a trained checkpoint.",
-        "Outputs keep the input's geometry (affine, pixdim, qform/sform); CT targets are",
-        "written in HU, MR targets on the source volume's intensity scale. Inputs are never",
-        "overwritten. With --samples K > 1, the mean of K samples and a *_std uncertainty volume.",
-        "NaN or infinite input voxels are translated as background (0, or -1024 HU for CT);",
-        "4-D inputs with more than one volume are refused (extract one volume first)."})
+        "Outputs are float32 .nii.gz files that keep the input's geometry (affine,",
+        "pixdim, qform/sform); CT targets are in HU, MR targets on the source",
+        "volume's intensity scale. Inputs are never overwritten.",
+        "With --samples K > 1: the mean of K samples and a *_std uncertainty volume.",
+        "NaN or infinite input voxels are translated as background (0, or -1024 HU",
+        "for CT); 4-D inputs with more than one volume are refused (extract one",
+        "volume first)."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -63,7 +65,7 @@ public final class TranslateCommand implements Callable<Integer> {
   String glob;
 
   @Option(names = "--output-name", paramLabel = "NAME",
-      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name.")
+      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name, as .nii.gz.")
   String outputName;
 
   @Option(names = "--samples", defaultValue = "1", paramLabel = "K", description = "Samples per slice (default 1).")
