@@ -63,6 +63,7 @@ public final class Cli implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setUsageHelpWidth(100); // the commands' descriptions are written in lines of up to 100
     cl.setExecutionExceptionHandler(Cli::handleException);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();

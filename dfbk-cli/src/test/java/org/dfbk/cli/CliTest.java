@@ -29,6 +29,28 @@ class CliTest {
   }
 
   @Test
+  void descriptionsAreNotBrokenMidSentence() {
+    String[][] commands = {{"train"}, {"translate"}, {"eval"}, {"demo"}, {"bench"}, {"info"},
+      {"phantom"}, {"data", "prepare"}, {"data", "inspect"}, {"knowledge", "embed"},
+      {"model", "summary"}};
+    for (String[] c : commands) {
+      String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+      args[c.length] = "--help";
+      Result r = run(args);
+      assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+      // each description line is written whole; picocli wraps only lines longer than the width,
+      // which leaves a short orphan line of one or two words behind
+      String description = r.out().substring(0, r.out().indexOf("\n  -"));
+      for (String line : description.split("\n")) {
+        assertTrue(line.length() <= 100, String.join(" ", c) + ": line over 100: " + line);
+        assertTrue(line.isBlank() || line.startsWith(" ") || line.split(" ").length > 2
+            || line.endsWith(".") || line.endsWith(":"),
+            String.join(" ", c) + ": orphan line \"" + line + "\" in:\n" + description);
+      }
+    }
+  }
+
+  @Test
   void versionNamesDjlAndPytorch() {
     Result r = run("--version");
     assertEquals(0, r.code());

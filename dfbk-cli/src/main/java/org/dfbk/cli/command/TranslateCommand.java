@@ -39,13 +39,11 @@ import picocli.CommandLine.Spec;
 /** {@code dfbk translate --checkpoint C --input FILE|DIR --output DIR}. */
 @Command(name = "translate", mixinStandardHelpOptions = true,
     description = {"Translate NIfTI volumes or 2-D slices with a trained checkpoint.",
-        "Outputs are float32 .nii.gz files that keep the input's geometry (affine,",
-        "pixdim, qform/sform); CT targets are in HU, MR targets on the source",
-        "volume's intensity scale. Inputs are never overwritten.",
-        "With --samples K > 1: the mean of K samples and a *_std uncertainty volume.",
-        "NaN or infinite input voxels are translated as background (0, or -1024 HU",
-        "for CT); 4-D inputs with more than one volume are refused (extract one",
-        "volume first)."})
+        "Outputs are float32 .nii.gz files that keep the input's geometry (affine, pixdim,",
+        "qform/sform); CT targets are in HU, MR targets on the source volume's intensity scale.",
+        "Inputs are never overwritten. With --samples K > 1: the mean of K samples and a *_std",
+        "uncertainty volume. NaN or infinite input voxels are translated as background (0, or",
+        "-1024 HU for CT); 4-D inputs with more than one volume are refused (extract one first)."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
