@@ -78,6 +78,8 @@ public final class Training {
       Trainer.Builder b = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
+          .optModelPixelMm(cache.modelPixelMm().isPresent()
+              ? cache.modelPixelMm().getAsDouble() : null)
           .optProgressListener(new ProgressListener() {
             @Override
             public void onStep(TrainingProgress p) {

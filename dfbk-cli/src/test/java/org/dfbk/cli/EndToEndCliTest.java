@@ -51,6 +51,29 @@ class EndToEndCliTest {
     Volume pred = NiftiIO.read(out.resolve("T2.nii.gz")).volume();
     assertTrue(pred.sameGrid(in, 1e-6), "translation keeps the source grid");
     assertTrue(Files.isRegularFile(out.resolve("T2_std.nii.gz")), "uncertainty map written");
+    assertTrue(!tl.err().contains("warning"), "a scan at the training scale: " + tl.err());
+    Double trainedMm = org.dfbk.train.loop.Checkpoints.readState(ckpt).modelPixelMm();
+    assertTrue(trainedMm != null && trainedMm > 0, "checkpoint records the training scale");
+
+    // The same pixels with half the voxel size: half the field of view, so the model would see
+    // the anatomy twice as large as in training; translated, with a warning that says so
+    double[][] half = new double[4][];
+    for (int r = 0; r < 4; r++) {
+      half[r] = in.affine()[r].clone();
+      for (int col = 0; col < 3; col++) {
+        half[r][col] /= 2;
+      }
+    }
+    double[] halfVs = {in.voxelSize()[0] / 2, in.voxelSize()[1] / 2, in.voxelSize()[2] / 2};
+    Path small = tmp.resolve("small/T1.nii.gz");
+    Files.createDirectories(small.getParent());
+    NiftiIO.writeFloat32(small, new Volume(in.nx(), in.ny(), in.nz(), in.data(), halfVs, half),
+        null);
+    CliTest.Result ts = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        small.toString(), "--output", tmp.resolve("pred-small").toString());
+    assertEquals(0, ts.code(), ts.err());
+    assertTrue(ts.err().contains("warning") && ts.err().contains("small/T1.nii.gz")
+        && ts.err().contains("2.00 times larger") && ts.err().contains("Fix: pad"), ts.err());
 
     // The same scan stored with x and y reversed (LPS instead of RAS) translates to the same
     // image: slices come from the canonical order, results go back to the file's own order.

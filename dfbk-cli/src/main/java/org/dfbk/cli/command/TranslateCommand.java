@@ -28,6 +28,7 @@ import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.run.ScaleCheck;
 import org.dfbk.train.run.SliceTranslator;
 import org.dfbk.train.run.VolumeTranslator;
 import picocli.CommandLine.Command;
@@ -121,6 +122,8 @@ public final class TranslateCommand implements Callable<Integer> {
                 Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
                 return slices.translate(in, m.spec().imageSize(), seed, done -> p.update(done, null));
               });
+          ScaleCheck.warning(f, r.modelPixelMm(), m.state().modelPixelMm(), m.spec().imageSize())
+              .ifPresent(w -> err.println("dfbk translate: warning: " + w));
           NiftiIO.writeFloat32(dest, r.prediction(), img.header());
           if (r.std() != null) {
             NiftiIO.writeFloat32(dest.resolveSibling(NiftiFiles.stem(dest.getFileName().toString())

@@ -18,4 +18,9 @@ final class CacheManifest {
   Map<String, List<String>> splits;
   List<SourceFingerprint> sources;
   List<SliceInfo> slices;
+  /**
+   * In-plane pixel size (mm) of each subject's source slices in the canonical orientation; absent
+   * in caches written before it was recorded.
+   */
+  Map<String, Double> pixelMm;
 }

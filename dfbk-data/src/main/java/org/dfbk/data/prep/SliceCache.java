@@ -23,12 +23,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -238,6 +240,7 @@ public final class SliceCache {
     ByteBuffer record = ByteBuffer.allocate(2 * pixels * store.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     List<SliceInfo> infos = new ArrayList<>();
+    Map<String, Double> pixelMm = new LinkedHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "dfbk-prepare");
       t.setDaemon(true);
@@ -245,7 +248,7 @@ public final class SliceCache {
     });
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(STORE_FILE)),
         1 << 20)) {
-      Deque<Future<List<PreparedSlice>>> window = new ArrayDeque<>();
+      Deque<Future<Prepared>> window = new ArrayDeque<>();
       int next = 0;
       for (int done = 0; done < subjects.size(); done++) {
         while (next < subjects.size() && window.size() < 2 * threads) {
@@ -254,7 +257,9 @@ public final class SliceCache {
         }
         Subject s = subjects.get(done);
         String splitName = split.splitOf(s.id());
-        for (PreparedSlice p : await(window.poll())) {
+        Prepared prepared = await(window.poll());
+        pixelMm.put(s.id(), prepared.pixelMm());
+        for (PreparedSlice p : prepared.slices()) {
           record.clear();
           put(record, p.target(), store);
           put(record, p.source(), store);
@@ -283,17 +288,22 @@ public final class SliceCache {
       m.splits.put(n, ids);
     }
     m.slices = infos;
+    m.pixelMm = pixelMm;
     return m;
   }
 
-  private static List<PreparedSlice> prepareSubject(PrepareSpec spec, Subject s) {
+  /** One subject's slices and the in-plane pixel size of its source slices (mm). */
+  private record Prepared(List<PreparedSlice> slices, double pixelMm) {}
+
+  private static Prepared prepareSubject(PrepareSpec spec, Subject s) {
     Path srcFile = s.require(spec.sourceModality());
     Path tgtFile = s.require(spec.targetModality());
     // slices are cut from the closest-canonical (RAS) orientation, as translation does
     Volume src = canonical(readVolume(srcFile));
     Volume tgt = canonical(readVolume(tgtFile));
-    return SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(), tgtFile, tgt,
-        spec.targetKind(), spec.sliceOptions());
+    return new Prepared(SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(), tgtFile,
+        tgt, spec.targetKind(), spec.sliceOptions()),
+        Slicing.inPlanePixelMm(src.voxelSize(), spec.sliceOptions().axis()));
   }
 
   private static <T> T await(Future<T> f) throws IOException {
@@ -552,6 +562,34 @@ public final class SliceCache {
     double median = n % 2 == 1 ? highs[n / 2] : (highs[n / 2 - 1] + highs[n / 2]) / 2;
     Normalization any = perSubject.values().iterator().next();
     return new Normalization(any.kind(), any.low(), median);
+  }
+
+  /**
+   * The scale the model was trained at: the median over the training slices (all slices when the
+   * train split is empty) of the millimetres one model pixel covers, the source's in-plane pixel
+   * size × box side / model size. Empty for a cache written before pixel sizes were recorded.
+   */
+  public OptionalDouble modelPixelMm() {
+    if (manifest.pixelMm == null || manifest.pixelMm.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    double[] train = modelPixelMm(true);
+    double[] values = train.length > 0 ? train : modelPixelMm(false);
+    if (values.length == 0) {
+      return OptionalDouble.empty();
+    }
+    Arrays.sort(values);
+    int n = values.length;
+    return OptionalDouble.of(
+        n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+  }
+
+  private double[] modelPixelMm(boolean trainOnly) {
+    return manifest.slices.stream()
+        .filter(s -> !trainOnly || "train".equals(s.split()))
+        .filter(s -> manifest.pixelMm.get(s.subject()) != null)
+        .mapToDouble(s -> manifest.pixelMm.get(s.subject()) / s.transform().resizeFactor())
+        .toArray();
   }
 
   /** Indices of the slice pairs of one split, ascending. */

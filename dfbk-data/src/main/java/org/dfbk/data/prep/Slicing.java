@@ -30,6 +30,17 @@ public final class Slicing {
     }
   }
 
+  /**
+   * In-plane pixel size of slices along {@code axis}: the geometric mean of the voxel sizes of the
+   * two other axes (millimetres for NIfTI volumes).
+   */
+  public static double inPlanePixelMm(double[] voxelSize, int axis) {
+    checkAxis(axis);
+    double a = voxelSize[axis == 0 ? 1 : 0];
+    double b = voxelSize[axis == 2 ? 1 : 2];
+    return Math.sqrt(Math.abs(a * b));
+  }
+
   /** Slice {@code index} along {@code axis}, row-major H × W. */
   public static float[] extract(Volume v, int axis, int index) {
     int[] hw = sliceShape(v.shape(), axis);

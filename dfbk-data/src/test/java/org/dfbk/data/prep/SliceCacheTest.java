@@ -96,6 +96,23 @@ class SliceCacheTest {
   }
 
   @Test
+  void modelPixelSizeIsThePixelSizeTimesTheBoxOverTheModelSize() throws IOException {
+    SliceCache c = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("cache"), null);
+    // 40 x 40 phantom slices, one 40-pixel box each, resized to 32: fov/40 mm x 40 / 32
+    double pixel = PhantomGenerator.builder().optSize(40, 40, 20).optSeed(11).build()
+        .voxelSize()[0];
+    Tolerance.assertClose(pixel * 40 / 32, c.modelPixelMm().orElseThrow(), 1e-12,
+        "mm per model pixel");
+    // a cache written before pixel sizes were recorded: unknown, not a guess
+    Path manifest = work.resolve("cache").resolve(SliceCache.MANIFEST_FILE);
+    String json = Files.readString(manifest);
+    Files.writeString(manifest, json.replaceAll(",?\\s*\"pixelMm\"\\s*:\\s*\\{[^}]*\\}", ""));
+    SliceCache old = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("cache"), null);
+    assertTrue(old.modelPixelMm().isEmpty(), "no pixel sizes in the manifest: "
+        + Files.readString(manifest).contains("pixelMm"));
+  }
+
+  @Test
   void float16StoreMatchesFloat32WithinHalfAnUlp() {
     SliceCache c32 = SliceCache.prepare(spec(StoreType.FLOAT32), work.resolve("c32"), null);
     SliceCache c16 = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("c16"), null);

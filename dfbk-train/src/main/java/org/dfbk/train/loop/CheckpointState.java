@@ -21,8 +21,10 @@ import java.util.List;
  * @param trainable whether each has optimizer moments
  * @param trainer the trainer settings of the run
  * @param createdUtc ISO-8601 time of writing
+ * @param modelPixelMm millimetres one model pixel covered in the training slices (median); null
+ *     when unknown (checkpoints of older runs, or caches prepared before it was recorded)
  */
 public record CheckpointState(int format, long step, long seed, long optimizerUpdates,
     double lossScale, long goodStepsSinceScaleChange, double bestPsnr, long bestStep,
     String textEncoderId, List<String> parameterNames, List<long[]> parameterShapes,
-    List<Boolean> trainable, TrainerConfig trainer, String createdUtc) {}
+    List<Boolean> trainable, TrainerConfig trainer, String createdUtc, Double modelPixelMm) {}

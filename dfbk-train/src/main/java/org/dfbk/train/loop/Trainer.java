@@ -84,6 +84,7 @@ public final class Trainer implements AutoCloseable {
   private final List<ProgressListener> listeners;
   private final String resolvedConfig;
   private final String textEncoderId;
+  private final Double modelPixelMm;
   private final LearningRateSchedule learningRates;
 
   private final Device masterDevice;
@@ -131,6 +132,7 @@ public final class Trainer implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.resolvedConfig = b.resolvedConfig;
     this.textEncoderId = b.textEncoderId;
+    this.modelPixelMm = b.modelPixelMm;
     this.learningRates = new LearningRateSchedule(config.learningRate(),
         config.learningRateMin(), config.warmupSteps(), config.maxSteps());
     int r = replicas.size();
@@ -797,7 +799,7 @@ public final class Trainer implements AutoCloseable {
     }
     CheckpointState state = new CheckpointState(1, step, config.seed(), optimizer.updates(),
         lossScale, goodStepsSinceScaleChange, bestPsnr, bestStep, textEncoderId,
-        List.copyOf(names), shapes, flags, config, Instant.now().toString());
+        List.copyOf(names), shapes, flags, config, Instant.now().toString(), modelPixelMm);
     java.util.LinkedHashMap<String, Checkpoints.ArrayEntry> entries =
         new java.util.LinkedHashMap<>();
     entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
@@ -931,6 +933,7 @@ public final class Trainer implements AutoCloseable {
     private final List<ProgressListener> listeners = new ArrayList<>();
     private String resolvedConfig;
     private String textEncoderId;
+    private Double modelPixelMm;
     private boolean allowFp16OnCpu;
 
     private Builder() {}
@@ -985,6 +988,19 @@ public final class Trainer implements AutoCloseable {
     public Builder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
       this.resolvedConfig = resolvedConfigJson;
       this.textEncoderId = textEncoderId;
+      return this;
+    }
+
+    /**
+     * The millimetres one model pixel covered in the training slices (stored in state.json, so
+     * that translation can warn about inputs at another scale); {@code null} when unknown.
+     */
+    public Builder optModelPixelMm(Double mm) {
+      if (mm != null && !(mm > 0 && Double.isFinite(mm))) {
+        throw new IllegalArgumentException("model pixel size must be a positive number of mm, found "
+            + mm);
+      }
+      this.modelPixelMm = mm;
       return this;
     }
 

@@ -35,8 +35,13 @@ public final class VolumeTranslator {
     SliceTranslator.Output apply(List<float[]> modelSources);
   }
 
-  /** The translated volume and, for K &gt; 1 samples, the per-voxel standard deviation (or null). */
-  public record Result(Volume prediction, Volume std, int translatedSlices) {}
+  /**
+   * The translated volume and, for K &gt; 1 samples, the per-voxel standard deviation (or null);
+   * {@code modelPixelMm} is the median over the translated slices' crops of the millimetres one
+   * model pixel covered (the source's in-plane pixel size × crop side / model size; NaN when no
+   * slice was translated), to compare with the scale the model was trained at.
+   */
+  public record Result(Volume prediction, Volume std, int translatedSlices, double modelPixelMm) {}
 
   private VolumeTranslator() {}
 
@@ -60,7 +65,8 @@ public final class VolumeTranslator {
     Result r = translate(canonical.apply(source), file, sourceKind, targetKind, axis, size, model,
         Integer.MAX_VALUE);
     return new Result(canonical.restore(r.prediction(), source),
-        r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices());
+        r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices(),
+        r.modelPixelMm());
   }
 
   /** As above; slices from {@code limit} on are left as background, untranslated. */
@@ -108,7 +114,13 @@ public final class VolumeTranslator {
         }
       }
     }
-    return new Result(plan.result(), std, indices.size());
+    double pixelMm = Slicing.inPlanePixelMm(source.voxelSize(), axis);
+    double[] scales = indices.stream().flatMap(k -> plan.transforms(k).stream())
+        .mapToDouble(t -> pixelMm / t.resizeFactor()).sorted().toArray();
+    int n = scales.length;
+    double median = n == 0 ? Double.NaN
+        : n % 2 == 1 ? scales[n / 2] : (scales[n / 2 - 1] + scales[n / 2]) / 2;
+    return new Result(plan.result(), std, indices.size(), median);
   }
 
   /**
@@ -124,7 +136,8 @@ public final class VolumeTranslator {
       // an axial slice stored flipped or transposed: in-plane canonical order, as in training
       Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model);
       return new Result(canonical.restore(r.prediction(), slice),
-          r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices());
+          r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices(),
+          r.modelPixelMm());
     }
     return translateStacked(slice, file, sourceKind, targetKind, size, model);
   }
@@ -139,7 +152,7 @@ public final class VolumeTranslator {
     Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1);
     return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
         r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
-        Math.min(1, r.translatedSlices()));
+        Math.min(1, r.translatedSlices()), r.modelPixelMm());
   }
 
   /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */

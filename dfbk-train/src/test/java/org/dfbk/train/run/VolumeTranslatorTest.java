@@ -34,6 +34,14 @@ class VolumeTranslatorTest {
   }
 
   @Test
+  void reportsTheMillimetresPerModelPixelOfItsCrops() {
+    // 16 x 16 slices of 1.5 mm, one 16-pixel box each, resized to 8: 1.5 x 16 / 8 = 3 mm
+    VolumeTranslator.Result r = VolumeTranslator.translate(randomVolume(16, 16, 6, 1),
+        Path.of("src.nii"), ModalityKind.MR, ModalityKind.MR, 2, 8, identity(new ArrayList<>()));
+    assertEquals(3.0, r.modelPixelMm(), 1e-12, "mm per model pixel");
+  }
+
+  @Test
   void identityModelReturnsSourceClippedAtItsPercentileOnTheSameGrid() {
     Volume src = randomVolume(16, 16, 6, 1);
     List<Integer> calls = new ArrayList<>();
