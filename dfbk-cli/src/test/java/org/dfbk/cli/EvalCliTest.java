@@ -184,4 +184,35 @@ class EvalCliTest {
     assertEquals(ExitCode.DATA, r.code(), r.err());
     assertTrue(r.err().contains("8x8") && r.err().contains("SSIM"), r.err());
   }
+
+  /** A slices.csv with one DFBK slice of the given PSNR and SSIM. */
+  private static void slicesCsv(Path dir, double psnr, double ssim) throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("slices.csv"),
+        "task,method,subject,slice,psnr,ssim,mae,masked_psnr,masked_ssim,masked_mae\n"
+            + "T1→T2,DFBK,s1,0," + psnr + "," + ssim + ",0.1,20,0.5,0.2\n"
+            + "T1→T2,DFBK,s1,1," + psnr + "," + ssim + ",0.1,20,0.5,0.2\n");
+  }
+
+  @Test
+  void ablationRowsAreNamedByTheRunsNotByTheirSharedEvalFolder(@TempDir Path tmp) throws Exception {
+    // the layout of scripts/run_ablations.sh: RUNS/<task>/<setting>/eval
+    slicesCsv(tmp.resolve("task/none/eval"), 20.5, 0.61);
+    slicesCsv(tmp.resolve("task/dfb/eval"), 21.5, 0.71);
+    slicesCsv(tmp.resolve("task/kg/eval"), 22.5, 0.81);
+    Path out = tmp.resolve("table3");
+    CliTest.Result r = CliTest.run("eval", "--ablation", tmp.resolve("task/none/eval").toString(),
+        tmp.resolve("task/dfb/eval").toString(), tmp.resolve("task/kg/eval").toString(),
+        "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String md = Files.readString(out.resolve("ablation.md"));
+    assertTrue(md.contains("| none | 20.50") && md.contains("| dfb | <u>21.50")
+        && md.contains("| kg | **22.50"), md);
+    assertFalse(md.contains("| eval |"), md);
+
+    CliTest.Result twice = CliTest.run("eval", "--ablation", tmp.resolve("task/dfb/eval").toString(),
+        tmp.resolve("task/dfb/eval/").toString(), "--output", tmp.resolve("t").toString());
+    assertEquals(ExitCode.USAGE, twice.code(), twice.out() + twice.err());
+    assertTrue(twice.err().contains("given twice"), twice.err());
+  }
 }

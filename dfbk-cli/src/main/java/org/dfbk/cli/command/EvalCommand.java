@@ -273,12 +273,12 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Rows = settings (the run folder names), columns = tasks; the DFBK rows of each run. */
+  /** Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each run. */
   private int ablation() {
     java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
-    for (Path run : mode.ablation) {
-      runs.put(run.toAbsolutePath().normalize().getFileName().toString(),
-          EvalReport.readSlicesCsv(slicesCsv(run)));
+    List<String> names = settingNames(mode.ablation);
+    for (int i = 0; i < names.size(); i++) {
+      runs.put(names.get(i), EvalReport.readSlicesCsv(slicesCsv(mode.ablation.get(i))));
     }
     ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, MetricValues.NAMES.subList(0, 2));
     Path out = output != null ? output : Paths.get("eval-ablation");
@@ -286,6 +286,43 @@ public final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(json ? t.toJson() : t.toMarkdown());
     spec.commandLine().getOut().println("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
+  }
+
+  /**
+   * A row name per ablation folder: the shortest path ending that tells the folders apart, without
+   * a last component they all share — {@code runs/isles/dfb/eval} and {@code runs/isles/kg/eval}
+   * are "dfb" and "kg", {@code dfb-eval} and {@code kg-eval} stay as they are.
+   *
+   * @throws ConfigException when a folder is given twice
+   */
+  static List<String> settingNames(List<Path> folders) {
+    List<Path> paths = new ArrayList<>();
+    for (Path f : folders) {
+      Path p = f.toAbsolutePath().normalize();
+      if (paths.contains(p)) {
+        throw new ConfigException("--ablation: " + f + " is given twice; give each run's eval"
+            + " folder once");
+      }
+      paths.add(p);
+    }
+    int depth = 1;
+    while (true) {
+      List<String> names = new ArrayList<>();
+      for (Path p : paths) {
+        int n = p.getNameCount();
+        names.add(p.subpath(Math.max(0, n - depth), n).toString());
+      }
+      if (new java.util.HashSet<>(names).size() == names.size()) {
+        java.util.Set<String> lasts = new java.util.HashSet<>();
+        paths.forEach(p -> lasts.add(p.getFileName().toString()));
+        if (depth > 1 && lasts.size() == 1) {
+          String shared = lasts.iterator().next();
+          names.replaceAll(n -> n.substring(0, n.length() - shared.length() - 1));
+        }
+        return names;
+      }
+      depth++;
+    }
   }
 
   private static Path slicesCsv(Path run) {
