@@ -2,14 +2,17 @@
 # Trains and evaluates every ablation config of the paper's Tables 3-5 (ISLES 2015, FLAIR->DWI and
 # FLAIR->T1), then writes the paper-style tables with `dfbk eval --ablation`.
 # Usage: scripts/run_ablations.sh [RUNS_DIR] [extra dfbk train options, e.g. --devices gpu0,gpu1]
+# Environment: ABLATION_CONFIGS (folder of <task>-<setting>.yaml, default configs/ablation) and
+# ABLATION_TASKS (default "isles-flair-dwi isles-flair-t1") run the same grid on other configs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+configs="${ABLATION_CONFIGS:-$here/configs/ablation}"
 runs="${1:-runs/ablation}"
 shift || true
-for task in isles-flair-dwi isles-flair-t1; do
+for task in ${ABLATION_TASKS:-isles-flair-dwi isles-flair-t1}; do
   evals=()
   for setting in none dfb kg dfb-kg dfb-l dfb-h dfb-normattn kg-l kg-h kg-crossattn; do
-    cfg="$here/configs/ablation/$task-$setting.yaml"
+    cfg="$configs/$task-$setting.yaml"
     out="$runs/$task/$setting"
     if [ ! -f "$out/checkpoints/last.zip" ]; then
       "$here/dfbk" train --config "$cfg" --output "$out" "$@"
