@@ -2,27 +2,42 @@
 # Trains and evaluates every ablation config of the paper's Tables 3-5 (ISLES 2015, FLAIR->DWI and
 # FLAIR->T1), then writes the paper-style tables with `dfbk eval --ablation`.
 # Usage: scripts/run_ablations.sh [RUNS_DIR] [extra dfbk train options, e.g. --devices gpu0,gpu1]
-# Environment: ABLATION_CONFIGS (folder of <task>-<setting>.yaml, default configs/ablation) and
-# ABLATION_TASKS (default "isles-flair-dwi isles-flair-t1") run the same grid on other configs.
+# Environment:
+#   ABLATION_CONFIGS     folder of <task>-<setting>.yaml (default configs/ablation)
+#   ABLATION_TASKS       tasks to run (default "isles-flair-dwi isles-flair-t1")
+#   ABLATION_SETTINGS    settings to run (default all ten); a table is written from the settings
+#                        run, when it has at least two of its rows
+#   ABLATION_CHECKPOINT  best (default) or last: which checkpoint is evaluated; use last when the
+#                        config has no validation subject (validation then runs on the test one)
+# Runs that already have checkpoints/last.zip are not trained again.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configs="${ABLATION_CONFIGS:-$here/configs/ablation}"
+settings="${ABLATION_SETTINGS:-none dfb kg dfb-kg dfb-l dfb-h dfb-normattn kg-l kg-h kg-crossattn}"
+which="${ABLATION_CHECKPOINT:-best}"
+case "$which" in best|last) ;; *) echo "ABLATION_CHECKPOINT must be best or last, not '$which'" >&2; exit 2;; esac
 runs="${1:-runs/ablation}"
 shift || true
 for task in ${ABLATION_TASKS:-isles-flair-dwi isles-flair-t1}; do
-  evals=()
-  for setting in none dfb kg dfb-kg dfb-l dfb-h dfb-normattn kg-l kg-h kg-crossattn; do
+  for setting in $settings; do
     cfg="$configs/$task-$setting.yaml"
+    [ -f "$cfg" ] || { echo "no config $cfg (ABLATION_CONFIGS/ABLATION_TASKS/ABLATION_SETTINGS)" >&2; exit 2; }
     out="$runs/$task/$setting"
     if [ ! -f "$out/checkpoints/last.zip" ]; then
       "$here/dfbk" train --config "$cfg" --output "$out" "$@"
     fi
-    "$here/dfbk" eval --checkpoint "$out/checkpoints/best.zip" -o "$out/eval"
-    evals+=("$out/eval")
+    "$here/dfbk" eval --checkpoint "$out/checkpoints/$which.zip" -o "$out/eval"
   done
   # Table 3: none, +DFB, +KG, +DFB,KG; Table 4: DFB components; Table 5: KG components.
-  "$here/dfbk" eval --ablation "$runs/$task"/{none,dfb,kg,dfb-kg}/eval -o "$runs/$task/table3"
-  "$here/dfbk" eval --ablation "$runs/$task"/{none,dfb-l,dfb-h,dfb-normattn,dfb}/eval -o "$runs/$task/table4"
-  "$here/dfbk" eval --ablation "$runs/$task"/{none,kg-l,kg-h,kg-crossattn,kg}/eval -o "$runs/$task/table5"
+  for table in "3:none dfb kg dfb-kg" "4:none dfb-l dfb-h dfb-normattn dfb" \
+      "5:none kg-l kg-h kg-crossattn kg"; do
+    rows=()
+    for s in ${table#*:}; do
+      case " $settings " in *" $s "*) rows+=("$runs/$task/$s/eval");; esac
+    done
+    if [ "${#rows[@]}" -ge 2 ]; then
+      "$here/dfbk" eval --ablation "${rows[@]}" -o "$runs/$task/table${table%%:*}"
+    fi
+  done
 done
-echo "tables in $runs/*/table{3,4,5}/ablation.md"
+echo "tables in $runs/<task>/table{3,4,5}/ablation.md"
