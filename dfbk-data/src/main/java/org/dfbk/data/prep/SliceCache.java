@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code manifest.json}: format version, spec hash and spec, store type, S, channel order,
  *       split membership by subject, each input file (path, size, mtime) and per slice its
  *       subject, split and {@link SliceTransform} (slice index, axis, crop/pad box, resize factor,
- *       normalisation constants) so predictions map back to source units and geometry.
+ *       normalisation constants) so predictions map back to source units and geometry, and each
+ *       subject's in-plane source pixel size in mm ({@link #modelPixelMm()}).
  * </ul>
  *
  * <p>Records are ordered by subject id, then slice index. {@link #prepare} writes into a temporary

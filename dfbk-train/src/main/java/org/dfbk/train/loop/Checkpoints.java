@@ -38,7 +38,7 @@ import org.dfbk.core.error.DataException;
  *
  * <pre>
  *   state.json       {@link CheckpointState}: step, seed, optimizer counter, loss scale, best PSNR,
- *                    text-encoder id, parameter names/shapes, trainer settings
+ *                    text-encoder id, parameter names/shapes, trainer settings, training scale
  *   config.json      the resolved run configuration, verbatim as the caller gave it
  *   model.ndlist     master (training) weights, float32, one array per parameter, in name order
  *   ema.ndlist       EMA weights, same order
