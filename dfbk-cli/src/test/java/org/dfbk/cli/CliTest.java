@@ -51,6 +51,14 @@ class CliTest {
   }
 
   @Test
+  void infoReportsThreadsAndCudnnAutotuning() {
+    Result r = run("info", "--json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"intraOpThreads\"") && r.out().contains("\"cudnnBenchmark\": "
+        + System.getProperty("ai.djl.pytorch.cudnn_benchmark", "true")), r.out());
+  }
+
+  @Test
   void versionNamesDjlAndPytorch() {
     Result r = run("--version");
     assertEquals(0, r.code());

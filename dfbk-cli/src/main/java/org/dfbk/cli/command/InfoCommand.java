@@ -43,6 +43,7 @@ public final class InfoCommand implements Callable<Integer> {
     info.put("djlCache", EngineStart.cacheDir().toString());
     info.put("offline", Boolean.getBoolean("ai.djl.offline"));
     info.put("intraOpThreads", System.getProperty(EngineStart.THREADS_PROPERTY));
+    info.put("cudnnBenchmark", Boolean.getBoolean(EngineStart.CUDNN_BENCHMARK_PROPERTY));
     var out = spec.commandLine().getOut();
     if (json) {
       out.println(new GsonBuilder().setPrettyPrinting().create().toJson(info));
