@@ -259,13 +259,19 @@ public final class Checkpoints {
     return java.util.Optional.ofNullable(best);
   }
 
+  private static DataException unreadable(Path file, IOException e) {
+    return new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + "). Fix: give"
+        + " a .zip written by 'dfbk train' (runs/NAME/checkpoints/last.zip or best.zip); if it is"
+        + " one, it is truncated or damaged: copy it again", e);
+  }
+
   /** Reads only {@code state.json} of a checkpoint. */
   public static CheckpointState readState(Path file) {
     try (ZipFile zip = new ZipFile(file.toFile())) {
       return GSON.fromJson(new String(entry(zip, file, STATE), StandardCharsets.UTF_8),
           CheckpointState.class);
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
   }
 
@@ -275,7 +281,7 @@ public final class Checkpoints {
       return zip.getEntry(CONFIG) == null ? null
           : new String(entry(zip, file, CONFIG), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
   }
 

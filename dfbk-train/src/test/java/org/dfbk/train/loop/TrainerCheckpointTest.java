@@ -203,6 +203,12 @@ class TrainerCheckpointTest {
             org.dfbk.core.error.DataException.class, () -> t.restore(damaged));
         assertTrue(e.getMessage().contains("damaged.zip"), e.getMessage());
       }
+      for (Path p : new Path[] {damaged, Files.writeString(dir.resolve("text.zip"), "not a zip")}) {
+        org.dfbk.core.error.DataException e = assertThrows(
+            org.dfbk.core.error.DataException.class, () -> Checkpoints.readState(p));
+        assertTrue(e.getMessage().contains(p.getFileName().toString())
+            && e.getMessage().contains("Fix: give a .zip written by 'dfbk train'"), e.getMessage());
+      }
     }
   }
 
