@@ -210,6 +210,11 @@ class EvalCliTest {
         && md.contains("| kg | **22.50"), md);
     assertFalse(md.contains("| eval |"), md);
 
+    CliTest.Result cmp = CliTest.run("eval", "--compare", tmp.resolve("task/none/eval").toString(),
+        tmp.resolve("task/kg/eval").toString(), "--output", tmp.resolve("cmp").toString());
+    assertEquals(0, cmp.code(), cmp.err());
+    assertTrue(cmp.out().contains("B = kg vs A = none"), cmp.out());
+
     CliTest.Result twice = CliTest.run("eval", "--ablation", tmp.resolve("task/dfb/eval").toString(),
         tmp.resolve("task/dfb/eval/").toString(), "--output", tmp.resolve("t").toString());
     assertEquals(ExitCode.USAGE, twice.code(), twice.out() + twice.err());

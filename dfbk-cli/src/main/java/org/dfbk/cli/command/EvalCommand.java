@@ -264,8 +264,9 @@ public final class EvalCommand implements Callable<Integer> {
     Path b = mode.compare.get(1);
     List<SliceResult> ra = EvalReport.readSlicesCsv(slicesCsv(a));
     List<SliceResult> rb = EvalReport.readSlicesCsv(slicesCsv(b));
-    RunComparison c = RunComparison.of(a.getFileName().toString(), ra, method,
-        b.getFileName().toString(), rb, method, MetricValues.NAMES.subList(0, 2));
+    List<String> names = settingNames(mode.compare, "--compare");
+    RunComparison c = RunComparison.of(names.get(0), ra, method, names.get(1), rb, method,
+        MetricValues.NAMES.subList(0, 2));
     Path out = output != null ? output : Paths.get("eval-compare");
     c.write(out);
     spec.commandLine().getOut().println(c.toMarkdown());
@@ -276,7 +277,7 @@ public final class EvalCommand implements Callable<Integer> {
   /** Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each run. */
   private int ablation() {
     java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
-    List<String> names = settingNames(mode.ablation);
+    List<String> names = settingNames(mode.ablation, "--ablation");
     for (int i = 0; i < names.size(); i++) {
       runs.put(names.get(i), EvalReport.readSlicesCsv(slicesCsv(mode.ablation.get(i))));
     }
@@ -289,18 +290,18 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * A row name per ablation folder: the shortest path ending that tells the folders apart, without
+   * A name per run folder: the shortest path ending that tells the folders apart, without
    * a last component they all share — {@code runs/isles/dfb/eval} and {@code runs/isles/kg/eval}
    * are "dfb" and "kg", {@code dfb-eval} and {@code kg-eval} stay as they are.
    *
    * @throws ConfigException when a folder is given twice
    */
-  static List<String> settingNames(List<Path> folders) {
+  static List<String> settingNames(List<Path> folders, String option) {
     List<Path> paths = new ArrayList<>();
     for (Path f : folders) {
       Path p = f.toAbsolutePath().normalize();
       if (paths.contains(p)) {
-        throw new ConfigException("--ablation: " + f + " is given twice; give each run's eval"
+        throw new ConfigException(option + ": " + f + " is given twice; give each run's eval"
             + " folder once");
       }
       paths.add(p);
