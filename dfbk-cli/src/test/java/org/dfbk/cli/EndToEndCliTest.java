@@ -1,5 +1,6 @@
 package org.dfbk.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,44 @@ class EndToEndCliTest {
     assertEquals(0, ts.code(), ts.err());
     assertTrue(ts.err().contains("warning") && ts.err().contains("small/T1.nii.gz")
         && ts.err().contains("2.00 times larger") && ts.err().contains("Fix: pad"), ts.err());
+
+    // A 4-D file whose volume 1 is the scan (volume 0 is its negative): --volume 1 translates
+    // exactly what the 3-D file gives; without --volume the file is refused, naming the option
+    Path three = tmp.resolve("vol/T1.nii");
+    Files.createDirectories(three.getParent());
+    NiftiIO.writeFloat32(three, in, null);
+    byte[] one = Files.readAllBytes(three);
+    int off = 352;
+    byte[] two = java.util.Arrays.copyOf(one, one.length + (one.length - off));
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(two).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = off; i < one.length; i += 4) {
+      bb.putFloat(i, -bb.getFloat(i)); // volume 0: the negative
+    }
+    System.arraycopy(one, off, two, one.length, one.length - off); // volume 1: the scan
+    bb.putShort(40, (short) 4).putShort(48, (short) 2);
+    Path four = tmp.resolve("vol4d/T1.nii");
+    Files.createDirectories(four.getParent());
+    Files.write(four, two);
+    CliTest.Result t3 = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        three.toString(), "--output", tmp.resolve("pred-3d").toString());
+    CliTest.Result t4 = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        four.toString(), "--output", tmp.resolve("pred-4d").toString(), "--volume", "1");
+    assertEquals(0, t3.code(), t3.err());
+    assertEquals(0, t4.code(), t4.err());
+    Volume p3 = NiftiIO.read(tmp.resolve("pred-3d/T1.nii.gz")).volume();
+    Volume p4 = NiftiIO.read(tmp.resolve("pred-4d/T1.nii.gz")).volume();
+    assertTrue(p4.sameGrid(in, 1e-6), "a 3-D output on the input's grid");
+    assertArrayEquals(p3.data(), p4.data(), 0f, "volume 1 of the 4-D file = the 3-D file");
+    CliTest.Result refused = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        four.toString(), "--output", tmp.resolve("pred-4d-x").toString());
+    assertEquals(ExitCode.DATA, refused.code(), refused.err());
+    assertTrue(refused.err().contains("--volume T") && refused.err().contains("0..1"),
+        refused.err());
+    CliTest.Result outside = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        four.toString(), "--output", tmp.resolve("pred-4d-y").toString(), "--volume", "2");
+    assertEquals(ExitCode.DATA, outside.code(), outside.err());
+    assertTrue(outside.err().contains("out of range") && outside.err().contains("2 volume(s)"),
+        outside.err());
 
     // The same scan stored with x and y reversed (LPS instead of RAS) translates to the same
     // image: slices come from the canonical order, results go back to the file's own order.

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         "qform/sform); CT targets are in HU, MR targets on the source volume's intensity scale.",
         "Inputs are never overwritten. With --samples K > 1: the mean of K samples and a *_std",
         "uncertainty volume. NaN or infinite input voxels are translated as background (0, or",
-        "-1024 HU for CT); 4-D inputs with more than one volume are refused (extract one first)."})
+        "-1024 HU for CT); 4-D inputs with more than one volume need --volume T."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -76,6 +76,10 @@ public final class TranslateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Sampler seed (default 0).")
   long seed;
 
+  @Option(names = "--volume", paramLabel = "T",
+      description = "With 4-D inputs (e.g. a DWI series): translate volume T (0-based) of each.")
+  Integer volume;
+
   @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
   boolean keepGoing;
 
@@ -83,6 +87,9 @@ public final class TranslateCommand implements Callable<Integer> {
   public Integer call() {
     if (samples < 1 || batch < 1) {
       throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
+    }
+    if (volume != null && volume < 0) {
+      throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
     }
     List<Path> files = NiftiFiles.list(input, glob);
     Map<Path, Path> destinations = planOutputs(files);
@@ -102,13 +109,14 @@ public final class TranslateCommand implements Callable<Integer> {
         Path dest = destinations.get(f);
         try {
           NiftiImage img = NiftiIO.read(f);
-          if (img.volumeCount() > 1) {
+          if (img.volumeCount() > 1 && volume == null) {
             throw new DataException(f + " is 4-D (dims " + Arrays.toString(img.header().dims())
                 + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
-                + " Fix: extract the volume to translate, e.g. fslroi " + f.getFileName() + " "
+                + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
+                + "), or extract it, e.g. fslroi " + f.getFileName() + " "
                 + NiftiFiles.stem(f.getFileName().toString()) + "_vol0.nii.gz 0 1");
           }
-          Volume source = img.volume();
+          Volume source = img.volume(volume == null ? 0 : volume); // names the range if outside
           int nonFinite = countNonFinite(source);
           if (nonFinite > 0) {
             float background = src == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
