@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.dfbk.cli.command.DataPrepareCommand;
 import org.dfbk.cli.config.ConfigLoader;
 import org.dfbk.cli.config.DfbkConfig;
@@ -73,13 +74,13 @@ public final class Training {
       CacheBatchSource batches = new CacheBatchSource(cache, "train", c.train().batchSize(),
           c.train().seed(), c.data().hflip(), text);
       int[] valIdx = validationSlices(cache, c.train().valSlices());
+      OptionalDouble modelPixelMm = cache.modelPixelMm();
       TextContext ctx = text;
       Progress bar = new Progress(err, "train", tc.maxSteps());
       Trainer.Builder b = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
-          .optModelPixelMm(cache.modelPixelMm().isPresent()
-              ? cache.modelPixelMm().getAsDouble() : null)
+          .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
           .optProgressListener(new ProgressListener() {
             @Override
             public void onStep(TrainingProgress p) {

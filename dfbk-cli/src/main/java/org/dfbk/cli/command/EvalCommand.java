@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Progress;
@@ -313,8 +315,8 @@ public final class EvalCommand implements Callable<Integer> {
         int n = p.getNameCount();
         names.add(p.subpath(Math.max(0, n - depth), n).toString());
       }
-      if (new java.util.HashSet<>(names).size() == names.size()) {
-        java.util.Set<String> lasts = new java.util.HashSet<>();
+      if (new HashSet<>(names).size() == names.size()) {
+        Set<String> lasts = new HashSet<>();
         paths.forEach(p -> lasts.add(p.getFileName().toString()));
         if (depth > 1 && lasts.size() == 1) {
           String shared = lasts.iterator().next();

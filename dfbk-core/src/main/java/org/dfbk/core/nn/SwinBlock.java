@@ -39,7 +39,6 @@ public final class SwinBlock extends AbstractBlock {
   private final int mapSize;
   private final int window;
   private final int shift;
-  private final float[] mask;
   private final GroupNormBlock norm1;
   private final WindowAttention attn;
   private final GroupNormBlock norm2;
@@ -52,7 +51,6 @@ public final class SwinBlock extends AbstractBlock {
     this.mapSize = b.mapSize;
     this.window = b.window;
     this.shift = b.shift;
-    this.mask = shift > 0 ? shiftMask(mapSize, window, shift) : null;
     norm1 = addChildBlock("norm1",
         GroupNormBlock.builder().setChannels(dim).optGroups(b.groups).build());
     attn = addChildBlock("attn", WindowAttention.builder().setDim(dim)
@@ -145,7 +143,8 @@ public final class SwinBlock extends AbstractBlock {
     if (shift > 0) {
       attnIn.add(DeviceConstants.get("swin-mask:" + mapSize + ":" + window + ":" + shift,
           x.getDevice(), x.getDataType(),
-          home -> home.create(mask, new Shape((long) per * per, t, t))));
+          home -> home.create(shiftMask(mapSize, window, shift),
+              new Shape((long) per * per, t, t))));
     }
     NDArray a = attn.forward(store, attnIn, training, params).singletonOrThrow();
     // (N·nW, T, D) -> (N, P, P, w, w, D) -> (N, D, P, w, P, w) -> (N, D, S, S)

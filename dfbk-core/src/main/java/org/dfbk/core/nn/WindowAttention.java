@@ -34,7 +34,6 @@ public final class WindowAttention extends AbstractBlock {
   private final int heads;
   private final int window;
   private final float scale;
-  private final long[] relativeIndex;
   private final Linear qkv;
   private final Linear proj;
   private final Parameter biasTable;
@@ -45,7 +44,6 @@ public final class WindowAttention extends AbstractBlock {
     this.heads = b.dim / b.headChannels;
     this.window = b.window;
     this.scale = (float) (1.0 / Math.sqrt(b.headChannels));
-    this.relativeIndex = relativePositionIndex(window);
     qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * dim).build());
     proj = addChildBlock("proj", Linear.builder().setUnits(dim).build());
     int side = 2 * window - 1;
@@ -107,7 +105,7 @@ public final class WindowAttention extends AbstractBlock {
 
     NDArray table = store.getValue(biasTable, x.getDevice(), training);
     NDArray index = DeviceConstants.get("swin-relative-index:" + window, x.getDevice(),
-        DataType.INT64, home -> home.create(relativeIndex));
+        DataType.INT64, home -> home.create(relativePositionIndex(window)));
     NDArray bias = table.get(index); // (T·T, heads), created in the table's manager
     bias.attach(m);
     bias = bias.reshape(t, t, heads).transpose(2, 0, 1); // (heads, T, T)

@@ -74,6 +74,7 @@ public final class NiftiIO {
     ByteBuffer data = readRegion(dataFile, offset, (int) bytes, h, type);
     return new NiftiImage(h, file, dataFile, data.order(h.byteOrder()));
   }
+
   /** Size of {@code f} in bytes, or −1 when it cannot be read (the message then omits it). */
   private static long sizeOrMinusOne(Path f) {
     try {
@@ -82,7 +83,6 @@ public final class NiftiIO {
       return -1;
     }
   }
-
 
   /**
    * Reads only the header (for a .hdr the .img need not exist; for an .img the .hdr is read).

@@ -86,6 +86,20 @@ public record Normalization(ModalityKind kind, double low, double high) {
     return values[lo] + (values[hi] - (double) values[lo]) * f;
   }
 
+  /**
+   * Median of {@code values} (the mean of the two middle ones for an even count), NaN when there
+   * are none; {@code values} is not changed.
+   */
+  public static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
   /** Source value to model units [−1, 1]. */
   public float forward(float v) {
     double c = Math.min(high, Math.max(low, v));

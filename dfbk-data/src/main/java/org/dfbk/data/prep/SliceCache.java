@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -557,10 +556,8 @@ public final class SliceCache {
         perSubject.putIfAbsent(s.subject(), s.transform().target());
       }
     }
-    double[] highs = perSubject.values().stream().mapToDouble(Normalization::high).sorted()
-        .toArray();
-    int n = highs.length;
-    double median = n % 2 == 1 ? highs[n / 2] : (highs[n / 2 - 1] + highs[n / 2]) / 2;
+    double median = Normalization.median(
+        perSubject.values().stream().mapToDouble(Normalization::high).toArray());
     Normalization any = perSubject.values().iterator().next();
     return new Normalization(any.kind(), any.low(), median);
   }
@@ -576,20 +573,15 @@ public final class SliceCache {
     }
     double[] train = modelPixelMm(true);
     double[] values = train.length > 0 ? train : modelPixelMm(false);
-    if (values.length == 0) {
-      return OptionalDouble.empty();
-    }
-    Arrays.sort(values);
-    int n = values.length;
-    return OptionalDouble.of(
-        n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+    return values.length == 0 ? OptionalDouble.empty()
+        : OptionalDouble.of(Normalization.median(values));
   }
 
   private double[] modelPixelMm(boolean trainOnly) {
     return manifest.slices.stream()
         .filter(s -> !trainOnly || "train".equals(s.split()))
         .filter(s -> manifest.pixelMm.get(s.subject()) != null)
-        .mapToDouble(s -> manifest.pixelMm.get(s.subject()) / s.transform().resizeFactor())
+        .mapToDouble(s -> s.transform().modelPixelMm(manifest.pixelMm.get(s.subject())))
         .toArray();
   }
 

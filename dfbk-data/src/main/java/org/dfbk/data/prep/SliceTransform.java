@@ -97,6 +97,14 @@ public record SliceTransform(int axis, int sliceIndex, int sourceHeight, int sou
     return (double) Math.min(br + 1, boxSide - br) * Math.min(bc + 1, boxSide - bc);
   }
 
+  /**
+   * Millimetres one model pixel covers for a source slice of in-plane pixel size
+   * {@code sourcePixelMm}: the pixel size × box side L / model size S.
+   */
+  public double modelPixelMm(double sourcePixelMm) {
+    return sourcePixelMm / resizeFactor();
+  }
+
   /** Resize factor S / L applied after cropping or padding. */
   public double resizeFactor() {
     return (double) size / boxSide;

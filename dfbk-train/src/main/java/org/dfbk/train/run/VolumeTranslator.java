@@ -115,12 +115,10 @@ public final class VolumeTranslator {
       }
     }
     double pixelMm = Slicing.inPlanePixelMm(source.voxelSize(), axis);
-    double[] scales = indices.stream().flatMap(k -> plan.transforms(k).stream())
-        .mapToDouble(t -> pixelMm / t.resizeFactor()).sorted().toArray();
-    int n = scales.length;
-    double median = n == 0 ? Double.NaN
-        : n % 2 == 1 ? scales[n / 2] : (scales[n / 2 - 1] + scales[n / 2]) / 2;
-    return new Result(plan.result(), std, indices.size(), median);
+    double modelPixelMm = Normalization.median(indices.stream()
+        .flatMap(k -> plan.transforms(k).stream()).mapToDouble(t -> t.modelPixelMm(pixelMm))
+        .toArray());
+    return new Result(plan.result(), std, indices.size(), modelPixelMm);
   }
 
   /**
