@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.math.KernelCheck;
 
 /**
  * Starts the DJL PyTorch engine offline, once, and turns native-library problems into one
- * clear message instead of a DJL stack trace.
+ * clear message instead of a DJL stack trace. The first start also checks that the CPU's float32
+ * convolution is right ({@link KernelCheck}), so a faulty native kernel stops the run with the fix
+ * instead of training or translating with wrong numbers.
  */
 public final class EngineStart {
   private static volatile Engine engine;
@@ -100,6 +103,7 @@ public final class EngineStart {
         throw new ConfigException("built for CUDA (" + flavor + ") but no GPU is visible; "
             + "rebuild without -Pcuda for CPU (mvn -B package -DskipTests)");
       }
+      KernelCheck.requireCorrectCpuConvolution();
     }
     if (wantGpu && engine.getGpuCount() == 0) {
       throw new ConfigException("GPU devices requested but the engine sees none; run with --devices cpu");
