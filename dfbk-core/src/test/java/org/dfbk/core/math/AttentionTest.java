@@ -29,6 +29,7 @@ class AttentionTest {
     NDArray mask = manager.create(new float[] {1, 1, 0, 1, 0, 0}, new Shape(2, 3));
     NDArray bias = Attention.keyPaddingBias(mask, DataType.FLOAT16);
     assertArrayEquals(new long[] {2, 1, 1, 3}, bias.getShape().getShape());
+    // exact: 0 and -10000 are float16 numbers (10000 = 625 * 2^4 needs 10 significant bits)
     Tolerance.assertClose(new float[] {0, 0, -1e4f, 0, -1e4f, -1e4f},
         bias.toType(DataType.FLOAT32, false).toFloatArray(), 0, 0, "float16 bias");
   }

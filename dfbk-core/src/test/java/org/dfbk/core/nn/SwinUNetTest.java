@@ -152,7 +152,10 @@ class SwinUNetTest {
       try (InputStream is = Files.newInputStream(file)) {
         b.loadParameters(m, new DataInputStream(is));
       }
-      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), 0, 0, "reloaded output");
+      // the reloaded weights sit in other memory, so oneDNN/MKL may pick another kernel (another
+      // summation order): equal to float32 reordering, not bitwise (an Intel Xeon gave 1.9e-6)
+      double tol = Tolerance.reordering(a);
+      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), tol, tol, "reloaded output");
     }
   }
 
@@ -175,7 +178,8 @@ class SwinUNetTest {
       SwinUNet b = SwinUNet.of(spec);
       loaded.setBlock(b);
       loaded.load(dir, "unet");
-      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), 0, 0, "Model.load output");
+      double tol = Tolerance.reordering(a); // reloaded into other memory: see above
+      Tolerance.assertClose(before, run(b, m, in).toFloatArray(), tol, tol, "Model.load output");
     }
   }
 

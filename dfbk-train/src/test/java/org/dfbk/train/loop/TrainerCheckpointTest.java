@@ -75,6 +75,9 @@ class TrainerCheckpointTest {
         assertEquals(40, t.step());
         List<float[]> w = t.masterWeights();
         List<float[]> e = t.emaWeights();
+        // exact by construction: the resumed steps run the same shapes on arrays that libtorch
+        // allocated (64-byte aligned; the trainer copies loaded values into engine memory), in
+        // the same process and thread count, so every kernel and summation order is the same
         for (int k = 0; k < w.size(); k++) {
           Tolerance.assertClose(uninterruptedWeights.get(k), w.get(k), 0, 0,
               "resumed weights, parameter " + k);
