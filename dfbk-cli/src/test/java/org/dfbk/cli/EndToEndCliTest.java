@@ -177,8 +177,11 @@ class EndToEndCliTest {
     assertTrue(!Files.exists(tmp.resolve("batch-out/broken.nii.gz")), "nothing written for the bad file");
 
     Path ev = tmp.resolve("eval");
-    CliTest.Result er = CliTest.run("eval", "--checkpoint", ckpt.toString(), "-o", ev.toString());
+    CliTest.Result er = CliTest.run("eval", "--checkpoint", ckpt.toString(), "-o", ev.toString(),
+        "--json");
     assertEquals(0, er.code(), er.err());
+    JsonOutputCliTest.oneJsonDocument(er.out(), "eval --checkpoint --json");
+    assertTrue(er.err().contains("report.html"), "the report's path is on stderr: " + er.err());
     assertTrue(Files.isRegularFile(ev.resolve("report.html")));
     try (var pngs = Files.list(ev.resolve("figures"))) {
       assertEquals(1, pngs.filter(p -> p.toString().endsWith(".png")).count(), "one figure per subject");

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import org.dfbk.cli.DevicesMixin;
 import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.Knowledge;
+import org.dfbk.cli.LibTorchInfo;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
@@ -89,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (repeats < 1 || warmup < 0) {
+      throw new ConfigException("--repeats must be at least 1 and --warmup at least 0, found"
+          + " --repeats " + repeats + " --warmup " + warmup);
+    }
     Path cfg = config != null ? config : Path.of("configs/bench/cpu-dfbk.yaml");
     DfbkConfig c = ConfigLoader.load(cfg);
     Engine engine = EngineStart.start(devices.wantsGpu());
@@ -104,7 +109,16 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("config", cfg.toString());
     r.put("device", device.toString());
-    r.put("threads", engine.toString());
+    r.put("threads", LibTorchInfo.intraOpThreads());
+    r.put("interOpThreads", LibTorchInfo.interOpThreads());
+    r.put("libtorchVersion", engine.getVersion());
+    r.put("libtorchFlavor", EngineStart.nativeFlavor());
+    r.put("libtorchFeatures", LibTorchInfo.features());
+    r.put("libtorchPath", LibTorchInfo.libraryPath());
+    r.put("cpuCapability", LibTorchInfo.cpuCapability());
+    r.put("isaOverrides", LibTorchInfo.isaOverrides());
+    r.put("cpuModel", LibTorchInfo.cpuModel());
+    r.put("cpuCores", Runtime.getRuntime().availableProcessors());
     r.put("batch", b);
     r.put("precision", prec.name().toLowerCase(Locale.ROOT));
     r.put("imageSize", us.imageSize());
@@ -118,6 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       r.put("parameters", params);
       ParameterStore store = new ParameterStore(holder.getNDManager(), false);
+      double sample4StepsMs;
       try (NDManager m = NDManager.newBaseManager(device)) {
         NDArray xt = m.randomNormal(new Shape(b, 1, s, s));
         NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
@@ -148,12 +163,13 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }));
         ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
-        r.put("sample4StepsMs", median(() -> {
+        sample4StepsMs = median(() -> {
           try (NDManager sub = m.newSubManager()) {
             sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0)
                 .toType(DataType.FLOAT32, false).toFloatArray();
           }
-        }));
+        });
+        r.put("sample4StepsMs", sample4StepsMs);
       }
       double step = trainStep(c, us, holder, net, text, b, prec, r);
       r.put("trainStepMs", step);
@@ -163,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
         // keeps what it reserved, so this is the peak reservation plus the CUDA context.
         r.put("gpuMemoryUsedMiB", CudaUtils.getGpuMemory(device).getUsed() / (1L << 20));
       }
-      r.put("inferenceMsPerSlice", (Double) r.get("sample4StepsMs") / b);
+      r.put("inferenceMsPerSlice", sample4StepsMs / b);
       r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
     }
     r.put("peakRssMiB", peakRssMiB());

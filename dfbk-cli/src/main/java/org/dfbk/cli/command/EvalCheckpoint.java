@@ -23,7 +23,7 @@ final class EvalCheckpoint {
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
       Evaluation.Outcome o = Evaluation.run(m, c, "test", out, c.eval().samples(), Map.of(),
           cmd.spec.commandLine().getErr());
-      cmd.spec.commandLine().getOut().println("report: " + o.html().toAbsolutePath().normalize());
+      cmd.status("report: " + o.html().toAbsolutePath().normalize());
       return cmd.writeReport(o.report(), out.resolve("tables"));
     }
   }

@@ -100,7 +100,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write tables (default: eval-out).")
   Path output;
 
-  @Option(names = "--json", description = "Print the summary table as JSON.")
+  @Option(names = "--json",
+      description = "Print the summary table (or the comparison) as one JSON document.")
   boolean json;
 
   @Override
@@ -252,13 +253,25 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Writes the tables into {@code out} and prints the summary table (Markdown, or JSON with
+   * --json) on standard output; what was written is reported on the error stream, so that
+   * standard output holds the table alone.
+   */
   int writeReport(EvalReport report, Path out) {
     List<Path> files = report.writeTo(out);
     ResultTable table = report.sliceTable(MetricValues.NAMES.subList(0, 2));
-    PrintWriter o = spec.commandLine().getOut();
-    o.println(json ? table.toJson() : table.toMarkdown());
-    o.println("wrote " + files.size() + " files to " + out.toAbsolutePath().normalize());
+    spec.commandLine().getOut().print(json ? table.toJson() : table.toMarkdown());
+    spec.commandLine().getOut().flush();
+    status("wrote " + files.size() + " files to " + out.toAbsolutePath().normalize());
     return 0;
+  }
+
+  /** A line about what the command did, on the error stream (standard output is the result). */
+  void status(String line) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(line);
+    err.flush();
   }
 
   private int compare() {
@@ -271,8 +284,9 @@ public final class EvalCommand implements Callable<Integer> {
         MetricValues.NAMES.subList(0, 2));
     Path out = output != null ? output : Paths.get("eval-compare");
     c.write(out);
-    spec.commandLine().getOut().println(c.toMarkdown());
-    spec.commandLine().getOut().println("wrote comparison.md and comparison.csv to " + out.toAbsolutePath().normalize());
+    spec.commandLine().getOut().print(json ? c.toJson() : c.toMarkdown());
+    spec.commandLine().getOut().flush();
+    status("wrote comparison.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
   }
 
@@ -286,8 +300,9 @@ public final class EvalCommand implements Callable<Integer> {
     ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, MetricValues.NAMES.subList(0, 2));
     Path out = output != null ? output : Paths.get("eval-ablation");
     t.write(out, "ablation");
-    spec.commandLine().getOut().println(json ? t.toJson() : t.toMarkdown());
-    spec.commandLine().getOut().println("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
+    spec.commandLine().getOut().print(json ? t.toJson() : t.toMarkdown());
+    spec.commandLine().getOut().flush();
+    status("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.EngineStart;
+import org.dfbk.cli.LibTorchInfo;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Versions;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ public final class InfoCommand implements Callable<Integer> {
     info.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
     info.put("djlCache", EngineStart.cacheDir().toString());
     info.put("offline", Boolean.getBoolean("ai.djl.offline"));
-    info.put("intraOpThreads", System.getProperty(EngineStart.THREADS_PROPERTY));
+    info.put("intraOpThreads", LibTorchInfo.intraOpThreads());
+    info.put("cpuCapability", LibTorchInfo.cpuCapability());
     info.put("cudnnBenchmark", Boolean.getBoolean(EngineStart.CUDNN_BENCHMARK_PROPERTY));
     var out = spec.commandLine().getOut();
     if (json) {

@@ -1,6 +1,11 @@
 package org.dfbk.data.nifti;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -100,11 +105,44 @@ public record VolumeInfo(String file, int niftiVersion, int[] shape, String data
     return sorted[lo] + (sorted[hi] - (double) sorted[lo]) * frac;
   }
 
-  /** Pretty-printed JSON of all fields (NaN written as NaN). */
+  /**
+   * Pretty-printed JSON of all fields. JSON has no number for NaN or infinity, so a non-finite
+   * value (the statistics of a volume without a finite voxel, a non-finite header field) is the
+   * string "nan", "inf" or "-inf".
+   */
   public String toJson() {
-    return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-        .toJson(this);
+    return new GsonBuilder().setPrettyPrinting()
+        .registerTypeAdapter(double.class, NON_FINITE_AS_STRING)
+        .registerTypeAdapter(Double.class, NON_FINITE_AS_STRING).create().toJson(this);
   }
+
+  /** Doubles as JSON numbers, and the non-finite ones as the strings "nan", "inf", "-inf". */
+  private static final TypeAdapter<Double> NON_FINITE_AS_STRING = new TypeAdapter<>() {
+    @Override
+    public void write(JsonWriter w, Double v) throws IOException {
+      if (v == null) {
+        w.nullValue();
+      } else if (Double.isFinite(v)) {
+        w.value(v.doubleValue());
+      } else {
+        w.value(Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
+      }
+    }
+
+    @Override
+    public Double read(JsonReader r) throws IOException {
+      if (r.peek() != JsonToken.STRING) {
+        return r.nextDouble();
+      }
+      String s = r.nextString();
+      return switch (s) {
+        case "nan" -> Double.NaN;
+        case "inf" -> Double.POSITIVE_INFINITY;
+        case "-inf" -> Double.NEGATIVE_INFINITY;
+        default -> Double.parseDouble(s);
+      };
+    }
+  };
 
   /** A human-readable multi-line summary. */
   public String toText() {

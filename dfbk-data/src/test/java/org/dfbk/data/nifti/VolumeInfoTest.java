@@ -2,6 +2,7 @@ package org.dfbk.data.nifti;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -9,15 +10,18 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dfbk.data.volume.Orientation;
+import org.dfbk.data.volume.Volume;
 import org.dfbk.fixtures.Golden;
 import org.dfbk.fixtures.SharedData;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The inspect summary against numpy/nibabel numbers of the golden files. */
 class VolumeInfoTest {
@@ -72,6 +76,23 @@ class VolumeInfoTest {
     String text = info.toText();
     assertTrue(text.contains("128 x 96 x 24 x 2") && text.contains("LAS")
         && text.contains("statistics of volume 1"), "text summary:\n" + text);
+  }
+
+  @Test
+  void jsonOfAVolumeWithoutFiniteVoxelsWritesNonFiniteNumbersAsStrings(@TempDir Path dir) {
+    float[] data = new float[2 * 3 * 4];
+    Arrays.fill(data, Float.NaN);
+    data[5] = Float.POSITIVE_INFINITY;
+    Path file = dir.resolve("no-finite.nii");
+    NiftiIO.writeFloat32(file, new Volume(2, 3, 4, data, new double[] {1, 1, 1}, diag(1, 1, 1)),
+        null);
+    String json = VolumeInfo.inspect(file).toJson();
+    assertFalse(json.contains("NaN") || json.contains("Infinity"), "no bare non-finite: " + json);
+    JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+    assertEquals("nan", o.get("min").getAsString(), json);
+    assertEquals("nan", o.get("p99_5").getAsString(), json);
+    assertEquals(24, o.get("nonFiniteVoxels").getAsLong(), json);
+    assertEquals(1.0, o.getAsJsonArray("voxelSize").get(0).getAsDouble(), json);
   }
 
   private static double[][] diag(double x, double y, double z) {

@@ -1,5 +1,8 @@
 package org.dfbk.train.eval;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -166,12 +169,54 @@ public final class RunComparison {
     return sb.toString();
   }
 
-  /** Writes comparison.md and comparison.csv into {@code dir}. */
+  /**
+   * JSON: {@code {a, b, rows: [{task, metric, a: {n, mean, std, ci_low, ci_high}, b: {...},
+   * difference: {...}, n, non_zero, w_plus, w_minus, p_value, exact}]}}, where {@code a} and
+   * {@code b} are the labels of the two runs and {@code difference} summarises B - A; non-finite
+   * numbers are the strings "inf", "-inf", "nan" (as in {@link ResultTable#toJson}).
+   */
+  public String toJson() {
+    JsonObject root = new JsonObject();
+    root.addProperty("a", labelA);
+    root.addProperty("b", labelB);
+    JsonArray ra = new JsonArray();
+    for (Row r : rows) {
+      JsonObject row = new JsonObject();
+      row.addProperty("task", r.task());
+      row.addProperty("metric", r.metric());
+      row.add("a", summary(r.a()));
+      row.add("b", summary(r.b()));
+      row.add("difference", summary(r.test().difference()));
+      row.addProperty("n", r.test().n());
+      row.addProperty("non_zero", r.test().nonZero());
+      ResultTable.putNumber(row, "w_plus", r.test().wPlus());
+      ResultTable.putNumber(row, "w_minus", r.test().wMinus());
+      ResultTable.putNumber(row, "p_value", r.test().pValue());
+      row.addProperty("exact", r.test().exact());
+      ra.add(row);
+    }
+    root.add("rows", ra);
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root)
+        + "\n";
+  }
+
+  private static JsonObject summary(Summary s) {
+    JsonObject o = new JsonObject();
+    o.addProperty("n", s.n());
+    ResultTable.putNumber(o, "mean", s.mean());
+    ResultTable.putNumber(o, "std", s.std());
+    ResultTable.putNumber(o, "ci_low", s.ciLow());
+    ResultTable.putNumber(o, "ci_high", s.ciHigh());
+    return o;
+  }
+
+  /** Writes comparison.md, comparison.csv and comparison.json into {@code dir}. */
   public void write(Path dir) {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("comparison.md"), toMarkdown(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("comparison.csv"), toCsv(), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("comparison.json"), toJson(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the comparison into " + dir, e);
     }

@@ -238,6 +238,15 @@ class EvalReportTest {
     Tolerance.assertClose(2.0 / 1024, row.test().pValue(), 1e-15, "exact p");
     c.write(dir);
     assertTrue(Files.readString(dir.resolve("comparison.md")).contains("(exact)"));
+    JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("comparison.json")))
+        .getAsJsonObject();
+    JsonObject first = json.getAsJsonArray("rows").get(0).getAsJsonObject();
+    assertEquals("runA", json.get("a").getAsString());
+    assertEquals(10, first.get("n").getAsInt());
+    Tolerance.assertClose(2.0 / 1024, first.get("p_value").getAsDouble(), 1e-15, "exact p in JSON");
+    // exact: JSON holds the shortest decimal of the double, which parses back to the same double
+    Tolerance.assertClose(row.test().difference().mean(),
+        first.getAsJsonObject("difference").get("mean").getAsDouble(), 0, "B - A in JSON");
   }
 
   @Test
