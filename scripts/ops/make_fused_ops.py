@@ -4,8 +4,9 @@ does not expose, run by org.dfbk.core.math.FusedOps with autograd on.
 
     /usr/bin/python3 scripts/ops/make_fused_ops.py [output]
 
-Every method is one aten call, so the module carries no weights and no Python semantics of its
-own: the file only names kernels (with their backward) for the Java side to invoke. Shapes, not
+Every method but adamw_ is one aten call, and adamw_ is a fixed sequence of in-place aten calls,
+so the module carries no weights and no Python semantics of its own: the file only names kernels
+(with their backward) for the Java side to invoke. Shapes, not
 integer arguments, carry the group count and the roll shift, because DJL passes tensors only.
 """
 import os
@@ -45,6 +46,30 @@ class FusedOps(torch.nn.Module):
     def upsample_nearest2x(self, x: torch.Tensor) -> torch.Tensor:
         """Nearest-neighbour 2x upsampling of (N, C, H, W)."""
         return torch._C._nn.upsample_nearest2d(x, [2 * x.size(2), 2 * x.size(3)])
+
+    @torch.jit.export
+    def adamw_(self, theta: torch.Tensor, g: torch.Tensor, m: torch.Tensor, v: torch.Tensor,
+               work: torch.Tensor, clip: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        """One AdamW update in place, in PyTorch's own formulation (torch.optim.AdamW,
+        single-tensor path): g *= clip; m = lerp(m, g, 1-b1); v = lerp(v, g*g, 1-b2);
+        theta *= 1 - lr*wd; theta += c4 * m / (sqrt(v) + c3). c = [1-b1, 1-b2, 1-lr*wd,
+        eps*sqrt(1-b2^k), -lr*sqrt(1-b2^k)/(1-b1^k)]; work is a scratch buffer like g; g is
+        scaled in place. Eleven passes over memory and no allocation."""
+        g.mul_(clip)
+        m.lerp_(g, c[0])
+        torch.mul(g, g, out=work)
+        v.lerp_(work, c[1])
+        theta.mul_(c[2])
+        torch.sqrt(v, out=work)
+        work.add_(c[3])
+        torch.div(m, work, out=work)
+        theta.addcmul_(work, c[4])
+        return theta
+
+    @torch.jit.export
+    def lerp_(self, a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        """a = a + w * (b - a) in place (an EMA update with w = 1 - decay): one pass."""
+        return a.lerp_(b, w)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch._C._nn.silu(x)

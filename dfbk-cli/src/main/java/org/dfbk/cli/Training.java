@@ -21,6 +21,7 @@ import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.KnowledgeCache;
 import org.dfbk.train.knowledge.TextContext;
+import org.dfbk.train.loop.DiffusionObjective;
 import org.dfbk.train.loop.ProgressListener;
 import org.dfbk.train.loop.Trainer;
 import org.dfbk.train.loop.TrainingModel;
@@ -77,7 +78,7 @@ public final class Training {
       OptionalDouble modelPixelMm = cache.modelPixelMm();
       TextContext ctx = text;
       Progress bar = new Progress(err, "train", tc.maxSteps());
-      Trainer.Builder b = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
+      Trainer.Builder b = Trainer.builder().setConfig(tc).setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
@@ -91,7 +92,7 @@ public final class Training {
             }
           });
       if (valIdx.length > 0) {
-        b.optValidation(v -> validate(cache, valIdx, v.model(), new ResShiftSampler(v.schedule()),
+        b.optValidation(v -> validate(cache, valIdx, v.model(), new ResShiftSampler(Pipeline.schedule(c)),
             ctx, c.eval().batch(), c.eval().seed()));
       }
       try (Trainer trainer = b.build()) {

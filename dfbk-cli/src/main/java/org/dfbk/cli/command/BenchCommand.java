@@ -39,13 +39,12 @@ import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.Batch;
-import org.dfbk.train.loop.CheckpointState;
-import org.dfbk.train.loop.Checkpoints;
 import org.dfbk.train.loop.ConcatInputModel;
+import org.dfbk.train.loop.DiffusionObjective;
 import org.dfbk.train.loop.Precision;
+import org.dfbk.train.loop.StepProfile;
 import org.dfbk.train.loop.Trainer;
 import org.dfbk.train.loop.TrainerConfig;
-import org.dfbk.train.loop.TrainingResult;
 import org.dfbk.train.run.CacheBatchSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Precision of the network and its training step (default: train.precision;"
           + " fp16 needs a GPU).")
   String precision;
+
+  @Option(names = "--only-train", description = "Run only the trainer's steps (no forward, "
+      + "sampling or loader timings), so peakRssMiB is that of a training process.")
+  boolean onlyTrain;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -132,46 +135,48 @@ public final class BenchCommand implements Callable<Integer> {
       }
       r.put("parameters", params);
       ParameterStore store = new ParameterStore(holder.getNDManager(), false);
-      double sample4StepsMs;
-      try (NDManager m = NDManager.newBaseManager(device)) {
-        NDArray xt = m.randomNormal(new Shape(b, 1, s, s));
-        NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
-        NDArray t = m.create(new long[b]);
-        NDList ctx = text == null ? new NDList() : text.toNDList(m, b);
-        // The first passes of a new shape are several times slower (allocator and kernel caches
-        // warming up): run forward, backward and sampling untimed first.
-        for (int i = 0; i < warmup; i++) {
-          try (NDManager sub = m.newSubManager();
-              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true)
-                .square().mean());
+      double sample4StepsMs = Double.NaN;
+      if (!onlyTrain) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+          NDArray xt = m.randomNormal(new Shape(b, 1, s, s));
+          NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
+          NDArray t = m.create(new long[b]);
+          NDList ctx = text == null ? new NDList() : text.toNDList(m, b);
+          // The first passes of a new shape are several times slower (allocator and kernel caches
+          // warming up): run forward, backward and sampling untimed first.
+          for (int i = 0; i < warmup; i++) {
+            try (NDManager sub = m.newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              gc.backward(net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true)
+                  .square().mean());
+            }
           }
+          r.put("forwardMs", median(() -> {
+            try (NDManager sub = m.newSubManager()) {
+              net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false)
+                  .toType(DataType.FLOAT32, false).toFloatArray();
+            }
+          }));
+          r.put("forwardBackwardMs", median(() -> {
+            try (NDManager sub = m.newSubManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true);
+              NDArray loss = out.square().mean();
+              gc.backward(loss);
+              loss.toType(DataType.FLOAT32, false).getFloat();
+            }
+          }));
+          ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
+          sample4StepsMs = median(() -> {
+            try (NDManager sub = m.newSubManager()) {
+              sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0)
+                  .toType(DataType.FLOAT32, false).toFloatArray();
+            }
+          });
+          r.put("sample4StepsMs", sample4StepsMs);
         }
-        r.put("forwardMs", median(() -> {
-          try (NDManager sub = m.newSubManager()) {
-            net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, false)
-                .toType(DataType.FLOAT32, false).toFloatArray();
-          }
-        }));
-        r.put("forwardBackwardMs", median(() -> {
-          try (NDManager sub = m.newSubManager();
-              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true);
-            NDArray loss = out.square().mean();
-            gc.backward(loss);
-            loss.toType(DataType.FLOAT32, false).getFloat();
-          }
-        }));
-        ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
-        sample4StepsMs = median(() -> {
-          try (NDManager sub = m.newSubManager()) {
-            sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0)
-                .toType(DataType.FLOAT32, false).toFloatArray();
-          }
-        });
-        r.put("sample4StepsMs", sample4StepsMs);
       }
-      double step = trainStep(c, us, holder, net, text, b, prec, r);
+      double step = trainStep(c, us, net, text, b, prec, r);
       r.put("trainStepMs", step);
       r.put("imagesPerS", b * 1000.0 / step);
       if (device.isGpu()) {
@@ -179,8 +184,10 @@ public final class BenchCommand implements Callable<Integer> {
         // keeps what it reserved, so this is the peak reservation plus the CUDA context.
         r.put("gpuMemoryUsedMiB", CudaUtils.getGpuMemory(device).getUsed() / (1L << 20));
       }
-      r.put("inferenceMsPerSlice", sample4StepsMs / b);
-      r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
+      if (!onlyTrain) {
+        r.put("inferenceMsPerSlice", sample4StepsMs / b);
+        r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
+      }
     }
     r.put("peakRssMiB", peakRssMiB());
     PrintWriter out = spec.commandLine().getOut();
@@ -193,19 +200,23 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Median ms of the whole trainer step, from a short run of warmup + repeats steps. */
-  private double trainStep(DfbkConfig c, UNetSpec us, Model holder, ConcatInputModel net, TextContext text,
+  /**
+   * Median ms of the whole trainer step, from a short run of warmup + repeats steps of exactly the
+   * step {@code dfbk train} runs (the same config mapping, with the bench's batch, precision and
+   * step count), and the mean time of each phase of the timed steps.
+   */
+  private double trainStep(DfbkConfig c, UNetSpec us, ConcatInputModel net, TextContext text,
       int b, Precision prec, Map<String, Object> r) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
-    TrainerConfig tc = TrainerConfig.builder().maxSteps(warmup + repeats).batchSize(b)
-        .learningRate(c.train().lr()).learningRateMin(c.train().lrMin()).emaRate(c.train().emaRate())
-        .gradClipNorm(c.train().gradClip()).seed(c.train().seed()).precision(prec)
-        .logEvery(1_000_000).build();
+    TrainerConfig tc = Pipeline.trainerConfig(c, warmup + repeats).toBuilder().batchSize(b)
+        .precision(prec).logEvery(1_000_000).validateEvery(0).checkpointEvery(0).build();
     List<Double> times = new ArrayList<>();
     long[] last = {System.nanoTime()};
-    try (Trainer trainer = Trainer.builder().setConfig(tc).setSchedule(Pipeline.schedule(c))
-        .setReplicas(List.of(net)).setRunDirectory(dir)
+    Trainer[] self = new Trainer[1];
+    try (Trainer trainer = Trainer.builder().setConfig(tc)
+        .setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
+        .setReplicas(List.of(net)).setRunDirectory(dir).optProfile(true)
         .setBatchSource((m, step) -> new Batch(m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
             m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
             text == null ? new NDList() : text.toNDList(m, b)))
@@ -213,18 +224,31 @@ public final class BenchCommand implements Callable<Integer> {
           long now = System.nanoTime();
           if (p.step() > warmup) {
             times.add((now - last[0]) / 1e6);
+          } else if (p.step() == warmup) {
+            self[0].resetProfile(); // phases of the timed steps only
           }
           last[0] = now;
         }).build()) {
-      TrainingResult ignored = trainer.fit();
+      self[0] = trainer;
+      trainer.fit();
       // steps whose update was applied: fewer than run when fp16 skipped overflowing steps,
       // which then also time shorter (no optimizer update)
-      CheckpointState state = Checkpoints.readState(trainer.checkpointDirectory().resolve("last.zip"));
       r.put("trainStepsRun", warmup + repeats);
-      r.put("trainStepsApplied", state.optimizerUpdates());
+      r.put("trainStepsApplied", trainer.optimizerUpdates());
       if (prec == Precision.FP16) {
-        r.put("lossScale", state.lossScale());
+        r.put("lossScale", trainer.lossScale());
       }
+      StepProfile p = trainer.profile();
+      Map<String, Object> phases = new LinkedHashMap<>();
+      phases.put("dataMs", p.dataMs());
+      phases.put("forwardBackwardMs", p.forwardBackwardMs());
+      phases.put("reduceMs", p.reduceMs());
+      phases.put("optimizerMs", p.optimizerMs());
+      phases.put("emaMs", p.emaMs());
+      phases.put("broadcastMs", p.broadcastMs());
+      phases.put("zeroGradMs", p.zeroGradMs());
+      phases.put("overheadMs", p.overheadMs());
+      r.put("trainStepPhases", phases);
     } finally {
       Folders.deleteTree(dir);
     }

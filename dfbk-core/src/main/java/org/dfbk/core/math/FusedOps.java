@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * libtorch kernels that DJL 0.29's PyTorch engine does not expose — {@code silu},
- * {@code group_norm}, {@code roll} and {@code upsample_nearest2d} — each with its fused backward,
+ * {@code group_norm}, {@code roll} and {@code upsample_nearest2d}, each with its fused backward, and
+ * the in-place {@code lerp_}/{@code addcmul_} updates of an optimizer —
  * called through a tiny TorchScript module bundled with dfbk-core ({@code fused-ops.pt}, written
  * by {@code scripts/ops/make_fused_ops.py}; it holds no weights, every method is one aten call).
  *
@@ -85,6 +86,28 @@ public final class FusedOps {
           + x.getShape());
     }
     return call("upsample_nearest2x", x);
+  }
+
+  /**
+   * One AdamW update in place, PyTorch's formulation ({@code torch.optim.AdamW}):
+   * <pre>
+   *   g ← g·clip;  m ← m + (1−β1)(g − m);  v ← v + (1−β2)(g² − v)
+   *   θ ← θ·(1 − lr·λ);  θ ← θ − lr·√(1−β2^k)/(1−β1^k) · m / (√v + ε·√(1−β2^k))
+   * </pre>
+   * eleven passes over memory and no allocation ({@code work} is the one scratch buffer, and
+   * {@code g} is scaled in place).
+   *
+   * @param clip the gradient's scale factor, 0-dim
+   * @param c [1−β1, 1−β2, 1−lr·λ, ε·√(1−β2^k), −lr·√(1−β2^k)/(1−β1^k)], on θ's device
+   */
+  public static void adamwInPlace(NDArray theta, NDArray g, NDArray m, NDArray v, NDArray work,
+      NDArray clip, NDArray c) {
+    call("adamw_", theta, g, m, v, work, clip, c).close(); // the result is θ itself
+  }
+
+  /** a ← a + w·(b − a) in place (one pass; an EMA update with w = 1 − decay); w is 0-dim. */
+  public static void lerpInPlace(NDArray a, NDArray b, NDArray w) {
+    call("lerp_", a, b, w).close(); // the result is a itself
   }
 
   private static NDArray call(String method, NDArray... in) {

@@ -1,8 +1,12 @@
 package org.dfbk.train.loop;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.dfbk.core.math.FusedOps;
+import org.dfbk.core.math.Ops;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, the update of PyTorch's AdamW):
@@ -15,11 +19,15 @@ import ai.djl.ndarray.NDManager;
  * </pre>
  *
  * with k the number of updates so far (including this one), on all trainable parameters
- * flattened into one float32 vector [P] (so the update costs a handful of kernels instead of a
- * dozen per parameter tensor). The moments are owned by the caller's manager so they can be saved
- * and restored exactly; every temporary is created in the per-step scratch manager.
+ * flattened into one float32 vector [P]. The update runs as one fused call
+ * ({@link FusedOps#adamwInPlace}, PyTorch's own formulation of the last line): eleven passes over
+ * memory, every one in place, so a step allocates nothing. The moments are owned by the caller's
+ * manager so they can be saved and restored exactly.
  */
 final class AdamW {
+  /** Number of coefficients of one update (see {@link #coefficients(double)}). */
+  static final int COEFFICIENTS = 5;
+
   private final double beta1;
   private final double beta2;
   private final double epsilon;
@@ -32,78 +40,57 @@ final class AdamW {
    * @param size number of optimised values (all trainable parameters flattened into one vector)
    * @param device where the moments live (the master weights' device)
    */
-  AdamW(NDManager manager, long size, ai.djl.Device device, double beta1, double beta2,
+  AdamW(NDManager manager, long size, Device device, double beta1, double beta2,
       double epsilon, double weightDecay) {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
-    firstMoments = manager.zeros(new ai.djl.ndarray.types.Shape(size),
-        ai.djl.ndarray.types.DataType.FLOAT32, device);
-    secondMoments = manager.zeros(new ai.djl.ndarray.types.Shape(size),
-        ai.djl.ndarray.types.DataType.FLOAT32, device);
+    firstMoments = manager.zeros(new Shape(size), DataType.FLOAT32, device);
+    secondMoments = manager.zeros(new Shape(size), DataType.FLOAT32, device);
   }
 
-  /** Number of coefficients of one update (see {@link #coefficients(double)}). */
-  static final int COEFFICIENTS = 8;
-
   /**
-   * The host values of the next update's coefficients, in the order β1, 1−β1, β2, 1−β2,
-   * 1 − lr·λ, 1/(1−β2^k), ε, lr/(1−β1^k) for the coming update k.
+   * The host values of the coming update k's coefficients: 1−β1, 1−β2, 1 − lr·λ,
+   * ε·√(1−β2^k) and −lr·√(1−β2^k)/(1−β1^k).
    */
   double[] coefficients(double learningRate) {
     long k = updates + 1;
-    return new double[] {beta1, 1 - beta1, beta2, 1 - beta2, 1 - learningRate * weightDecay,
-        1 / (1 - Math.pow(beta2, k)), epsilon, learningRate / (1 - Math.pow(beta1, k))};
+    double root = Math.sqrt(1 - Math.pow(beta2, k));
+    return new double[] {1 - beta1, 1 - beta2, 1 - learningRate * weightDecay, epsilon * root,
+        -learningRate * root / (1 - Math.pow(beta1, k))};
   }
 
   /**
-   * One update of the flattened parameters, with coefficients from {@link #coefficients(double)}
-   * already on the device as 0-dim arrays: about ten kernels per step whatever the number of
-   * parameter tensors, and no host-to-device copy.
+   * One update of the flattened parameters, with the coefficients of
+   * {@link #coefficients(double)} already on the device: no host-to-device copy, no allocation.
    *
    * @param theta the flattened float32 master parameters [P], updated in place
-   * @param g their gradient [P]
-   * @param c the {@link #COEFFICIENTS} coefficients
-   * @param scratch manager for the temporaries of this step
+   * @param g their gradient [P]; scaled in place by {@code clip} (its value is lost)
+   * @param work a scratch vector [P] float32
+   * @param clip the gradient's scale factor (global-norm clipping), 0-dim
+   * @param c the {@link #COEFFICIENTS} coefficients as a [5] array
    */
-  void step(NDArray theta, NDArray g, NDArray[] c, NDManager scratch) {
+  void step(NDArray theta, NDArray g, NDArray work, NDArray clip, NDArray c) {
     updates++;
-    NDArray m = firstMoments;
-    NDArray v = secondMoments;
-    m.muli(c[0]).addi(g.mul(c[1]));
-    v.muli(c[2]).addi(g.square().muli(c[3]));
-    if (weightDecay > 0) {
-      theta.muli(c[4]);
-    }
-    NDArray denominator = scratch(v.mul(c[5]), scratch).sqrt().addi(c[6]);
-    NDArray update = scratch(m.mul(c[7]), scratch).divi(denominator);
-    theta.subi(update);
+    FusedOps.adamwInPlace(theta, g, firstMoments, secondMoments, work, clip, c);
   }
 
-  /** As {@link #step(NDArray, NDArray, NDArray[], NDManager)}, uploading the coefficients. */
+  /** As {@link #step}, uploading the coefficients and with no clipping (tests, small callers). */
   void step(NDArray theta, NDArray g, double learningRate, NDManager scratch) {
     double[] values = coefficients(learningRate);
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }
-    NDArray all = Ops.engineOwned(scratch.create(f));
-    if (!theta.getDevice().equals(all.getDevice())) {
-      all = all.toDevice(theta.getDevice(), false);
-      all.attach(scratch);
-    }
-    NDArray[] c = new NDArray[f.length];
-    for (int i = 0; i < f.length; i++) {
-      c[i] = all.get(i);
-    }
-    step(theta, g, c, scratch);
-  }
-
-  /** Ops whose first operand is a state array land in its manager: move them to the scratch. */
-  private static NDArray scratch(NDArray a, NDManager scratch) {
-    a.attach(scratch);
-    return a;
+    Device device = theta.getDevice();
+    NDArray c = Ops.engineOwned(scratch.create(f)).toDevice(device, false);
+    c.attach(scratch);
+    NDArray one = scratch.ones(new Shape(), DataType.FLOAT32, device);
+    NDArray work = scratch.zeros(theta.getShape(), DataType.FLOAT32, device);
+    NDArray gradient = g.duplicate(); // step scales its gradient in place
+    gradient.attach(scratch);
+    step(theta, gradient, work, one, c);
   }
 
   long updates() {

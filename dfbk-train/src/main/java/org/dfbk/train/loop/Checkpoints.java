@@ -336,7 +336,12 @@ public final class Checkpoints {
       value.attach(scratch);
     }
     if (dst.getShape().equals(new Shape())) {
-      dst.subi(dst).addi(value);
+      // a [1] view of the scalar: assignment, not dst − dst + value (which keeps a NaN forever)
+      NDArray one = dst.reshape(1);
+      one.attach(scratch);
+      NDArray v = value.reshape(1);
+      v.attach(scratch);
+      one.set(new NDIndex(":"), v);
     } else {
       dst.set(new NDIndex(":"), value);
     }

@@ -99,6 +99,16 @@ public record TrainerConfig(
     return new Builder();
   }
 
+  /** A builder holding these settings, to change a few. */
+  public Builder toBuilder() {
+    return builder().maxSteps(maxSteps).batchSize(batchSize).accumulationSteps(accumulationSteps)
+        .learningRate(learningRate).learningRateMin(learningRateMin).warmupSteps(warmupSteps)
+        .betas(beta1, beta2).epsilon(epsilon).weightDecay(weightDecay).emaRate(emaRate)
+        .gradClipNorm(gradClipNorm).loss(loss).precision(precision).seed(seed)
+        .logEvery(logEvery).validateEvery(validateEvery).checkpointEvery(checkpointEvery)
+        .initialLossScale(initialLossScale);
+  }
+
   /** Mutable builder with defaults; {@link #build()} validates. */
   public static final class Builder {
     private long maxSteps = 100_000;

@@ -64,15 +64,15 @@ class OptimizerMathTest {
   void globalNormClipsAllGradientsTogether() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray[] grads = {m.create(new float[] {3, 4}), null, m.create(new float[] {12})};
-      NDArray norm = Trainer.globalNorm(grads);
+      NDArray norm = GradientClip.globalNorm(grads);
       Tolerance.assertClose(13.0, norm.getFloat(), 1e-5, "global norm of (3, 4, 12)");
       NDArray eps = m.create(1e-6f);
       NDArray one = m.create(1f);
-      Tolerance.assertClose(1.0 / 13.0, Trainer.clipFactor(norm, one, eps, one).getFloat(), 1e-7,
+      Tolerance.assertClose(1.0 / 13.0, GradientClip.factor(norm, one, eps, one).getFloat(), 1e-7,
           "factor for max norm 1");
-      Tolerance.assertClose(1.0, Trainer.clipFactor(norm, m.create(20f), eps, one).getFloat(), 0,
+      Tolerance.assertClose(1.0, GradientClip.factor(norm, m.create(20f), eps, one).getFloat(), 0,
           "no scaling below the max norm");
-      NDArray[] clipped = {grads[0].mul(Trainer.clipFactor(norm, m.create(2.6f), eps, one))};
+      NDArray[] clipped = {grads[0].mul(GradientClip.factor(norm, m.create(2.6f), eps, one))};
       Tolerance.assertClose(new double[] {0.6, 0.8},
           Tolerance.toDouble(clipped[0].toFloatArray()), 1e-6, 0, "(3, 4) scaled by 2.6/13");
     }

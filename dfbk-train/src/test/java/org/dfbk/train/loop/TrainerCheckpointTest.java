@@ -30,7 +30,7 @@ class TrainerCheckpointTest {
   }
 
   private static Trainer.Builder builder(TrainerConfig config, TrainingModel model, Path dir) {
-    return Trainer.builder().setConfig(config).setSchedule(SCHEDULE).setReplicas(List.of(model))
+    return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(List.of(model))
         .setBatchSource(TrainerFixtures.smoothPairs(42, config.batchSize()))
         .setRunDirectory(dir);
   }
@@ -159,7 +159,7 @@ class TrainerCheckpointTest {
         }
         // a real use: sample with the EMA model and score against the targets
         Batch batch = TrainerFixtures.smoothPairs(5, 2).next(ctx.manager(), 0);
-        NDArray out = new ResShiftSampler(ctx.schedule())
+        NDArray out = new ResShiftSampler(SCHEDULE)
             .sample(ctx.model().asDenoiser(ctx.manager(), null), batch.y0(), 1);
         assertEquals(batch.x0().getShape(), out.getShape());
         seenSteps.add(ctx.step());

@@ -72,7 +72,7 @@ class TrainerOverheadBenchmark {
           .logEvery(WARMUP + STEPS).build();
       long[] startOfTimed = new long[1];
       try (Trainer trainer = Trainer.builder().setConfig(config)
-          .setSchedule(ResShiftSchedule.paperDefault()).setReplicas(List.of(model))
+          .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), config.loss())).setReplicas(List.of(model))
           .setBatchSource(source).setRunDirectory(dir).optProgressListener(p -> {
             if (p.step() == WARMUP) {
               startOfTimed[0] = System.nanoTime();

@@ -26,7 +26,7 @@ class TrainerTest {
 
   private static Trainer trainer(TrainerConfig config, List<TrainingModel> replicas, Path dir,
       List<Double> losses) {
-    return Trainer.builder().setConfig(config).setSchedule(SCHEDULE).setReplicas(replicas)
+    return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(replicas)
         .setBatchSource(TrainerFixtures.smoothPairs(99, config.batchSize()))
         .setRunDirectory(dir).optProgressListener(p -> {
           if (!Double.isNaN(p.loss())) {
@@ -51,7 +51,7 @@ class TrainerTest {
     double[] errors = new double[2];
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 1, 16);
-      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(7, 4))
           .setRunDirectory(dir).optProgressListener(p -> {
             if (!Double.isNaN(p.loss())) {
@@ -60,7 +60,7 @@ class TrainerTest {
           }).optValidation(ctx -> {
             // what a user checks: EMA samples are closer to the targets than the sources are
             Batch held = TrainerFixtures.smoothPairs(1_000_003, 8).next(ctx.manager(), 0);
-            NDArray sample = new ResShiftSampler(ctx.schedule())
+            NDArray sample = new ResShiftSampler(SCHEDULE)
                 .sample(ctx.model().asDenoiser(ctx.manager(), null), held.y0(), 5);
             errors[0] = sample.sub(held.x0()).square().mean().getFloat();
             errors[1] = held.y0().sub(held.x0()).square().mean().getFloat();
@@ -84,7 +84,7 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 2, 8);
       int[] counts = new int[2];
-      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(3, 4))
           .setRunDirectory(dir).optProgressListener(p -> {
             if (p.step() == 10) {
@@ -182,7 +182,7 @@ class TrainerTest {
         return step == 5 ? new Batch(b.x0().mul(Float.NaN), b.y0(), b.context()) : b;
       };
       List<Double> losses = new ArrayList<>();
-      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(poisoned).setRunDirectory(dir)
           .optProgressListener(p -> {
             if (!Double.isNaN(p.loss())) {
@@ -206,7 +206,7 @@ class TrainerTest {
     BatchSource clean = TrainerFixtures.smoothPairs(5, config.batchSize());
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 1, 8);
-      try (Trainer t = Trainer.builder().setConfig(config).setSchedule(SCHEDULE)
+      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setRunDirectory(dir)
           .setBatchSource((mgr, step) -> {
             Batch b = clean.next(mgr, step);
