@@ -481,8 +481,9 @@ public final class NiftiIO {
   private static DataException corruptGzip(Path file, IOException e, long got, long expected) {
     String where = got >= 0
         ? " after " + got + " of " + expected + " expected decompressed bytes" : "";
+    String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     return new DataException("truncated or corrupt gzip stream in " + file + where + " ("
-        + e.getMessage() + "). Fix: the download or copy was incomplete; fetch the file again"
+        + cause + "). Fix: the download or copy was incomplete; fetch the file again"
         + " (check it with gzip -t)", e);
   }
 
