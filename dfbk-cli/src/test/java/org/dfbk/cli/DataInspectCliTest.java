@@ -43,4 +43,26 @@ class DataInspectCliTest {
     assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("truncated.nii.gz"), r.err());
   }
+
+  @Test
+  void nifti2DimsBeyondIntAreADataErrorNotAMisreadShape() throws Exception {
+    // NIfTI-2 stores dims as int64: dim[1] = dim[2] = 2^40 used to be read as 0 x 0 x 4
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(544 + 64)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    h.putInt(0, 540);
+    h.put(4, new byte[] {'n', '+', '2', 0, '\r', '\n', 0x1a, '\n'});
+    h.putShort(12, (short) 16).putShort(14, (short) 32); // float32
+    long[] dim = {3, 1L << 40, 1L << 40, 4, 1, 1, 1, 1};
+    for (int i = 0; i < 8; i++) {
+      h.putLong(16 + 8 * i, dim[i]);
+      h.putDouble(104 + 8 * i, 1.0);
+    }
+    h.putLong(168, 544);
+    Path f = tmp.resolve("dims-2e40.nii");
+    Files.write(f, h.array());
+    CliTest.Result r = CliTest.run("data", "inspect", f.toString());
+    assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("dims-2e40.nii") && r.err().contains("dim[1] = 1099511627776"),
+        r.err());
+  }
 }

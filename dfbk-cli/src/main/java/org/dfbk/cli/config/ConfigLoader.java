@@ -2,6 +2,8 @@ package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +12,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,13 +22,29 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.dfbk.core.error.ConfigException;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * YAML → {@link DfbkConfig}. Unknown keys, bad values and wrong types become a
  * {@link ConfigException} naming the file, the key path and the line.
+ *
+ * <p>Limits for untrusted files: at most {@link #MAX_CONFIG_BYTES} bytes (checked before
+ * reading), {@link #MAX_NESTING} levels of sections and lists, no duplicate keys, and no YAML
+ * aliases ({@code *name}): Jackson does not expand them but reads the anchor's name as a
+ * string, which would silently misread a value.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = YAMLMapper.builder()
+  /** Largest config read: 1 MiB (the shipped configs are a few KB). */
+  static final int MAX_CONFIG_BYTES = 1 << 20;
+  /** Deepest nesting of sections and lists. */
+  static final int MAX_NESTING = 32;
+
+  private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+          .loaderOptions(loaderOptions())
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(MAX_NESTING).maxDocumentLength(MAX_CONFIG_BYTES).build())
+          .build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -35,10 +55,30 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /**
+   * SnakeYAML's reader limit. Jackson takes only SnakeYAML's event stream (not its composer),
+   * so nesting, duplicate keys and aliases are limited on Jackson's side.
+   */
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setCodePointLimit(MAX_CONFIG_BYTES);
+    return o;
+  }
+
   /** Reads a config file. */
   public static DfbkConfig load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("config file " + file + " does not exist; see configs/ for examples");
+    }
+    try {
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new ConfigException("config file " + file + " is " + size + " bytes, more than a"
+            + " dfbk config may have (" + MAX_CONFIG_BYTES + "); is it the right file? See"
+            + " configs/ for examples");
+      }
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage(), e);
     }
     try (InputStream in = Files.newInputStream(file)) {
       return parse(in, file.toString());
@@ -64,11 +104,16 @@ public final class ConfigLoader {
   static DfbkConfig parse(InputStream in, String source) {
     String text = "";
     try {
-      byte[] bytes = in.readAllBytes();
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw new ConfigException(source + ": more than " + MAX_CONFIG_BYTES + " bytes, more"
+            + " than a dfbk config may have; is it the right file? See configs/ for examples");
+      }
       text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
       if (text.isBlank()) {
         throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
       }
+      rejectAliases(bytes, source);
       DfbkConfig c = YAML.readValue(bytes, DfbkConfig.class);
       if (c == null) {
         throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
@@ -101,6 +146,19 @@ public final class ConfigLoader {
     }
   }
 
+  /** Throws at the first YAML alias: Jackson would read it as the anchor's name. */
+  private static void rejectAliases(byte[] bytes, String source) throws IOException {
+    try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(bytes)) {
+      while (p.nextToken() != null) {
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+          throw new ConfigException(source + ": YAML alias '*" + p.getText() + "'"
+              + line(p.currentTokenLocation()) + " is not supported (it would be read as the"
+              + " text \"" + p.getText() + "\"). Fix: write the value out instead of the alias");
+        }
+      }
+    }
+  }
+
   /** The resolved config (every default filled in) as JSON, stored in checkpoints. */
   public static String toJson(DfbkConfig c) {
     try {
@@ -112,6 +170,10 @@ public final class ConfigLoader {
 
   /** Reads a resolved config back from a checkpoint's JSON. */
   public static DfbkConfig fromJson(String json, String source) {
+    if (json == null) {
+      throw new ConfigException(source + ": holds no stored config (config.json); give a"
+          + " checkpoint written by 'dfbk train'");
+    }
     try {
       return JSON.readValue(json, DfbkConfig.class);
     } catch (JsonProcessingException e) {

@@ -21,6 +21,12 @@ import org.dfbk.core.error.DataException;
  * with qfac from {@code pixdim[0]}) when {@code qform_code != 0}, else the base affine
  * ({@code diag(-dx, dy, dz)} centred on the middle voxel, nibabel's {@code get_base_affine}).
  *
+ * <p>Range checks on parsing (a {@link DataException} naming file, field and value): dim[0] in
+ * 1..7; dim[1..dim[0]] in 1..2^31-1 (NIfTI-2 stores int64) with a product that fits a long and
+ * at most 2^31-1 volumes; vox_offset a whole number in 0..2^62 (NIfTI-1 stores it as a float);
+ * qform_code and sform_code in 0..5. The checks that need the datatype or the file follow in
+ * {@link NiftiIO#read}.
+ *
  * <p>Instances are mutable only inside this package (reader, writer); {@link #copy()} gives a
  * deep copy.
  */
@@ -33,6 +39,14 @@ public final class NiftiHeader {
   public static final int UNITS_MM = 2;
   /** xyzt_units code for seconds. */
   public static final int UNITS_SEC = 8;
+  /** Largest size of one axis: voxel indices are Java ints. */
+  public static final long MAX_AXIS = Integer.MAX_VALUE;
+  /** Largest vox_offset accepted (2^62): far beyond any file, and offset + size cannot overflow. */
+  public static final long MAX_VOX_OFFSET = 1L << 62;
+  /** Largest valid qform_code / sform_code (NIFTI_XFORM_TEMPLATE_OTHER). */
+  public static final int MAX_XFORM_CODE = 5;
+  private static final String REEXPORT = "the header is corrupt or was written with other field"
+      + " sizes; re-export the image (e.g. with nibabel or dcm2niix)";
 
   int version;
   ByteOrder byteOrder = ByteOrder.LITTLE_ENDIAN;
@@ -302,13 +316,21 @@ public final class NiftiHeader {
     return n;
   }
 
-  /** Number of 3-D volumes: the product of {@code dim[4..dim[0]]}, 1 for 3-D files. */
+  /**
+   * Number of 3-D volumes: the product of {@code dim[4..dim[0]]}, 1 for 3-D files (at most
+   * {@link Integer#MAX_VALUE}, checked when the header is read).
+   */
   public int volumeCount() {
     long n = 1;
     for (int i = 4; i <= ndim(); i++) {
       n *= dim[i];
     }
-    return (int) n;
+    return Math.toIntExact(n);
+  }
+
+  /** Number of voxels of all volumes: the product of {@code dim[1..dim[0]]}. */
+  public long voxelCount() {
+    return voxelsPerVolume() * volumeCount();
   }
 
   /** Sets the description (at most 79 ASCII characters are written). */
@@ -465,16 +487,22 @@ public final class NiftiHeader {
     h.byteOrder = order;
     h.source = file;
     if (version == 1) {
-      parse1(bb, h);
+      float voxOffset = parse1(bb, h);
+      h.checkMagic(file);
+      h.voxOffset = h.voxOffsetFromFloat(voxOffset);
     } else {
       parse2(bb, h);
+      h.checkMagic(file);
+      h.voxOffset = h.checkedVoxOffset(h.voxOffset);
     }
-    h.checkMagic(file);
     h.checkDims(file);
+    h.checkXformCode("qform_code", h.qformCode);
+    h.checkXformCode("sform_code", h.sformCode);
     return h;
   }
 
-  private static void parse1(ByteBuffer bb, NiftiHeader h) {
+  /** Parses a NIfTI-1 header; returns the float vox_offset, which the caller checks. */
+  private static float parse1(ByteBuffer bb, NiftiHeader h) {
     h.dimInfo = bb.get(39) & 0xff;
     for (int i = 0; i < 8; i++) {
       h.dim[i] = bb.getShort(40 + 2 * i);
@@ -489,7 +517,7 @@ public final class NiftiHeader {
     for (int i = 0; i < 8; i++) {
       h.pixdim[i] = bb.getFloat(76 + 4 * i);
     }
-    h.voxOffset = (long) bb.getFloat(108);
+    float voxOffset = bb.getFloat(108);
     h.sclSlope = bb.getFloat(112);
     h.sclInter = bb.getFloat(116);
     h.sliceEnd = bb.getShort(120);
@@ -516,6 +544,7 @@ public final class NiftiHeader {
     }
     h.intentName = string(bb, 328, 16);
     h.magic = string(bb, 344, 4);
+    return voxOffset;
   }
 
   private static void parse2(ByteBuffer bb, NiftiHeader h) {
@@ -574,18 +603,71 @@ public final class NiftiHeader {
     }
   }
 
+  /**
+   * The exception for a header field outside its range: names the file, the field, the value,
+   * the expected range, and the fix.
+   */
+  DataException outOfRange(String field, Object value, String expected, String fix) {
+    return new DataException("NIfTI-" + version + " header of " + source + ": " + field + " = "
+        + value + " is out of range (expected " + expected + "). Fix: " + fix);
+  }
+
   private void checkDims(Path file) {
     if (dim[0] < 1 || dim[0] > 7) {
-      throw new DataException("NIfTI header of " + file + " has dim[0] = " + dim[0]
-          + ", expected 1..7 (number of axes). The header is corrupt or not NIfTI; re-export the"
-          + " image");
+      throw outOfRange("dim[0]", dim[0], "1..7, the number of axes", REEXPORT);
     }
     for (int i = 1; i <= dim[0]; i++) {
-      if (dim[i] < 1) {
-        throw new DataException("NIfTI header of " + file + " has dim[" + i + "] = " + dim[i]
-            + " (dim = " + Arrays.toString(dim) + "), expected >= 1 for every used axis. The"
-            + " header is corrupt; re-export the image");
+      if (dim[i] < 1 || dim[i] > MAX_AXIS) {
+        throw outOfRange("dim[" + i + "]", dim[i] + " (dim = " + Arrays.toString(dim) + ")",
+            "1.." + MAX_AXIS + " voxels along every used axis", REEXPORT);
       }
+    }
+    long voxels = 1;
+    long volumes = 1;
+    try {
+      for (int i = 1; i <= dim[0]; i++) {
+        voxels = Math.multiplyExact(voxels, dim[i]);
+        if (i >= 4) {
+          volumes = Math.multiplyExact(volumes, dim[i]);
+        }
+      }
+    } catch (ArithmeticException e) {
+      voxels = -1;
+    }
+    if (voxels < 0) {
+      throw outOfRange("dim[1.." + dim[0] + "]", Arrays.toString(Arrays.copyOfRange(dim, 1,
+          (int) dim[0] + 1)), "a product of at most " + Long.MAX_VALUE + " voxels", REEXPORT);
+    }
+    if (volumes > Integer.MAX_VALUE) {
+      throw outOfRange("dim[4.." + dim[0] + "]", Arrays.toString(Arrays.copyOfRange(dim, 4,
+          (int) dim[0] + 1)), "at most " + Integer.MAX_VALUE + " volumes", REEXPORT);
+    }
+  }
+
+  /** vox_offset as a byte position: a whole number in 0..{@link #MAX_VOX_OFFSET}. */
+  private long voxOffsetFromFloat(float value) {
+    if (!(value >= 0 && value <= MAX_VOX_OFFSET) || value != Math.rint(value)) {
+      throw outOfRange("vox_offset", value, "a whole number of bytes in 0.." + MAX_VOX_OFFSET,
+          "set vox_offset to the byte position of the voxels (352 for a plain NIfTI-1 .nii, 544"
+              + " for NIfTI-2, 0 for a .hdr/.img pair)");
+    }
+    return (long) value;
+  }
+
+  private long checkedVoxOffset(long value) {
+    if (value < 0 || value > MAX_VOX_OFFSET) {
+      throw outOfRange("vox_offset", value, "0.." + MAX_VOX_OFFSET,
+          "set vox_offset to the byte position of the voxels (544 for a plain NIfTI-2 .nii, 0"
+              + " for a .hdr/.img pair)");
+    }
+    return value;
+  }
+
+  private void checkXformCode(String field, int code) {
+    if (code < 0 || code > MAX_XFORM_CODE) {
+      throw outOfRange(field, code, "0.." + MAX_XFORM_CODE + ": unknown, scanner, aligned,"
+          + " Talairach, MNI-152, template", "set " + field + " to 0 (ignore that transform) or"
+          + " to the code of the space it maps to");
     }
   }
 
@@ -613,7 +695,13 @@ public final class NiftiHeader {
 
   // ---------------------------------------------------------------- encoding
 
-  /** Encodes this header as a little-endian NIfTI-1 single-file header (352 bytes). */
+  /**
+   * Encodes this header as a little-endian NIfTI-1 single-file header (352 bytes).
+   *
+   * @throws DataException naming the first field whose value NIfTI-1 cannot hold (a dim above
+   *     32767; a finite double beyond the float32 range; an integer beyond int16 or uint8), as a
+   *     NIfTI-2 template can carry
+   */
   byte[] encodeNifti1(Path target) {
     for (int i = 0; i < 8; i++) {
       if (dim[i] > Short.MAX_VALUE) {
@@ -621,6 +709,7 @@ public final class NiftiHeader {
             + dim[i] + " exceeds 32767. Fix: crop the image or write NIfTI-2 with another tool");
       }
     }
+    checkFitsNifti1(target);
     ByteBuffer bb = ByteBuffer.allocate(NIFTI1_SIZE + 4).order(ByteOrder.LITTLE_ENDIAN);
     bb.putInt(0, NIFTI1_SIZE);
     bb.put(38, (byte) 'r');
@@ -667,6 +756,59 @@ public final class NiftiHeader {
     putString(bb, 344, 4, "n+1");
     // bytes 348..351: extension flag 0 (no extensions)
     return bb.array();
+  }
+
+  private void checkFitsNifti1(Path target) {
+    for (int i = 0; i < 8; i++) {
+      checkFloat32(target, "pixdim[" + i + "]", pixdim[i]);
+    }
+    checkFloat32(target, "intent_p1", intentP1);
+    checkFloat32(target, "intent_p2", intentP2);
+    checkFloat32(target, "intent_p3", intentP3);
+    checkFloat32(target, "scl_slope", sclSlope);
+    checkFloat32(target, "scl_inter", sclInter);
+    checkFloat32(target, "cal_max", calMax);
+    checkFloat32(target, "cal_min", calMin);
+    checkFloat32(target, "slice_duration", sliceDuration);
+    checkFloat32(target, "toffset", toffset);
+    checkFloat32(target, "quatern_b", quaternB);
+    checkFloat32(target, "quatern_c", quaternC);
+    checkFloat32(target, "quatern_d", quaternD);
+    checkFloat32(target, "qoffset_x", qoffsetX);
+    checkFloat32(target, "qoffset_y", qoffsetY);
+    checkFloat32(target, "qoffset_z", qoffsetZ);
+    String[] rows = {"srow_x", "srow_y", "srow_z"};
+    for (int r = 0; r < 3; r++) {
+      for (int c = 0; c < 4; c++) {
+        checkFloat32(target, rows[r] + "[" + c + "]", srow[r][c]);
+      }
+    }
+    checkInt(target, "intent_code", intentCode, Short.MIN_VALUE, Short.MAX_VALUE);
+    checkInt(target, "slice_start", sliceStart, Short.MIN_VALUE, Short.MAX_VALUE);
+    checkInt(target, "slice_end", sliceEnd, Short.MIN_VALUE, Short.MAX_VALUE);
+    checkInt(target, "qform_code", qformCode, Short.MIN_VALUE, Short.MAX_VALUE);
+    checkInt(target, "sform_code", sformCode, Short.MIN_VALUE, Short.MAX_VALUE);
+    checkInt(target, "slice_code", sliceCode, 0, 255);
+    checkInt(target, "xyzt_units", xyztUnits, 0, 255);
+    checkInt(target, "dim_info", dimInfo, 0, 255);
+  }
+
+  private static void checkFloat32(Path target, String field, double value) {
+    if (Double.isFinite(value) && Math.abs(value) > Float.MAX_VALUE) {
+      throw new DataException("cannot write " + target + " as NIfTI-1: " + field + " = " + value
+          + " is beyond the float32 range (|x| <= " + Float.MAX_VALUE + ") of a NIfTI-1 header."
+          + " Fix: the template header (a NIfTI-2 file) holds a value NIfTI-1 cannot store; set"
+          + " " + field + " to a float32 value in that file");
+    }
+  }
+
+  private static void checkInt(Path target, String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new DataException("cannot write " + target + " as NIfTI-1: " + field + " = " + value
+          + " is outside " + min + ".." + max + ", what a NIfTI-1 header can store. Fix: the"
+          + " template header (a NIfTI-2 file) holds a value NIfTI-1 cannot store; set " + field
+          + " in that file to a value in range");
+    }
   }
 
   private static void putString(ByteBuffer bb, int offset, int length, String s) {

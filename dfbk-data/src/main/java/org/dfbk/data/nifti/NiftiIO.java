@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -27,14 +28,28 @@ import org.dfbk.data.volume.Volume;
  * their gzipped forms, either byte order) and writes NIfTI-1 ({@code .nii}, {@code .nii.gz}).
  *
  * <p>Gzip is recognised by content (the 1f 8b signature), not by the file name. Compressed data
- * is inflated in one pass with a 64 KiB input buffer straight into the voxel byte array, and
- * decoded with bulk {@link ByteBuffer} views.
+ * is inflated in one pass with a 64 KiB input buffer into the voxel byte array, which starts at
+ * 1 MiB and doubles as data arrives (up to the size the header declares), and decoded with bulk
+ * {@link ByteBuffer} views.
+ *
+ * <p>Untrusted numbers: every header number is range-checked before it is narrowed or used to
+ * size a buffer (see {@link NiftiHeader} and {@link #read}); the declared data size is compared
+ * with the file's length (or, for gzip, with the most its compressed length can inflate to)
+ * before any buffer is allocated. An out-of-range value is a {@link DataException} naming the
+ * file, the field and the value.
  *
  * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}.
  */
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
   private static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
+  /** zlib's bound on deflate: at most 1032 output bytes per input byte. */
+  private static final long MAX_DEFLATE_RATIO = 1032;
+  /** First buffer for gzipped voxels; it doubles as data arrives, up to the declared size. */
+  private static final int GZIP_FIRST_CHUNK = 1 << 20;
+  /** nibabel's quaternion_threshold: -3 eps of the header's float type (w^2 below it is bad). */
+  private static final double QUATERNION_THRESHOLD_1 = -3 * Math.ulp(1.0f);
+  private static final double QUATERNION_THRESHOLD_2 = -3 * Math.ulp(1.0);
 
   private NiftiIO() {}
 
@@ -46,24 +61,29 @@ public final class NiftiIO {
    * @param file a .nii, .nii.gz, .hdr(.gz) or .img(.gz) file
    * @throws DataException for a missing, empty or non-regular file, a truncated or corrupt
    *     gzip stream, a wrong sizeof_hdr or magic, an unsupported datatype, a data block shorter
-   *     than the header's dims need, a missing .img for a .hdr, or an invalid scl_inter
+   *     than the header's dims need, a missing .img for a .hdr, an invalid scl_inter, a bitpix
+   *     that disagrees with the datatype, a non-finite used pixdim, a qform quaternion with
+   *     b^2 + c^2 + d^2 > 1, a NIfTI-2 scaling or transform value beyond float32, a vox_offset
+   *     beyond the file, or more than 2 GiB of voxels
    */
   public static NiftiImage read(Path file) {
     Located loc = locate(file, true);
     NiftiHeader h = readHeaderFrom(loc.header, file);
     NiftiDataType type = h.dataType();
+    checkBitpix(h, type);
     checkScaling(h);
     checkAffine(h);
+    checkGeometry(h);
     Path dataFile = h.isSingleFile() ? loc.header : dataFileOf(loc, file);
     long offset = dataOffset(h);
-    long voxels = h.voxelsPerVolume() * h.volumeCount();
-    long bytes = voxels * type.bytes();
-    if (bytes > MAX_DATA_BYTES) {
+    long voxels = h.voxelCount();
+    if (voxels > MAX_DATA_BYTES / type.bytes()) {
+      BigInteger bytes = BigInteger.valueOf(voxels).multiply(BigInteger.valueOf(type.bytes()));
       boolean gz = dataFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
       long onDisk = gz ? -1 : sizeOrMinusOne(dataFile); // a gzip's size says little
       String fix = h.volumeCount() > 1
           ? "split the 4-D series into 3-D files (e.g. fslsplit) first"
-          : onDisk >= 0 && onDisk < bytes / 16
+          : onDisk >= 0 && BigInteger.valueOf(onDisk).shiftLeft(4).compareTo(bytes) < 0
           ? "the file has only " + onDisk + " bytes, so its header dims are probably corrupt;"
               + " re-export the image"
           : "crop or resample the volume to a smaller grid first";
@@ -71,7 +91,8 @@ public final class NiftiIO {
           + Arrays.toString(h.dims()) + ", " + type.numpyName() + "), more than dfbk reads into"
           + " memory (2 GiB). Fix: " + fix);
     }
-    ByteBuffer data = readRegion(dataFile, offset, (int) bytes, h, type);
+    int bytes = (int) (voxels * type.bytes());
+    ByteBuffer data = readRegion(dataFile, offset, bytes, h, type);
     return new NiftiImage(h, file, dataFile, data.order(h.byteOrder()));
   }
 
@@ -203,11 +224,92 @@ public final class NiftiIO {
     return NiftiHeader.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
   }
 
+  private static void checkBitpix(NiftiHeader h, NiftiDataType type) {
+    int expected = 8 * type.bytes();
+    if (h.bitpix() != expected) {
+      throw h.outOfRange("bitpix", h.bitpix(), expected + ", the bits per voxel of datatype "
+          + type.numpyName() + " (" + type.code() + ")", "datatype and bitpix disagree, so the"
+          + " voxel size is unknown; set bitpix to " + expected + " if the datatype is right,"
+          + " else set datatype to the type the voxels were written as");
+    }
+  }
+
   private static void checkScaling(NiftiHeader h) {
     if (h.validSlope() && !Double.isFinite(h.sclInter())) {
       throw new DataException("NIfTI header of " + h.source() + " has a valid scl_slope "
           + h.sclSlope() + " but scl_inter " + h.sclInter() + ", so voxel values are undefined."
           + " Fix: set scl_inter to 0 (or scl_slope to 0 for no scaling) in the header");
+    }
+    if (h.validSlope()) {
+      checkFloat32(h, "scl_slope", h.sclSlope(), "set scl_slope to a float32 value");
+      checkFloat32(h, "scl_inter", h.sclInter(), "set scl_inter to a float32 value");
+    }
+  }
+
+  /**
+   * Checks the header numbers that the geometry uses beyond {@link #checkAffine}: the spatial
+   * voxel sizes (always used), every field of the chosen transform within float32 range (a
+   * NIfTI-2 header holds doubles; dfbk computes and writes float32), and the qform's
+   * quaternion b^2 + c^2 + d^2 <= 1 (nibabel's rule, with its threshold).
+   */
+  private static void checkGeometry(NiftiHeader h) {
+    double[] pixdim = h.rawPixdim();
+    for (int i = 1; i <= Math.min(3, h.ndim()); i++) {
+      if (!Double.isFinite(pixdim[i])) {
+        throw h.outOfRange("pixdim[" + i + "]", pixdim[i], "a finite voxel size",
+            "set pixdim[" + i + "] to the voxel size along axis " + i + " (in mm)");
+      }
+      checkFloat32(h, "pixdim[" + i + "]", pixdim[i], "set pixdim[" + i + "] to the voxel size"
+          + " along axis " + i + " (in mm)");
+    }
+    if (h.sformCode() != 0) {
+      String[] rows = {"srow_x", "srow_y", "srow_z"};
+      double[][] srow = h.srow();
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 4; c++) {
+          checkFloat32(h, rows[r] + "[" + c + "] (sform)", srow[r][c], "repair the sform or set"
+              + " sform_code 0 to use the qform");
+        }
+      }
+      return;
+    }
+    if (h.qformCode() == 0) {
+      return;
+    }
+    double[] q = h.quatern();
+    double[] o = h.qoffset();
+    String[] names = {"quatern_b", "quatern_c", "quatern_d", "qoffset_x", "qoffset_y",
+        "qoffset_z"};
+    for (int i = 0; i < 6; i++) {
+      checkFloat32(h, names[i] + " (qform)", i < 3 ? q[i] : o[i - 3], "repair the qform or set"
+          + " qform_code 0");
+    }
+    double w2;
+    double threshold;
+    if (h.version() == 1) {
+      // in float32 arithmetic, as nibabel computes it for a NIfTI-1 header
+      float b = (float) q[0];
+      float c = (float) q[1];
+      float d = (float) q[2];
+      w2 = 1.0f - (b * b + c * c + d * d);
+      threshold = QUATERNION_THRESHOLD_1;
+    } else {
+      w2 = 1.0 - (q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+      threshold = QUATERNION_THRESHOLD_2;
+    }
+    if (w2 < threshold) {
+      throw h.outOfRange("quatern_b/c/d (qform)", Arrays.toString(q) + " with b^2 + c^2 + d^2"
+          + " = " + (1 - w2), "b^2 + c^2 + d^2 <= 1, a unit quaternion without its a",
+          "repair the qform (or set qform_code 0 to use the base affine from pixdim) and"
+              + " re-export the image");
+    }
+  }
+
+  /** A NIfTI-2 double that dfbk narrows to float32 must fit (NIfTI-1 values always do). */
+  private static void checkFloat32(NiftiHeader h, String field, double value, String fix) {
+    if (Double.isFinite(value) && Math.abs(value) > Float.MAX_VALUE) {
+      throw h.outOfRange(field, value, "|x| <= " + Float.MAX_VALUE + ", the float32 range dfbk"
+          + " computes and writes in", fix);
     }
   }
 
@@ -274,17 +376,28 @@ public final class NiftiIO {
     return (sig[0] & 0xff) == 0x1f && (sig[1] & 0xff) == 0x8b;
   }
 
-  /** Reads {@code length} bytes at {@code offset} of the (possibly gzipped) data file. */
+  /**
+   * Reads {@code length} bytes at {@code offset} of the (possibly gzipped) data file. The size
+   * is compared with the file before any buffer is allocated: with the file's length for a
+   * plain file; for gzip with the most its compressed size can inflate to, and then the buffer
+   * grows only as decompressed data arrives, so a short stream fails after allocating about
+   * what it held.
+   */
   private static ByteBuffer readRegion(Path file, long offset, int length, NiftiHeader h,
       NiftiDataType type) {
-    byte[] out = new byte[length];
     try {
+      long fileSize = Files.size(file);
       if (!isGzip(file)) {
+        if (offset > fileSize) {
+          throw h.outOfRange("vox_offset", offset, "at most the length of " + file + ", "
+              + fileSize + " bytes", "the file is truncated or vox_offset is wrong; re-export or"
+              + " re-download it");
+        }
+        if (fileSize - offset < length) {
+          throw tooShort(file, h, type, offset, length, fileSize, false);
+        }
+        byte[] out = new byte[length];
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-          long size = ch.size();
-          if (size < offset + length) {
-            throw tooShort(file, h, type, offset, length, size, false);
-          }
           ByteBuffer bb = ByteBuffer.wrap(out);
           long pos = offset;
           while (bb.hasRemaining()) {
@@ -297,15 +410,29 @@ public final class NiftiIO {
         }
         return ByteBuffer.wrap(out);
       }
+      long inflatable = fileSize > Long.MAX_VALUE / MAX_DEFLATE_RATIO ? Long.MAX_VALUE
+          : fileSize * MAX_DEFLATE_RATIO;
+      if (offset > inflatable - length) {
+        throw new DataException("NIfTI data in " + file + " is too short: the header says dims "
+            + Arrays.toString(h.dims()) + " of " + type.numpyName() + " = " + length + " bytes"
+            + " at vox_offset " + offset + ", so the decompressed file needs " + (offset + length)
+            + " bytes, but its " + fileSize + " gzip bytes inflate to at most " + inflatable
+            + ". Fix: the file is truncated or its header dims are wrong; re-export or"
+            + " re-download it");
+      }
       long skipped = 0;
       int got = 0;
+      byte[] out = new byte[Math.min(length, GZIP_FIRST_CHUNK)];
       try (InputStream in = open(file)) {
         skipped = skipFully(in, offset);
         if (skipped < offset) {
           throw tooShort(file, h, type, offset, length, skipped, true);
         }
         while (got < length) {
-          int r = in.read(out, got, length - got);
+          if (got == out.length) {
+            out = Arrays.copyOf(out, (int) Math.min(length, 2L * out.length));
+          }
+          int r = in.read(out, got, out.length - got);
           if (r < 0) {
             break;
           }
@@ -354,8 +481,9 @@ public final class NiftiIO {
   private static DataException corruptGzip(Path file, IOException e, long got, long expected) {
     String where = got >= 0
         ? " after " + got + " of " + expected + " expected decompressed bytes" : "";
+    String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     return new DataException("truncated or corrupt gzip stream in " + file + where + " ("
-        + e.getMessage() + "). Fix: the download or copy was incomplete; fetch the file again"
+        + cause + "). Fix: the download or copy was incomplete; fetch the file again"
         + " (check it with gzip -t)", e);
   }
 

@@ -1,11 +1,20 @@
 package org.dfbk.data.prep;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.dfbk.core.error.DataException;
 
 /** The JSON manifest beside the slice store (serialised with Gson). */
 final class CacheManifest {
   static final int FORMAT_VERSION = 1;
+  /** Largest manifest read (about 1 KB per slice, pretty-printed): 256 MiB. */
+  static final long MAX_BYTES = 256L << 20;
+  /**
+   * Largest model image side: 2 x S x S float32 per record must stay below 2 GiB (one mapped
+   * chunk), and S x S must fit an int.
+   */
+  static final int MAX_IMAGE_SIZE = 8192;
 
   int formatVersion;
   String specHash;
@@ -23,4 +32,50 @@ final class CacheManifest {
    * in caches written before it was recorded.
    */
   Map<String, Double> pixelMm;
+
+  /**
+   * Checks the numbers that size the store and index the slices, before the store is mapped.
+   *
+   * @throws DataException naming the manifest, the key and the value
+   */
+  void validate(Path file) {
+    String fix = ". Fix: delete " + file.getParent() + " and prepare again";
+    if (!"FLOAT16".equals(store) && !"FLOAT32".equals(store)) {
+      throw new DataException(file + ": store = \"" + store + "\" is not one of FLOAT16, FLOAT32"
+          + fix);
+    }
+    if (imageSize < 1 || imageSize > MAX_IMAGE_SIZE) {
+      throw new DataException(file + ": imageSize = " + imageSize + " is out of range (expected"
+          + " 1.." + MAX_IMAGE_SIZE + ")" + fix);
+    }
+    if (count < 0 || count != slices.size()) {
+      throw new DataException(file + ": count = " + count + " disagrees with the "
+          + slices.size() + " entries of slices" + fix);
+    }
+    if (channels == null || channels.size() != 2 || splits == null || sources == null) {
+      throw new DataException(file + ": channels (2 names), splits and sources are required,"
+          + " found channels = " + channels + ", splits " + (splits == null ? "absent" : "present")
+          + ", sources " + (sources == null ? "absent" : "present") + fix);
+    }
+    for (int i = 0; i < slices.size(); i++) {
+      SliceInfo s = slices.get(i);
+      if (s == null || s.subject() == null || s.split() == null || s.transform() == null) {
+        throw new DataException(file + ": slices[" + i + "] lacks subject, split or transform"
+            + fix);
+      }
+      if (s.transform().size() != imageSize) {
+        throw new DataException(file + ": slices[" + i + "].transform.size = "
+            + s.transform().size() + " differs from imageSize = " + imageSize + fix);
+      }
+    }
+    if (pixelMm != null) {
+      for (Map.Entry<String, Double> e : pixelMm.entrySet()) {
+        Double v = e.getValue();
+        if (v == null || !(v > 0) || v.isInfinite()) {
+          throw new DataException(file + ": pixelMm[\"" + e.getKey() + "\"] = " + v + " is not a"
+              + " positive finite size in mm" + fix);
+        }
+      }
+    }
+  }
 }

@@ -98,11 +98,15 @@ public final class SliceCache {
     this.dir = dir;
     this.manifest = manifest;
     this.reused = reused;
-    this.store = StoreType.valueOf(manifest.store);
+    this.store = StoreType.valueOf(manifest.store); // checked by CacheManifest.validate
     this.size = manifest.imageSize;
     this.pixels = size * size;
     this.recordBytes = 2L * pixels * store.bytes();
     Path file = dir.resolve(STORE_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new DataException("slice store " + file + " is missing beside its manifest. Fix:"
+          + " delete " + dir + " and prepare again");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long expected = recordBytes * manifest.count;
       if (ch.size() != expected) {
@@ -400,18 +404,37 @@ public final class SliceCache {
     if (!Files.isRegularFile(f)) {
       return null;
     }
-    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      CacheManifest m = GSON.fromJson(r, CacheManifest.class);
-      if (m == null || m.formatVersion != CacheManifest.FORMAT_VERSION || m.slices == null
-          || m.store == null) {
-        throw new DataException(f + " is not a slice-cache manifest of format version "
-            + CacheManifest.FORMAT_VERSION + ". Fix: delete " + dir + " and prepare again");
+    CacheManifest m;
+    try {
+      long size = Files.size(f);
+      if (size > CacheManifest.MAX_BYTES) {
+        throw new DataException(f + " is " + size + " bytes, more than a slice-cache manifest"
+            + " may hold (" + CacheManifest.MAX_BYTES + " bytes, about "
+            + CacheManifest.MAX_BYTES / 1000 + " slices). Fix: delete " + dir + " and prepare"
+            + " again");
       }
-      return m;
+      try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+        m = GSON.fromJson(r, CacheManifest.class);
+      }
     } catch (IOException | JsonParseException e) {
       throw new DataException("cannot read " + f + ": " + e.getMessage() + ". Fix: delete " + dir
           + " and prepare again", e);
+    } catch (RuntimeException e) {
+      if (e instanceof DataException d) {
+        throw d;
+      }
+      // a record's constructor rejected a value (Gson wraps its exception)
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new DataException(f + " holds an invalid value (" + cause.getMessage() + "). Fix:"
+          + " delete " + dir + " and prepare again", e);
     }
+    if (m == null || m.formatVersion != CacheManifest.FORMAT_VERSION || m.slices == null
+        || m.store == null) {
+      throw new DataException(f + " is not a slice-cache manifest of format version "
+          + CacheManifest.FORMAT_VERSION + ". Fix: delete " + dir + " and prepare again");
+    }
+    m.validate(f);
+    return m;
   }
 
   private static CacheManifest readManifestQuietly(Path dir) {

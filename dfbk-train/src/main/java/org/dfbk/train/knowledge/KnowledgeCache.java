@@ -41,6 +41,10 @@ public final class KnowledgeCache {
   public static final String FORMAT = "dfbk-knowledge-cache";
   /** The {@code format_version} value of an entry's JSON. */
   public static final int FORMAT_VERSION = 1;
+  /** Largest entry JSON read (prompts and sizes; a few KB in practice): 16 MiB. */
+  static final long MAX_JSON_BYTES = 16L << 20;
+  /** Largest entry data read: the float arrays are Java arrays, under 2 GiB. */
+  static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 16;
 
   private final Path dir;
 
@@ -121,6 +125,12 @@ public final class KnowledgeCache {
     }
     JsonObject meta;
     try {
+      long jsonSize = Files.size(json);
+      if (jsonSize > MAX_JSON_BYTES) {
+        throw new DataException("knowledge cache entry " + json + " is " + jsonSize + " bytes,"
+            + " more than an entry's JSON may hold (" + MAX_JSON_BYTES + "); delete it to"
+            + " recompute");
+      }
       JsonElement e = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
       if (!e.isJsonObject()) {
         throw new DataException(json + " must hold a JSON object; delete it to recompute");
@@ -133,13 +143,22 @@ public final class KnowledgeCache {
       throw new DataException(json + " is not valid JSON (" + e.getMessage()
           + "); delete it to recompute", e);
     }
-    String format = meta.has("format") ? meta.get("format").getAsString() : null;
-    if (!FORMAT.equals(format) || !meta.has("format_version")
-        || meta.get("format_version").getAsInt() != FORMAT_VERSION) {
+    JsonElement format = meta.get("format");
+    JsonElement version = meta.get("format_version");
+    if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())
+        || version == null || !version.isJsonPrimitive()
+        || !String.valueOf(FORMAT_VERSION).equals(version.getAsString())) {
       throw new DataException(json + " is not a " + FORMAT + " version " + FORMAT_VERSION
-          + " file (format " + format + "); delete it to recompute");
+          + " file (format " + format + ", format_version " + version + "); delete it to"
+          + " recompute");
     }
-    EncoderId encoder = EncoderId.fromJson(meta.get("encoder"));
+    EncoderId encoder;
+    try {
+      encoder = EncoderId.fromJson(meta.get("encoder"));
+    } catch (ConfigException e) {
+      throw new DataException(json + ": its encoder is malformed (" + e.getMessage()
+          + "); delete it to recompute", e);
+    }
     if (expectedEncoderFingerprint != null
         && !encoder.fingerprint().equals(expectedEncoderFingerprint)) {
       throw new ConfigException(String.format(
@@ -153,22 +172,48 @@ public final class KnowledgeCache {
       for (JsonElement p : meta.getAsJsonArray("prompts")) {
         promptList.add(p.getAsString());
       }
-      int length = meta.get("length").getAsInt();
-      int dim = meta.get("dim").getAsInt();
-      int pooledDim = meta.get("pooled_dim").getAsInt();
+      int length = positive(json, meta, "length");
+      int dim = positive(json, meta, "dim");
+      int pooledDim = positive(json, meta, "pooled_dim");
       JsonArray lengthsJson = meta.getAsJsonArray("prompt_lengths");
+      if (lengthsJson.size() != promptList.size()) {
+        throw new DataException(json + ": prompt_lengths has " + lengthsJson.size()
+            + " entries for " + promptList.size() + " prompts; delete it to recompute");
+      }
       int[] lengths = new int[lengthsJson.size()];
       for (int i = 0; i < lengths.length; i++) {
         lengths[i] = lengthsJson.get(i).getAsInt();
+        if (lengths[i] < 0 || lengths[i] > length) {
+          throw new DataException(json + ": prompt_lengths[" + i + "] = " + lengths[i]
+              + " is outside 0.." + length + " (length); delete it to recompute");
+        }
       }
-      Path bin = json.resolveSibling(meta.get("data_file").getAsString());
-      byte[] bytes = Files.readAllBytes(bin);
+      String dataFile = meta.get("data_file").getAsString();
+      Path bin = json.resolveSibling(dataFile);
+      if (dataFile.isEmpty() || !bin.getFileName().toString().equals(dataFile)) {
+        throw new DataException(json + ": data_file \"" + dataFile + "\" must name a file in"
+            + " the same folder; delete it to recompute");
+      }
+      // sizes from the JSON are multiplied in long and compared with the file before reading
       long expectedBytes = 4L * ((long) length * dim + length
           + (long) promptList.size() * pooledDim);
-      if (bytes.length != expectedBytes) {
+      if ((long) length * dim > Integer.MAX_VALUE
+          || (long) promptList.size() * pooledDim > Integer.MAX_VALUE
+          || expectedBytes > MAX_DATA_BYTES) {
+        throw new DataException(String.format("%s declares L %d, D %d, %d prompts, E %d: %d"
+            + " bytes of data, more than dfbk reads (%d); delete it to recompute", json, length,
+            dim, promptList.size(), pooledDim, expectedBytes, MAX_DATA_BYTES));
+      }
+      long binSize = Files.size(bin);
+      if (binSize != expectedBytes) {
         throw new DataException(String.format("knowledge cache data %s has %d bytes, expected %d "
-            + "for L %d, D %d, %d prompts, E %d; delete %s to recompute", bin, bytes.length,
+            + "for L %d, D %d, %d prompts, E %d; delete %s to recompute", bin, binSize,
             expectedBytes, length, dim, promptList.size(), pooledDim, json.getFileName()));
+      }
+      byte[] bytes = Files.readAllBytes(bin);
+      if (bytes.length != expectedBytes) {
+        throw new DataException("knowledge cache data " + bin + " changed while it was read;"
+            + " delete " + json.getFileName() + " to recompute");
       }
       String sha = HexFormat.of().formatHex(Fingerprints.sha256().digest(bytes));
       if (!sha.equals(meta.get("data_sha256").getAsString())) {
@@ -194,6 +239,16 @@ public final class KnowledgeCache {
         | UnsupportedOperationException | IllegalArgumentException e) {
       throw new DataException(json + " is malformed (" + e + "); delete it to recompute", e);
     }
+  }
+
+  /** The positive int {@code key} of an entry's JSON. */
+  private static int positive(Path json, JsonObject meta, String key) {
+    int v = meta.get(key).getAsInt();
+    if (v < 1) {
+      throw new DataException(json + ": " + key + " = " + v + " must be positive; delete it to"
+          + " recompute");
+    }
+    return v;
   }
 
   /** Writes {@code ctx} as the entry whose JSON file is {@code json} (atomically). */

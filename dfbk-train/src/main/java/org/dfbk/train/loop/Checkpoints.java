@@ -4,15 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -57,6 +60,10 @@ public final class Checkpoints {
   static final String EMA = "ema.ndlist";
   static final String FIRST_MOMENTS = "adam-m.ndlist";
   static final String SECOND_MOMENTS = "adam-v.ndlist";
+  /** Largest state.json or config.json read: 16 MiB (a large model's state is ~100 KB). */
+  static final int MAX_JSON_BYTES = 16 << 20;
+  /** Most dimensions an array of a checkpoint may declare. */
+  static final int MAX_ARRAY_DIMS = 16;
 
   private Checkpoints() {}
 
@@ -180,31 +187,50 @@ public final class Checkpoints {
         throw new DataException(file + ": unsupported checkpoint format "
             + (state == null ? "(empty state.json)" : state.format()) + "; expected 1");
       }
+      try {
+        checkParameters(file, state);
+      } catch (DataException e) {
+        close();
+        throw e;
+      }
     }
 
     CheckpointState state() {
       return state;
     }
 
-    /** Decodes one array entry into {@code manager}, checking it holds {@code count} arrays. */
+    /**
+     * Decodes one array entry into {@code manager}, checking it holds {@code count} arrays of
+     * the shapes state.json records (all parameters for the weights, the trainable ones for
+     * the moments) before allocating each.
+     */
     NDList arrays(String name, NDManager manager, int count) {
       ZipEntry e = zip.getEntry(name);
       if (e == null) {
         throw new DataException(file + ": checkpoint entry '" + name + "' is missing; expected "
             + List.of(STATE, MODEL, EMA, FIRST_MOMENTS, SECOND_MOMENTS));
       }
-      NDList list;
+      List<long[]> shapes = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      boolean moments = name.equals(FIRST_MOMENTS) || name.equals(SECOND_MOMENTS);
+      for (int i = 0; i < state.parameterNames().size(); i++) {
+        if (!moments || Boolean.TRUE.equals(state.trainable().get(i))) {
+          shapes.add(state.parameterShapes().get(i));
+          names.add(state.parameterNames().get(i));
+        }
+      }
+      if (shapes.size() != count) {
+        throw new DataException(file + ": state.json lists " + shapes.size() + " arrays for '"
+            + name + "', the model expects " + count + "; it was written for a different model"
+            + " configuration");
+      }
       try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 20)) {
-        list = NDList.decode(manager, in);
+        return decodeChecked(file, name, in, e.getSize(), names, shapes, manager);
+      } catch (DataException ex) {
+        throw ex;
       } catch (IOException | RuntimeException ex) {
-        throw new DataException(file + ": entry '" + name + "' is damaged (" + ex.getMessage()
-            + ")", ex);
+        throw new DataException(file + ": entry '" + name + "' is damaged (" + ex + ")", ex);
       }
-      if (list.size() != count) {
-        throw new DataException(file + ": entry '" + name + "' holds " + list.size()
-            + " arrays, expected " + count);
-      }
-      return list;
     }
 
     @Override
@@ -217,14 +243,185 @@ public final class Checkpoints {
     }
   }
 
+  /**
+   * Decodes an entry written by {@link NDList#encode} (DJL's NDArray format, versions 1 to 3,
+   * dense arrays): each array's header (dimensions, data type, declared byte count) is read
+   * and compared with the expected shape, its byte count and what the entry still holds before
+   * its buffer is allocated. DJL's own decoder allocates from the declared sizes first.
+   */
+  static NDList decodeChecked(Path file, String entry, InputStream raw, long entrySize,
+      List<String> names, List<long[]> shapes, NDManager manager) throws IOException {
+    CountingInput counted = new CountingInput(raw);
+    DataInputStream in = new DataInputStream(counted);
+    int count = in.readInt();
+    if (count != shapes.size()) {
+      throw new DataException(file + ": entry '" + entry + "' holds " + count + " arrays,"
+          + " expected " + shapes.size() + " (one per parameter in state.json)");
+    }
+    NDList list = new NDList(count);
+    for (int i = 0; i < count; i++) {
+      String where = file + ": entry '" + entry + "', array " + i + " ('" + names.get(i) + "')";
+      if (!"NDAR".equals(in.readUTF())) {
+        throw new DataException(where + " does not start with NDAR; the entry is damaged");
+      }
+      int version = in.readInt();
+      if (version < 1 || version > 3) {
+        throw new DataException(where + " has format version " + version + ", expected 1..3");
+      }
+      String arrayName = null;
+      if (version > 1 && in.readByte() == 1) {
+        arrayName = in.readUTF();
+      }
+      String sparse = in.readUTF();
+      if (!"DENSE".equals(sparse)) {
+        throw new DataException(where + " is stored as " + sparse + ", expected DENSE");
+      }
+      String typeName = in.readUTF();
+      DataType type;
+      try {
+        type = DataType.valueOf(typeName);
+      } catch (IllegalArgumentException ex) {
+        type = DataType.UNKNOWN;
+      }
+      if (type.getNumOfBytes() <= 0 || type == DataType.STRING) {
+        throw new DataException(where + " has data type '" + typeName + "', expected a numeric"
+            + " type such as FLOAT32");
+      }
+      int ndim = in.readInt();
+      if (ndim < 0 || ndim > MAX_ARRAY_DIMS) {
+        throw new DataException(where + " declares " + ndim + " dimensions, expected 0.."
+            + MAX_ARRAY_DIMS);
+      }
+      long[] dims = new long[ndim];
+      for (int d = 0; d < ndim; d++) {
+        dims[d] = in.readLong();
+      }
+      int layoutLength = in.readInt();
+      if (layoutLength < 0 || layoutLength > ndim) {
+        throw new DataException(where + " declares a layout of " + layoutLength + " letters for "
+            + ndim + " dimensions");
+      }
+      for (int d = 0; d < layoutLength; d++) {
+        in.readChar();
+      }
+      if (!java.util.Arrays.equals(dims, shapes.get(i))) {
+        throw new DataException(where + " has shape " + java.util.Arrays.toString(dims)
+            + ", state.json records " + java.util.Arrays.toString(shapes.get(i)) + "; the"
+            + " checkpoint is damaged or its entries come from different runs");
+      }
+      java.nio.ByteOrder order = version > 2
+          ? (in.readByte() == '>' ? java.nio.ByteOrder.BIG_ENDIAN
+              : java.nio.ByteOrder.LITTLE_ENDIAN)
+          : java.nio.ByteOrder.nativeOrder();
+      int length = in.readInt();
+      long needed = new Shape(dims).size() * type.getNumOfBytes();
+      if (length != needed) {
+        throw new DataException(where + " declares " + length + " data bytes, its shape "
+            + java.util.Arrays.toString(dims) + " of " + type + " needs " + needed);
+      }
+      if (entrySize >= 0 && length > entrySize - counted.count) {
+        throw new DataException(where + " declares " + length + " data bytes, but the entry"
+            + " has only " + Math.max(0, entrySize - counted.count) + " left; the checkpoint is"
+            + " truncated or damaged");
+      }
+      ByteBuffer data = manager.allocateDirect(length).order(order);
+      byte[] chunk = new byte[Math.min(length, 1 << 20)];
+      while (data.hasRemaining()) {
+        int n = Math.min(chunk.length, data.remaining());
+        in.readFully(chunk, 0, n);
+        data.put(chunk, 0, n);
+      }
+      data.rewind();
+      NDArray array = manager.create(data, new Shape(dims), type);
+      array.setName(arrayName);
+      list.add(array);
+    }
+    return list;
+  }
+
+  /** An input stream that counts the bytes read through it. */
+  private static final class CountingInput extends java.io.FilterInputStream {
+    long count;
+
+    CountingInput(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Checks state.json's parameter lists: names, shapes and trainable flags of equal length,
+   * shapes with at most {@link #MAX_ARRAY_DIMS} non-negative dimensions, each array under
+   * 2 GiB of float32.
+   */
+  static void checkParameters(Path file, CheckpointState s) {
+    List<String> names = s.parameterNames();
+    List<long[]> shapes = s.parameterShapes();
+    List<Boolean> trainable = s.trainable();
+    if (names == null || shapes == null || trainable == null || names.size() != shapes.size()
+        || names.size() != trainable.size()) {
+      throw new DataException(file + ": state.json has " + size(names) + " parameterNames, "
+          + size(shapes) + " parameterShapes and " + size(trainable) + " trainable flags; they"
+          + " must be equal in number. The checkpoint is damaged");
+    }
+    for (int i = 0; i < shapes.size(); i++) {
+      long[] shape = shapes.get(i);
+      long elements = 1;
+      boolean valid = shape != null && shape.length <= MAX_ARRAY_DIMS && names.get(i) != null;
+      for (int d = 0; valid && d < shape.length; d++) {
+        valid = shape[d] >= 0 && (shape[d] == 0 || elements <= Integer.MAX_VALUE / 4 / shape[d]);
+        elements *= valid ? shape[d] : 1;
+      }
+      if (!valid) {
+        throw new DataException(file + ": state.json records shape "
+            + (shape == null ? null : java.util.Arrays.toString(shape)) + " for parameter " + i
+            + " ('" + names.get(i) + "'), expected at most " + MAX_ARRAY_DIMS + " non-negative"
+            + " dimensions and under 2 GiB of float32. The checkpoint is damaged");
+      }
+    }
+  }
+
+  private static int size(List<?> list) {
+    return list == null ? 0 : list.size();
+  }
+
+  /** An entry's bytes, refusing one larger than {@link #MAX_JSON_BYTES} before reading it. */
   private static byte[] entry(ZipFile zip, Path file, String name) throws IOException {
     ZipEntry e = zip.getEntry(name);
     if (e == null) {
       throw new DataException(file + ": checkpoint entry '" + name + "' is missing; expected "
           + List.of(STATE, MODEL, EMA, FIRST_MOMENTS, SECOND_MOMENTS));
     }
+    if (e.getSize() > MAX_JSON_BYTES) {
+      throw new DataException(file + ": checkpoint entry '" + name + "' is " + e.getSize()
+          + " bytes, more than the " + MAX_JSON_BYTES + " it may hold. Fix: give a .zip written"
+          + " by 'dfbk train'; this one is damaged or not a dfbk checkpoint");
+    }
     try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+      byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
+      if (bytes.length > MAX_JSON_BYTES) {
+        throw new DataException(file + ": checkpoint entry '" + name + "' holds more than "
+            + MAX_JSON_BYTES + " bytes. Fix: give a .zip written by 'dfbk train'; this one is"
+            + " damaged or not a dfbk checkpoint");
+      }
+      return bytes;
     }
   }
 
@@ -265,11 +462,29 @@ public final class Checkpoints {
         + " one, it is truncated or damaged: copy it again", e);
   }
 
-  /** Reads only {@code state.json} of a checkpoint. */
+  /**
+   * Reads only {@code state.json} of a checkpoint.
+   *
+   * @throws DataException when the file is not a readable checkpoint zip or its state.json is
+   *     missing, oversized, malformed or has inconsistent parameter lists
+   */
   public static CheckpointState readState(Path file) {
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      return GSON.fromJson(new String(entry(zip, file, STATE), StandardCharsets.UTF_8),
-          CheckpointState.class);
+      CheckpointState s;
+      try {
+        s = GSON.fromJson(new String(entry(zip, file, STATE), StandardCharsets.UTF_8),
+            CheckpointState.class);
+      } catch (RuntimeException e) {
+        if (e instanceof DataException d) {
+          throw d;
+        }
+        throw new DataException(file + ": cannot read state.json (" + e.getMessage() + ")", e);
+      }
+      if (s == null) {
+        throw new DataException(file + ": state.json is empty");
+      }
+      checkParameters(file, s);
+      return s;
     } catch (IOException e) {
       throw unreadable(file, e);
     }
@@ -296,6 +511,20 @@ public final class Checkpoints {
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu());
         Reader reader = new Reader(file)) {
       List<String> names = reader.state().parameterNames();
+      Map<String, long[]> recorded = new HashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        recorded.put(names.get(i), reader.state().parameterShapes().get(i));
+      }
+      // the model's shapes bound every allocation: compare them before reading any array
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        long[] shape = recorded.get(p.getKey());
+        Shape want = p.getValue().getArray().getShape();
+        if (shape != null && !java.util.Arrays.equals(shape, want.getShape())) {
+          throw new DataException(file + ": parameter '" + p.getKey() + "' has shape "
+              + new Shape(shape) + " in the checkpoint but " + want + " in the model; "
+              + "build the model with the configuration stored in the checkpoint");
+        }
+      }
       NDList arrays = reader.arrays(which == Weights.EMA ? EMA : MODEL, scratch, names.size());
       Map<String, NDArray> byName = new HashMap<>();
       for (int i = 0; i < names.size(); i++) {
