@@ -49,21 +49,21 @@ class FusedOps(torch.nn.Module):
 
     @torch.jit.export
     def adamw_(self, theta: torch.Tensor, g: torch.Tensor, m: torch.Tensor, v: torch.Tensor,
-               work: torch.Tensor, clip: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+               clip: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
         """One AdamW update in place, in PyTorch's own formulation (torch.optim.AdamW,
         single-tensor path): g *= clip; m = lerp(m, g, 1-b1); v = lerp(v, g*g, 1-b2);
-        theta *= 1 - lr*wd; theta += c4 * m / (sqrt(v) + c3). c = [1-b1, 1-b2, 1-lr*wd,
-        eps*sqrt(1-b2^k), -lr*sqrt(1-b2^k)/(1-b1^k)]; work is a scratch buffer like g; g is
-        scaled in place. Eleven passes over memory and no allocation."""
+        theta *= 1 - lr*wd; theta += c4 * m / (sqrt(v) + c3), with
+        c = [1-b1, 1-b2, 1-lr*wd, eps*sqrt(1-b2^k), -lr*sqrt(1-b2^k)/(1-b1^k)]. The gradient's
+        buffer holds g*g, then the denominator: ten passes over memory and no allocation."""
         g.mul_(clip)
         m.lerp_(g, c[0])
-        torch.mul(g, g, out=work)
-        v.lerp_(work, c[1])
+        g.mul_(g)
+        v.lerp_(g, c[1])
         theta.mul_(c[2])
-        torch.sqrt(v, out=work)
-        work.add_(c[3])
-        torch.div(m, work, out=work)
-        theta.addcmul_(work, c[4])
+        torch.sqrt(v, out=g)
+        g.add_(c[3])
+        torch.div(m, g, out=g)
+        theta.addcmul_(g, c[4])
         return theta
 
     @torch.jit.export

@@ -94,15 +94,15 @@ public final class FusedOps {
    *   g ← g·clip;  m ← m + (1−β1)(g − m);  v ← v + (1−β2)(g² − v)
    *   θ ← θ·(1 − lr·λ);  θ ← θ − lr·√(1−β2^k)/(1−β1^k) · m / (√v + ε·√(1−β2^k))
    * </pre>
-   * eleven passes over memory and no allocation ({@code work} is the one scratch buffer, and
-   * {@code g} is scaled in place).
+   * ten passes over memory and no allocation: {@code g}'s buffer holds g², then the
+   * denominator, so its value is lost.
    *
    * @param clip the gradient's scale factor, 0-dim
    * @param c [1−β1, 1−β2, 1−lr·λ, ε·√(1−β2^k), −lr·√(1−β2^k)/(1−β1^k)], on θ's device
    */
-  public static void adamwInPlace(NDArray theta, NDArray g, NDArray m, NDArray v, NDArray work,
-      NDArray clip, NDArray c) {
-    call("adamw_", theta, g, m, v, work, clip, c).close(); // the result is θ itself
+  public static void adamwInPlace(NDArray theta, NDArray g, NDArray m, NDArray v, NDArray clip,
+      NDArray c) {
+    call("adamw_", theta, g, m, v, clip, c).close(); // the result is θ itself
   }
 
   /** a ← a + w·(b − a) in place (one pass; an EMA update with w = 1 − decay); w is 0-dim. */

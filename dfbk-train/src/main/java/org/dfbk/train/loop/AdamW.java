@@ -20,7 +20,7 @@ import org.dfbk.core.math.Ops;
  *
  * with k the number of updates so far (including this one), on all trainable parameters
  * flattened into one float32 vector [P]. The update runs as one fused call
- * ({@link FusedOps#adamwInPlace}, PyTorch's own formulation of the last line): eleven passes over
+ * ({@link FusedOps#adamwInPlace}, PyTorch's own formulation of the last line): ten passes over
  * memory, every one in place, so a step allocates nothing. The moments are owned by the caller's
  * manager so they can be saved and restored exactly.
  */
@@ -66,14 +66,13 @@ final class AdamW {
    * {@link #coefficients(double)} already on the device: no host-to-device copy, no allocation.
    *
    * @param theta the flattened float32 master parameters [P], updated in place
-   * @param g their gradient [P]; scaled in place by {@code clip} (its value is lost)
-   * @param work a scratch vector [P] float32
+   * @param g their gradient [P]; used as the update's scratch (its value is lost)
    * @param clip the gradient's scale factor (global-norm clipping), 0-dim
    * @param c the {@link #COEFFICIENTS} coefficients as a [5] array
    */
-  void step(NDArray theta, NDArray g, NDArray work, NDArray clip, NDArray c) {
+  void step(NDArray theta, NDArray g, NDArray clip, NDArray c) {
     updates++;
-    FusedOps.adamwInPlace(theta, g, firstMoments, secondMoments, work, clip, c);
+    FusedOps.adamwInPlace(theta, g, firstMoments, secondMoments, clip, c);
   }
 
   /** As {@link #step}, uploading the coefficients and with no clipping (tests, small callers). */
@@ -87,10 +86,9 @@ final class AdamW {
     NDArray c = Ops.engineOwned(scratch.create(f)).toDevice(device, false);
     c.attach(scratch);
     NDArray one = scratch.ones(new Shape(), DataType.FLOAT32, device);
-    NDArray work = scratch.zeros(theta.getShape(), DataType.FLOAT32, device);
-    NDArray gradient = g.duplicate(); // step scales its gradient in place
+    NDArray gradient = g.duplicate(); // step uses its gradient as scratch
     gradient.attach(scratch);
-    step(theta, gradient, work, one, c);
+    step(theta, gradient, one, c);
   }
 
   long updates() {

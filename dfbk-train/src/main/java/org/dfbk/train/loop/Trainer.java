@@ -61,9 +61,8 @@ public final class Trainer implements AutoCloseable {
   private final LossScaler scaler;
   private final DivergenceGuard guard;
   private final TrainingCheckpointer checkpointer;
-  /** The flat gradient [P] and the optimizer's scratch [P]: kept, so a step allocates neither. */
+  /** The flat gradient [P], also the optimizer's scratch: kept, so a step allocates nothing. */
   private final NDArray gradient;
-  private final NDArray work;
   private final NDArray lossSum;
   private final StepProfile.Recorder profile;
 
@@ -119,7 +118,6 @@ public final class Trainer implements AutoCloseable {
     this.checkpointer = new TrainingCheckpointer(layout, replicas.master(), ema.arrays(),
         optimizer.firstMoments(), optimizer.secondMoments(), config, b.metadata, manager);
     this.gradient = manager.zeros(new Shape(layout.total()), DataType.FLOAT32, master);
-    this.work = manager.zeros(new Shape(layout.total()), DataType.FLOAT32, master);
     this.lossSum = manager.zeros(new Shape(), DataType.FLOAT32, master);
     try (NDManager scratch = manager.newSubManager()) {
       replicas.broadcast(scratch, true);
@@ -292,10 +290,10 @@ public final class Trainer implements AutoCloseable {
         if (apply) {
           NDArray clip = config.gradClipNorm() > 0
               ? GradientClip.factor(norm, c.clipNorm(), c.clipEpsilon(), c.one()) : c.one();
-          optimizer.step(replicas.flatMaster(), gradient, work, clip, c.adam());
+          optimizer.step(replicas.flatMaster(), gradient, clip, c.adam());
           lap(3, replicas.flatMaster());
           ema.update(replicas.flatMaster(), c.oneMinusEmaRate());
-          lap(4, work);
+          lap(4, replicas.flatMaster());
           replicas.broadcast(scratch, false);
           lap(5, null);
         } else {
@@ -345,7 +343,9 @@ public final class Trainer implements AutoCloseable {
     TrainingModel first = replicas.replicas().get(0);
     ValidationResult result;
     try (NDManager scratch = manager.newSubManager(first.device())) {
-      result = ema.withWeights(work, scratch, () -> {
+      NDArray backup = scratch.create(new Shape(replicas.layout().total()), DataType.FLOAT32,
+          replicas.masterDevice());
+      result = ema.withWeights(backup, scratch, () -> {
         try (NDManager callbackManager = scratch.newSubManager(first.device())) {
           return Objects.requireNonNull(validation.validate(
               new ValidationContext(step, first, callbackManager)),
