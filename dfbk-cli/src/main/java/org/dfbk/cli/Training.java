@@ -24,6 +24,7 @@ import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.DiffusionObjective;
 import org.dfbk.train.loop.ProgressListener;
 import org.dfbk.train.loop.Trainer;
+import org.dfbk.train.loop.TrainerBuilder;
 import org.dfbk.train.loop.TrainingModel;
 import org.dfbk.train.loop.TrainingProgress;
 import org.dfbk.train.loop.TrainingResult;
@@ -78,7 +79,8 @@ public final class Training {
       OptionalDouble modelPixelMm = cache.modelPixelMm();
       TextContext ctx = text;
       Progress bar = new Progress(err, "train", tc.maxSteps());
-      Trainer.Builder b = Trainer.builder().setConfig(tc).setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
+      TrainerBuilder b = Trainer.builder().setConfig(tc)
+          .setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)

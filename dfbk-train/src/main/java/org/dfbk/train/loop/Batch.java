@@ -2,6 +2,8 @@ package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import org.dfbk.core.error.DataException;
 
 /**
  * One training batch of paired slices.
@@ -18,6 +20,29 @@ public record Batch(NDArray x0, NDArray y0, NDList context) {
     }
     if (context == null) {
       context = new NDList();
+    }
+  }
+
+  /**
+   * Checks the shapes against the configured batch size.
+   *
+   * @throws DataException naming the shapes, the step and the fix
+   */
+  void check(int batchSize, long step) {
+    Shape s = x0.getShape();
+    if (s.dimension() != 4 || s.get(0) != batchSize) {
+      throw new DataException("batch x0 must be [B = " + batchSize + ", C, H, W], found " + s
+          + " at step " + step + "; the batch source must return train.batch_size samples");
+    }
+    if (!y0.getShape().equals(s)) {
+      throw new DataException("batch y0 " + y0.getShape() + " differs from x0 " + s + " at step "
+          + step + "; source and target slices must have the same shape");
+    }
+    for (NDArray c : context) {
+      if (c.getShape().dimension() == 0 || c.getShape().get(0) != batchSize) {
+        throw new DataException("batch context array " + c.getShape() + " must have the batch "
+            + "size " + batchSize + " as its first axis");
+      }
     }
   }
 

@@ -32,8 +32,14 @@ public record StepProfile(long steps, double dataMs, double forwardBackwardMs, d
       last = System.nanoTime();
     }
 
-    /** Ends phase {@code i} (0 data … 6 zeroGrad). */
-    void lap(int i) {
+    /**
+     * Ends phase {@code i} (0 data … 6 zeroGrad), first reading {@code sync} back when it is on a
+     * GPU so that the phase's queued work is counted in it.
+     */
+    void lap(int i, ai.djl.ndarray.NDArray sync) {
+      if (sync != null && sync.getDevice().isGpu()) {
+        sync.get(0).getFloat();
+      }
       long now = System.nanoTime();
       total[i] += (now - last) / 1e6;
       last = now;

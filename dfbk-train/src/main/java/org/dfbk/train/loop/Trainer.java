@@ -74,7 +74,7 @@ public final class Trainer implements AutoCloseable {
   private double lastGradNorm = Double.NaN;
   private long lastCheckpointStep = -1;
 
-  private Trainer(Builder b) {
+  Trainer(TrainerBuilder b) {
     this.config = b.config;
     this.objective = b.objective;
     this.source = b.source;
@@ -125,8 +125,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A builder: {@code setConfig, setObjective, setReplicas, setBatchSource, setRunDirectory}. */
-  public static Builder builder() {
-    return new Builder();
+  public static TrainerBuilder builder() {
+    return new TrainerBuilder();
   }
 
   public TrainerConfig config() {
@@ -250,7 +250,7 @@ public final class Trainer implements AutoCloseable {
     }
     try (NDManager scratch = manager.newSubManager()) {
       Batch batch = source.next(scratch, step);
-      checkBatch(batch);
+      batch.check(config.batchSize(), step);
       StepDraws draws = objective.draw(scratch, config.seed(), step, batch);
       StepConstants.Scalars scalars = new StepConstants.Scalars(config.batchSize(),
           scaler.scale(), config.emaRate(), config.gradClipNorm(), optimizer.coefficients(lr));
@@ -311,31 +311,9 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Ends profiling phase {@code i}; reads {@code sync} back so queued GPU work is counted. */
-  private void lap(int i, NDArray sync) {
+  private void lap(int phase, NDArray sync) {
     if (profile != null) {
-      if (sync != null && sync.getDevice().isGpu()) {
-        sync.get(0).getFloat();
-      }
-      profile.lap(i);
-    }
-  }
-
-  private void checkBatch(Batch batch) {
-    Shape s = batch.x0().getShape();
-    if (s.dimension() != 4 || s.get(0) != config.batchSize()) {
-      throw new DataException("batch x0 must be [B = " + config.batchSize() + ", C, H, W], found "
-          + s + " at step " + step + "; the batch source must return train.batch_size samples");
-    }
-    if (!batch.y0().getShape().equals(s)) {
-      throw new DataException("batch y0 " + batch.y0().getShape() + " differs from x0 " + s
-          + " at step " + step + "; source and target slices must have the same shape");
-    }
-    for (NDArray c : batch.context()) {
-      if (c.getShape().dimension() == 0 || c.getShape().get(0) != config.batchSize()) {
-        throw new DataException("batch context array " + c.getShape() + " must have the batch "
-            + "size " + config.batchSize() + " as its first axis");
-      }
+      profile.lap(phase, sync);
     }
   }
 
@@ -403,120 +381,6 @@ public final class Trainer implements AutoCloseable {
       replicas.close();
     } finally {
       manager.close();
-    }
-  }
-
-  /** Builder of a {@link Trainer}; {@link #build()} validates the combination. */
-  public static final class Builder {
-    private TrainerConfig config;
-    private TrainingObjective objective;
-    private List<TrainingModel> replicas;
-    private BatchSource source;
-    private Path runDirectory;
-    private ValidationCallback validation;
-    private final List<ProgressListener> listeners = new ArrayList<>();
-    private TrainingCheckpointer.RunMetadata metadata =
-        new TrainingCheckpointer.RunMetadata(null, null, null);
-    private boolean allowFp16OnCpu;
-    private boolean profile;
-
-    private Builder() {}
-
-    /** Tests only: lets the fp16 path run on the CPU, which PyTorch 2.3 supports slowly. */
-    Builder allowFp16OnCpuForTesting() {
-      this.allowFp16OnCpu = true;
-      return this;
-    }
-
-    public Builder setConfig(TrainerConfig config) {
-      this.config = config;
-      return this;
-    }
-
-    /** What to minimise, e.g. {@link DiffusionObjective} (ResShift's). */
-    public Builder setObjective(TrainingObjective objective) {
-      this.objective = objective;
-      return this;
-    }
-
-    /** One model per device; the first is the master (optimizer, EMA, validation). */
-    public Builder setReplicas(List<? extends TrainingModel> replicas) {
-      this.replicas = List.copyOf(replicas);
-      return this;
-    }
-
-    public Builder setBatchSource(BatchSource source) {
-      this.source = source;
-      return this;
-    }
-
-    /** Where metrics files and {@code checkpoints/} go. */
-    public Builder setRunDirectory(Path runDirectory) {
-      this.runDirectory = runDirectory;
-      return this;
-    }
-
-    public Builder optValidation(ValidationCallback validation) {
-      this.validation = validation;
-      return this;
-    }
-
-    public Builder optProgressListener(ProgressListener listener) {
-      this.listeners.add(Objects.requireNonNull(listener));
-      return this;
-    }
-
-    /** Times the phases of every step ({@link Trainer#profile()}); costs a read per phase. */
-    public Builder optProfile(boolean on) {
-      this.profile = on;
-      return this;
-    }
-
-    /**
-     * The resolved run configuration (stored verbatim in every checkpoint as config.json) and the
-     * identifier of the text encoder (stored in state.json).
-     */
-    public Builder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
-      this.metadata = new TrainingCheckpointer.RunMetadata(resolvedConfigJson, textEncoderId,
-          metadata.modelPixelMm());
-      return this;
-    }
-
-    /**
-     * The millimetres one model pixel covered in the training slices (stored in state.json, so
-     * that translation can warn about inputs at another scale); {@code null} when unknown.
-     */
-    public Builder optModelPixelMm(Double mm) {
-      if (mm != null && !(mm > 0 && Double.isFinite(mm))) {
-        throw new IllegalArgumentException("model pixel size must be a positive number of mm, found "
-            + mm);
-      }
-      this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
-          metadata.textEncoderId(), mm);
-      return this;
-    }
-
-    public Trainer build() {
-      List<String> missing = new ArrayList<>();
-      if (config == null) {
-        missing.add("setConfig");
-      }
-      if (objective == null) {
-        missing.add("setObjective");
-      }
-      if (replicas == null || replicas.isEmpty()) {
-        missing.add("setReplicas (at least one)");
-      }
-      if (source == null) {
-        missing.add("setBatchSource");
-      }
-      if (runDirectory == null) {
-        missing.add("setRunDirectory");
-      }
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("Trainer.Builder is missing " + missing);
-      }
-      return new Trainer(this);
     }
   }
 }

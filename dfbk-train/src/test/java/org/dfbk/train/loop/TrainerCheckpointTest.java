@@ -29,7 +29,7 @@ class TrainerCheckpointTest {
     private static final long serialVersionUID = 1L;
   }
 
-  private static Trainer.Builder builder(TrainerConfig config, TrainingModel model, Path dir) {
+  private static TrainerBuilder builder(TrainerConfig config, TrainingModel model, Path dir) {
     return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(List.of(model))
         .setBatchSource(TrainerFixtures.smoothPairs(42, config.batchSize()))
         .setRunDirectory(dir);

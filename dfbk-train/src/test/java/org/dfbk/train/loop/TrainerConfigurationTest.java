@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerConfigurationTest {
-  private static Trainer.Builder builder(TrainerConfig c, List<TrainingModel> models, Path dir,
+  private static TrainerBuilder builder(TrainerConfig c, List<TrainingModel> models, Path dir,
       BatchSource source) {
     return Trainer.builder().setConfig(c).setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
         .setReplicas(models).setBatchSource(source).setRunDirectory(dir);

@@ -28,7 +28,7 @@ class TrainerFp16Test {
     return new ConcatInputModel(net, Device.cpu());
   }
 
-  private static Trainer.Builder builder(TrainerConfig c, TrainingModel model, Path dir,
+  private static TrainerBuilder builder(TrainerConfig c, TrainingModel model, Path dir,
       List<Double> losses) {
     return TrainerFixtures.cpuFp16(c, model, TrainerFixtures.smoothPairs(8, 4), dir)
         .optProgressListener(p -> {
@@ -98,7 +98,7 @@ class TrainerFp16Test {
         Batch batch = pairs.next(mm, step);
         return new Batch(batch.x0().mul(mm.create(Float.NaN)), batch.y0(), batch.context());
       };
-      Trainer.Builder b = TrainerFixtures.cpuFp16(c, halfModel(m, 5), nanTargets, dir)
+      TrainerBuilder b = TrainerFixtures.cpuFp16(c, halfModel(m, 5), nanTargets, dir)
           .optProgressListener(p -> losses.add(p.loss()));
       try (Trainer t = b.build()) {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::fit);
