@@ -109,12 +109,18 @@ final class TrainingCheckpointer {
     LOG.info("step {} checkpoint {}", counters.step(), file);
   }
 
-  /** Float32 host copies of the non-null arrays, named after their parameters. */
+  /**
+   * The non-null arrays on the host, named after their parameters: on the CPU aliases of the
+   * state (no copy: a copy of every entry would add the size of the state to the peak while a
+   * checkpoint is written), on a GPU host copies.
+   */
   private NDList hostCopies(NDArray[] arrays, String prefix, NDManager scratch) {
     NDList out = new NDList();
     for (int k = 0; k < arrays.length; k++) {
       if (arrays[k] != null) {
-        NDArray copy = arrays[k].toDevice(Device.cpu(), true);
+        NDArray copy = arrays[k].getDevice().equals(Device.cpu())
+            ? arrays[k].reshape(arrays[k].getShape()) // a new handle on the same storage
+            : arrays[k].toDevice(Device.cpu(), true);
         copy.attach(scratch);
         copy.setName(prefix + layout.names().get(k));
         out.add(copy);
