@@ -65,8 +65,15 @@ final class ReplicaSet implements AutoCloseable {
       if (names.isEmpty()) {
         names.addAll(replicaNames);
       } else if (!names.equals(replicaNames)) {
+        int k = 0;
+        while (k < Math.min(names.size(), replicaNames.size())
+            && names.get(k).equals(replicaNames.get(k))) {
+          k++;
+        }
         throw new ConfigException("the replica on " + m.device() + " has other parameters than "
             + "the one on " + masterDevice + " (" + replicaNames.size() + " vs " + names.size()
+            + "; parameter " + k + " is " + quoted(replicaNames, k) + " on " + m.device()
+            + " but " + quoted(names, k) + " on " + masterDevice
             + "); every device must hold the same model");
       }
       parameters.add(list);
@@ -110,6 +117,10 @@ final class ReplicaSet implements AutoCloseable {
       }
     }
     this.shared = replicas.size() == 1 && replicaType == DataType.FLOAT32 && bindToMaster();
+  }
+
+  private static String quoted(List<String> names, int k) {
+    return k < names.size() ? "'" + names.get(k) + "'" : "none";
   }
 
   FlatLayout layout() {
