@@ -84,22 +84,7 @@ public final class Trainer implements AutoCloseable {
     this.learningRates = new LearningRateSchedule(config.learningRate(),
         config.learningRateMin(), config.warmupSteps(), config.maxSteps());
     this.profile = b.profile ? new StepProfile.Recorder() : null;
-    int r = b.replicas.size();
-    if (config.batchSize() % (r * config.accumulationSteps()) != 0) {
-      throw new ConfigException("train.batch_size " + config.batchSize() + " must be divisible by "
-          + "devices × accumulation_steps = " + r + " × " + config.accumulationSteps()
-          + "; change the batch size or the number of devices");
-    }
     boolean fp16 = config.precision() == Precision.FP16;
-    if (fp16 && !b.allowFp16OnCpu) {
-      for (TrainingModel m : b.replicas) {
-        if (!m.device().isGpu()) {
-          throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
-              + " is a CPU (float16 kernels are missing or slow there); use precision: fp32 on "
-              + "CPU");
-        }
-      }
-    }
     Device master = b.replicas.get(0).device();
     this.manager = NDManager.newBaseManager(master);
     try {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.dfbk.core.error.ConfigException;
 
 /**
  * Builder of a {@link Trainer} ({@link Trainer#builder()}): {@code set…} for what is required,
@@ -117,6 +118,21 @@ public final class TrainerBuilder {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("the trainer builder is missing " + missing);
+    }
+    int r = replicas.size();
+    if (config.batchSize() % (r * config.accumulationSteps()) != 0) {
+      throw new ConfigException("train.batch_size " + config.batchSize() + " must be divisible by "
+          + "devices × accumulation_steps = " + r + " × " + config.accumulationSteps()
+          + "; change the batch size or the number of devices");
+    }
+    if (config.precision() == Precision.FP16 && !allowFp16OnCpu) {
+      for (TrainingModel m : replicas) {
+        if (!m.device().isGpu()) {
+          throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
+              + " is a CPU (float16 kernels are missing or slow there); use precision: fp32 on "
+              + "CPU");
+        }
+      }
     }
     return new Trainer(this);
   }
