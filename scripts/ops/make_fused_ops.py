@@ -67,6 +67,12 @@ class FusedOps(torch.nn.Module):
         return theta
 
     @torch.jit.export
+    def share_(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """Makes a use b's memory (a.set_(b)): a parameter's gradient pointed into one flat
+        buffer, which backward then accumulates into in place."""
+        return a.set_(b)
+
+    @torch.jit.export
     def lerp_(self, a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         """a = a + w * (b - a) in place (an EMA update with w = 1 - decay): one pass."""
         return a.lerp_(b, w)

@@ -105,6 +105,18 @@ public final class FusedOps {
     call("adamw_", theta, g, m, v, clip, c).close(); // the result is θ itself
   }
 
+  /**
+   * Makes {@code a} use {@code b}'s memory ({@code a.set_(b)}, same shape and type): pointed at a
+   * slice of one flat buffer, a parameter's gradient is then accumulated there by backward.
+   */
+  public static void shareStorage(NDArray a, NDArray b) {
+    if (!a.getShape().equals(b.getShape()) || a.getDataType() != b.getDataType()) {
+      throw new IllegalArgumentException("shareStorage needs equal shapes and types, found "
+          + a.getShape() + " " + a.getDataType() + " and " + b.getShape() + " " + b.getDataType());
+    }
+    call("share_", a, b).close(); // the result is a itself
+  }
+
   /** a ← a + w·(b − a) in place (one pass; an EMA update with w = 1 − decay); w is 0-dim. */
   public static void lerpInPlace(NDArray a, NDArray b, NDArray w) {
     call("lerp_", a, b, w).close(); // the result is a itself

@@ -14,6 +14,7 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.math.FusedOps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,10 @@ final class ReplicaSet implements AutoCloseable {
   /** Replica 0's own arrays given up to the master views, with their managers, for close(). */
   private final List<NDManager> boundManagers = new ArrayList<>();
   private final boolean shared;
+  /** The flat gradient [P] float32 on the master device. */
+  private final NDArray flatGradient;
+  /** Whether replica 0's gradients have been pointed into {@link #flatGradient}. */
+  private boolean gradientsShared;
 
   /**
    * @param replicaType the replicas' parameter type (float32, or float16 under fp16)
@@ -117,6 +122,20 @@ final class ReplicaSet implements AutoCloseable {
       }
     }
     this.shared = replicas.size() == 1 && replicaType == DataType.FLOAT32 && bindToMaster();
+    this.flatGradient = manager.zeros(new Shape(layout.total()), DataType.FLOAT32, masterDevice);
+  }
+
+  /**
+   * The flat gradient [P] (float32, master device) that {@link #gatherGradients} fills; callers
+   * may use it as scratch after reading it, since {@link #zeroGradients} clears it.
+   */
+  NDArray flatGradient() {
+    return flatGradient;
+  }
+
+  /** Whether replica 0's gradients are slices of {@link #flatGradient()} (no gathering needed). */
+  boolean sharesGradients() {
+    return gradientsShared;
   }
 
   private static String quoted(List<String> names, int k) {
@@ -196,16 +215,24 @@ final class ReplicaSet implements AutoCloseable {
   }
 
   /**
-   * Sums every replica's gradients, in replica order, into {@code into} [P] (float32, on the
-   * master device) and divides by the loss scale under fp16. Replica 0's gradients are copied
-   * slice by slice; another replica's are concatenated on its device and moved in one copy.
+   * Sums every replica's gradients, in replica order, into {@link #flatGradient()} and divides by
+   * the loss scale under fp16. Replica 0's gradients are copied slice by slice, except when the
+   * replica shares the master weights: then, after the first step, its gradients are themselves
+   * slices of the flat gradient (libtorch allocates each parameter's gradient on the first
+   * backward; they are then pointed into the flat buffer, where every later backward accumulates
+   * in place), so there is nothing to copy. Another replica's gradients are concatenated on its
+   * device and moved in one copy.
    *
    * @param invLossScale 1/loss scale as a 0-dim array on the master device, or null in fp32
    */
-  void gatherGradients(NDArray into, NDArray invLossScale, NDManager scratch) {
+  void gatherGradients(NDArray invLossScale, NDManager scratch) {
+    NDArray into = flatGradient;
     for (int i = 0; i < replicas.size(); i++) {
       List<Parameter> params = parameters.get(i);
       if (i == 0) {
+        if (gradientsShared) {
+          continue;
+        }
         for (int k = 0; k < params.size(); k++) {
           if (layout.trainable()[k]) {
             NDArray g = params.get(k).getArray().getGradient();
@@ -213,8 +240,12 @@ final class ReplicaSet implements AutoCloseable {
             NDArray slot = layout.view(into, k);
             slot.attach(scratch);
             Checkpoints.copyInto(slot, g, scratch);
+            if (shared) {
+              FusedOps.shareStorage(g, slot);
+            }
           }
         }
+        gradientsShared = shared;
         continue;
       }
       NDList parts = new NDList();
@@ -244,7 +275,9 @@ final class ReplicaSet implements AutoCloseable {
    * of an overflowed fp16 step forever).
    */
   void zeroGradients(NDManager scratch) {
-    for (int i = 0; i < replicas.size(); i++) {
+    NDArray flatZero = scratch.zeros(new Shape(), DataType.FLOAT32, masterDevice);
+    flatGradient.set(new NDIndex(":"), flatZero); // also replica 0's, when they are its slices
+    for (int i = gradientsShared ? 1 : 0; i < replicas.size(); i++) {
       NDArray zero = null;
       List<Parameter> params = parameters.get(i);
       for (int k = 0; k < params.size(); k++) {

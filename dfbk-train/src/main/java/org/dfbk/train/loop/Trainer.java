@@ -61,8 +61,6 @@ public final class Trainer implements AutoCloseable {
   private final LossScaler scaler;
   private final DivergenceGuard guard;
   private final TrainingCheckpointer checkpointer;
-  /** The flat gradient [P], also the optimizer's scratch: kept, so a step allocates nothing. */
-  private final NDArray gradient;
   private final NDArray lossSum;
   private final StepProfile.Recorder profile;
 
@@ -102,7 +100,6 @@ public final class Trainer implements AutoCloseable {
     this.guard = new DivergenceGuard(layout);
     this.checkpointer = new TrainingCheckpointer(layout, replicas.master(), ema.arrays(),
         optimizer.firstMoments(), optimizer.secondMoments(), config, b.metadata, manager);
-    this.gradient = manager.zeros(new Shape(layout.total()), DataType.FLOAT32, master);
     this.lossSum = manager.zeros(new Shape(), DataType.FLOAT32, master);
     try (NDManager scratch = manager.newSubManager()) {
       replicas.broadcast(scratch, true);
@@ -265,7 +262,8 @@ public final class Trainer implements AutoCloseable {
       lap(1, stepLoss);
       boolean apply = false;
       if (replicas.layout().total() > 0) {
-        replicas.gatherGradients(gradient, fp16 ? c.invLossScale() : null, scratch);
+        replicas.gatherGradients(fp16 ? c.invLossScale() : null, scratch);
+        NDArray gradient = replicas.flatGradient(); // kept; AdamW's scratch once read
         NDArray norm = gradient.norm();
         norm.attach(scratch); // made in the gradient's manager: the step's, not the trainer's
         float n = norm.getFloat(); // the step's one host read: a non-finite step must be skipped

@@ -224,11 +224,52 @@ class ReplicaSetTest {
             expected[(int) layout.offsets()[k] + i] = ga[i] + gb[i];
           }
         }
-        NDArray into = state.zeros(new Shape(layout.total()));
-        rs.gatherGradients(into, null, scratch);
+        rs.gatherGradients(null, scratch);
+        NDArray into = rs.flatGradient();
         Tolerance.assertClose(expected, into.toFloatArray(), 0, 0,
             "gathered gradient vs Java sum of the replicas' gradients");
         assertTrue(Math.abs(expected[0]) > 0, "the gradient should not be trivially zero");
+      }
+    }
+  }
+
+  /**
+   * One float32 replica: the first gather copies the gradients into the flat buffer and points
+   * them there, so later backward passes accumulate into it directly (exact: the same float32
+   * additions, in the same buffer, as into libtorch's own gradient tensors).
+   */
+  @Test
+  void aSharedReplicasGradientsBecomeSlicesOfTheFlatGradient() {
+    try (NDManager m = NDManager.newBaseManager(); NDManager state = NDManager.newBaseManager()) {
+      ConcatInputModel a = model(m, 1);
+      try (ReplicaSet rs = new ReplicaSet(List.of(a), DataType.FLOAT32, state);
+          NDManager scratch = m.newSubManager()) {
+        assertFalse(rs.sharesGradients(), "no gradients exist before the first backward");
+        backward(a, scratch, 1f);
+        rs.gatherGradients(null, scratch);
+        assertTrue(rs.sharesGradients(), "gradients pointed into the flat buffer");
+        float[] first = rs.flatGradient().toFloatArray();
+        rs.zeroGradients(scratch);
+        FlatLayout layout = rs.layout();
+        List<Parameter> pa = parameters(a);
+        for (int k = 0; k < layout.size(); k++) {
+          for (float g : gradient(pa.get(k))) {
+            assertEquals(0f, g, "parameter " + k + "'s gradient is zeroed with the flat buffer");
+          }
+        }
+        backward(a, scratch, 1f); // the same loss again: accumulates into the flat buffer
+        Tolerance.assertClose(first, rs.flatGradient().toFloatArray(), 0, 0,
+            "second backward, read from the flat buffer without a gather");
+        rs.gatherGradients(null, scratch); // nothing to copy: the values stay
+        Tolerance.assertClose(first, rs.flatGradient().toFloatArray(), 0, 0,
+            "after the gather");
+        for (int k = 0; k < layout.size(); k++) {
+          float[] g = gradient(pa.get(k));
+          for (int i = 0; i < g.length; i++) {
+            assertEquals(first[(int) layout.offsets()[k] + i], g[i],
+                "parameter " + k + " element " + i + " reads the flat buffer");
+          }
+        }
       }
     }
   }
@@ -254,8 +295,8 @@ class ReplicaSetTest {
             expected[(int) layout.offsets()[k] + i] = (ga[i] + gb[i]) / 1024f;
           }
         }
-        NDArray into = state.zeros(new Shape(layout.total()));
-        rs.gatherGradients(into, state.create(1f / 1024), scratch);
+        rs.gatherGradients(state.create(1f / 1024), scratch);
+        NDArray into = rs.flatGradient();
         Tolerance.assertClose(expected, into.toFloatArray(), 0, 0,
             "gathered gradient / 1024 vs Java (g_a + g_b) / 1024");
       }
