@@ -45,6 +45,8 @@ public final class InfoCommand implements Callable<Integer> {
     info.put("offline", Boolean.getBoolean("ai.djl.offline"));
     info.put("intraOpThreads", LibTorchInfo.intraOpThreads());
     info.put("cpuCapability", LibTorchInfo.cpuCapability());
+    String dnnl = System.getenv("DNNL_MAX_CPU_ISA");
+    info.put("dnnlMaxCpuIsa", dnnl == null || dnnl.isBlank() ? "ALL" : dnnl);
     info.put("cudnnBenchmark", Boolean.getBoolean(EngineStart.CUDNN_BENCHMARK_PROPERTY));
     var out = spec.commandLine().getOut();
     if (json) {
