@@ -39,8 +39,7 @@ class KernelCheckTest {
   @Test
   void cpuKernelsAreRightToRounding() {
     try (NDManager m = NDManager.newBaseManager()) {
-      for (KernelCheck.Probe p : new KernelCheck.Probe[] {KernelCheck.FORWARD,
-          KernelCheck.INPUT_GRADIENT}) {
+      for (KernelCheck.Probe p : KernelCheck.PROBES) {
         double error = KernelCheck.error(m, p);
         assertTrue(error <= p.bound(), p.describe() + ": max |float32 - exact| " + error
             + " > bound " + p.bound() + " (DNNL_MAX_CPU_ISA=" + System.getenv("DNNL_MAX_CPU_ISA")
