@@ -18,7 +18,8 @@ import java.util.Locale;
  * @param seed seed of t, noise, shuffling and initialisation
  * @param logEvery steps between log lines
  * @param valEvery steps between validations (0 = only at the end)
- * @param checkpointEvery steps between numbered checkpoints
+ * @param checkpointEvery steps between numbered checkpoints (0 = none: only {@code last.zip},
+ *     which training always writes at the end)
  * @param valSlices validation slices evaluated each time (0 = all)
  * @param workers loader threads
  */
@@ -67,7 +68,8 @@ public record TrainConfig(
     valEvery = Check.or(valEvery, 5000);
     Check.that(valEvery >= 0, "train.val_every", "must be >= 0, got " + valEvery);
     checkpointEvery = Check.or(checkpointEvery, 5000);
-    Check.that(checkpointEvery > 0, "train.checkpoint_every", "must be > 0, got " + checkpointEvery);
+    Check.that(checkpointEvery >= 0, "train.checkpoint_every",
+        "must be >= 0 (0 = only last.zip at the end), got " + checkpointEvery);
     valSlices = Check.or(valSlices, 64);
     Check.that(valSlices >= 0, "train.val_slices", "must be >= 0, got " + valSlices);
     workers = Check.or(workers, 2);

@@ -64,6 +64,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void checkpointEveryZeroMeansOnlyTheFinalCheckpoint() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write("name: t\ntrain: {checkpoint_every: 0}\n"));
+    assertEquals(0, c.train().checkpointEvery());
+    assertEquals(0, org.dfbk.cli.Pipeline.trainerConfig(c, 0).checkpointEvery());
+    Path f = write("name: t\ntrain: {checkpoint_every: -1}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'train.checkpoint_every'") && e.getMessage().contains("-1"),
+        e.getMessage());
+  }
+
+  @Test
   void wrongTypeNamesKeyAndExpectation() throws IOException {
     Path f = write("name: t\ndata: {slices_per_subject: many}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
