@@ -26,8 +26,8 @@ import org.dfbk.train.loss.DiffusionLoss;
  * @param seed seed of the timesteps and the forward-process noise ({@code seed})
  * @param logEvery steps between log lines and metric rows ({@code log_every}); the only host sync
  *     of the loss
- * @param validateEvery steps between validations with the EMA weights ({@code validate_every}, 0 =
- *     never)
+ * @param validateEvery steps between validations with the EMA weights ({@code val_every}; 0 =
+ *     once, after the last step; without a validation callback, never)
  * @param checkpointEvery steps between numbered checkpoints ({@code checkpoint_every}, 0 = only
  *     {@code last} at the end)
  * @param initialLossScale the starting fp16 loss scale ({@code loss_scale}, 65536)
@@ -80,7 +80,7 @@ public record TrainerConfig(
           + "fp32.");
     }
     require(logEvery >= 1, "train.log_every", "an integer >= 1", logEvery);
-    require(validateEvery >= 0, "train.validate_every", "an integer >= 0 (0 = never)",
+    require(validateEvery >= 0, "train.validate_every", "an integer >= 0 (0 = once at the end)",
         validateEvery);
     require(checkpointEvery >= 0, "train.checkpoint_every", "an integer >= 0 (0 = end only)",
         checkpointEvery);
