@@ -44,7 +44,7 @@ public record TrainConfig(
     batchSize = Check.or(batchSize, 4);
     Check.that(batchSize > 0, "train.batch_size", "must be > 0, got " + batchSize);
     lr = Check.or(lr, 5e-5);
-    Check.that(lr > 0, "train.lr", "must be > 0, got " + lr);
+    Check.that(lr > 0 && Double.isFinite(lr), "train.lr", "must be a finite number > 0, got " + lr);
     lrMin = Check.or(lrMin, 2e-5);
     Check.that(lrMin >= 0 && lrMin <= lr, "train.lr_min", "must be in [0, lr=" + lr + "], got " + lrMin);
     warmupSteps = Check.or(warmupSteps, 0);
@@ -52,7 +52,8 @@ public record TrainConfig(
     maxSteps = Check.or(maxSteps, 100_000);
     Check.that(maxSteps > 0, "train.max_steps", "must be > 0, got " + maxSteps);
     weightDecay = Check.or(weightDecay, 0.0);
-    Check.that(weightDecay >= 0, "train.weight_decay", "must be >= 0, got " + weightDecay);
+    Check.that(weightDecay >= 0 && Double.isFinite(weightDecay), "train.weight_decay",
+        "must be a finite number >= 0, got " + weightDecay);
     emaRate = Check.or(emaRate, 0.999);
     Check.that(emaRate >= 0 && emaRate < 1, "train.ema_rate", "must be in [0, 1), got " + emaRate);
     gradClip = Check.or(gradClip, 1.0);

@@ -75,6 +75,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anInfiniteLearningRateIsRefusedWhileReading() throws IOException {
+    Path f = write("name: t\ntrain: {lr: 1.0e999}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("Infinity")
+        && e.getMessage().contains(f.toString()), e.getMessage());
+  }
+
+  @Test
   void wrongTypeNamesKeyAndExpectation() throws IOException {
     Path f = write("name: t\ndata: {slices_per_subject: many}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
