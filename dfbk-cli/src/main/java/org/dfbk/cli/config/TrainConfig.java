@@ -21,7 +21,6 @@ import java.util.Locale;
  * @param checkpointEvery steps between numbered checkpoints (0 = none: only {@code last.zip},
  *     which training always writes at the end)
  * @param valSlices validation slices evaluated each time (0 = all)
- * @param workers loader threads
  */
 public record TrainConfig(
     @JsonProperty("batch_size") Integer batchSize,
@@ -37,8 +36,7 @@ public record TrainConfig(
     @JsonProperty("log_every") Integer logEvery,
     @JsonProperty("val_every") Integer valEvery,
     @JsonProperty("checkpoint_every") Integer checkpointEvery,
-    @JsonProperty("val_slices") Integer valSlices,
-    @JsonProperty("workers") Integer workers) {
+    @JsonProperty("val_slices") Integer valSlices) {
 
   public TrainConfig {
     batchSize = Check.or(batchSize, 4);
@@ -73,12 +71,10 @@ public record TrainConfig(
         "must be >= 0 (0 = only last.zip at the end), got " + checkpointEvery);
     valSlices = Check.or(valSlices, 64);
     Check.that(valSlices >= 0, "train.val_slices", "must be >= 0, got " + valSlices);
-    workers = Check.or(workers, 2);
-    Check.that(workers > 0, "train.workers", "must be > 0, got " + workers);
   }
 
   static TrainConfig defaults() {
     return new TrainConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null);
   }
 }

@@ -83,6 +83,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trainWorkersIsAnUnknownKeyButOldCheckpointConfigsStillLoad() throws IOException {
+    Path f = write("name: t\ntrain:\n  lr: 1.0e-4\n  workers: 4\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("unknown key 'train.workers'")
+        && e.getMessage().contains("line 4"), e.getMessage());
+    assertEquals(2, e.exitCode());
+    DfbkConfig c = ConfigLoader.load(write("name: t\n"));
+    String stored = ConfigLoader.toJson(c).replace("\"val_slices\" : 64",
+        "\"val_slices\" : 64,\n    \"workers\" : 2");
+    assertTrue(stored.contains("workers"), stored);
+    assertEquals(c, ConfigLoader.fromJson(stored, "old checkpoint"));
+  }
+
+  @Test
   void wrongTypeNamesKeyAndExpectation() throws IOException {
     Path f = write("name: t\ndata: {slices_per_subject: many}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
