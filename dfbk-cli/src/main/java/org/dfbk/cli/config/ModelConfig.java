@@ -67,7 +67,10 @@ public record ModelConfig(
    * DFB blocks on encoder features before they enter a skip connection.
    *
    * @param mode none | L | H | LH | normattn (paper Table 4)
-   * @param scope global | window attention (windows of model.window_size)
+   * @param scope global | window attention (windows of model.window_size); default global, the
+   *     paper's self-attention over the whole LL map and the choice of both paper networks
+   *     ({@code UNetSpec.paper192()}, {@code paper224()}; the memory arithmetic is in
+   *     docs/memory.md)
    * @param levels encoder levels (0 = full resolution) whose skip feature passes a DFB block;
    *     empty = every level whose feature map side is at most 56 px (the paper configs' choice,
    *     see docs/memory.md)
@@ -82,7 +85,7 @@ public record ModelConfig(
       mode = Check.or(mode, "LH").toUpperCase(Locale.ROOT);
       Check.that(MODES.contains(mode.toLowerCase(Locale.ROOT)), "model.dfb.mode",
           "must be one of none, L, H, LH, normattn; got " + mode);
-      scope = Check.or(scope, "window").toUpperCase(Locale.ROOT);
+      scope = Check.or(scope, "global").toUpperCase(Locale.ROOT);
       Check.that(scope.equals("GLOBAL") || scope.equals("WINDOW"), "model.dfb.scope",
           "must be global or window, got " + scope);
       levels = Check.or(levels, List.of());

@@ -41,6 +41,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dfbScopeDefaultsToThePapersGlobalAttention() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write("name: t\n"));
+    assertEquals("GLOBAL", c.model().dfb().scope());
+    assertEquals(org.dfbk.core.spec.UNetSpec.paper192(), org.dfbk.cli.Pipeline.spec(c, 768),
+        "the default model section is the paper's 192-px network");
+  }
+
+  @Test
   void unknownKeyNamesKeyFileAndLine() throws IOException {
     Path f = write("""
         name: t
