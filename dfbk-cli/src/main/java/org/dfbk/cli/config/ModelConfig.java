@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * The SwinUNet backbone and where DFB and KG blocks sit (DESIGN.md "SwinUNet backbone").
  *
- * @param imageSize input size (must equal data.image_size)
+ * @param imageSize input size; optional: it is data.image_size (the size the slices are made
+ *     at), which a value given here must equal
  * @param channels base channel count
  * @param channelMult per-level channel multipliers
  * @param numResBlocks ResBlocks per encoder level
@@ -33,7 +34,6 @@ public record ModelConfig(
     @JsonProperty("kg") KgConfig kg) {
 
   public ModelConfig {
-    imageSize = Check.or(imageSize, 192);
     channels = Check.or(channels, 160);
     Check.that(channels > 0 && channels % 32 == 0, "model.channels",
         "must be a positive multiple of 32 (GroupNorm(32)), got " + channels);
@@ -54,13 +54,19 @@ public record ModelConfig(
     dfb = dfb == null ? DfbConfig.defaults() : dfb;
     kg = kg == null ? KgConfig.defaults() : kg;
     int levels = channelMult.size();
-    Check.that(imageSize % (1 << (levels - 1)) == 0, "model.channel_mult",
+    Check.that(imageSize == null || imageSize % (1 << (levels - 1)) == 0, "model.channel_mult",
         levels + " levels halve the image " + (levels - 1) + " times; image_size " + imageSize
             + " must be divisible by " + (1 << (levels - 1)));
   }
 
   static ModelConfig defaults() {
     return new ModelConfig(null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** This section with {@code image_size} set (validated again). */
+  ModelConfig withImageSize(int size) {
+    return new ModelConfig(size, channels, channelMult, numResBlocks, attentionResolutions,
+        swinDepth, swinEmbedDim, headChannels, windowSize, dfb, kg);
   }
 
   /**

@@ -132,7 +132,24 @@ class ConfigLoaderTest {
   void mismatchedImageSizesAreRejected() throws IOException {
     Path f = write("name: t\ndata: {image_size: 64}\nmodel: {image_size: 96, channel_mult: [1, 2]}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("model.image_size"), e.getMessage());
+    assertTrue(e.getMessage().contains("model.image_size") && e.getMessage().contains("96")
+        && e.getMessage().contains("data.image_size") && e.getMessage().contains("64")
+        && e.getMessage().contains(f.toString()), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void modelImageSizeFollowsDataImageSizeWhenLeftOut() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write(
+        "name: t\ndata: {image_size: 64}\nmodel: {channels: 32, channel_mult: [1, 2, 2]}\n"));
+    assertEquals(64, c.model().imageSize());
+    assertEquals(64, org.dfbk.cli.Pipeline.spec(c, 16).imageSize());
+    assertEquals(c, ConfigLoader.fromJson(ConfigLoader.toJson(c), "stored"));
+    assertEquals(192, ConfigLoader.load(write("name: t\n")).model().imageSize());
+    Path f = write("name: t\ndata: {image_size: 48}\nmodel: {channel_mult: [1, 2, 2, 2, 2, 2]}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'model.channel_mult'") && e.getMessage().contains("48")
+        && e.getMessage().contains("32"), e.getMessage());
   }
 
   @Test
