@@ -168,14 +168,22 @@ public final class ConfigLoader {
     }
   }
 
-  /** Reads a resolved config back from a checkpoint's JSON. */
+  /**
+   * Reads a resolved config back from a checkpoint's JSON. Checkpoints written before
+   * {@code train.workers} was removed store it (resolved to 2); it is dropped, as it never had an
+   * effect.
+   */
   public static DfbkConfig fromJson(String json, String source) {
     if (json == null) {
       throw new ConfigException(source + ": holds no stored config (config.json); give a"
           + " checkpoint written by 'dfbk train'");
     }
     try {
-      return JSON.readValue(json, DfbkConfig.class);
+      com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
+      if (tree.get("train") instanceof com.fasterxml.jackson.databind.node.ObjectNode train) {
+        train.remove("workers");
+      }
+      return JSON.treeToValue(tree, DfbkConfig.class);
     } catch (JsonProcessingException e) {
       throw new ConfigException(source + ": stored config cannot be read: " + e.getOriginalMessage(), e);
     }

@@ -36,7 +36,12 @@ public record DfbkConfig(
     train = train == null ? TrainConfig.defaults() : train;
     knowledge = knowledge == null ? KnowledgeConfig.defaults() : knowledge;
     eval = eval == null ? EvalConfig.defaults() : eval;
+    if (model.imageSize() == null) {
+      model = model.withImageSize(data.imageSize());
+    }
     Check.that(model.imageSize().equals(data.imageSize()), "model.image_size",
-        "must equal data.image_size (" + data.imageSize() + "), got " + model.imageSize());
+        "is " + model.imageSize() + " but data.image_size, the size the slices are made at, is "
+            + data.imageSize() + "; the model's input is the slice. Fix: leave model.image_size"
+            + " out (it follows data.image_size) or make the two equal");
   }
 }

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * The SwinUNet backbone and where DFB and KG blocks sit (DESIGN.md "SwinUNet backbone").
  *
- * @param imageSize input size (must equal data.image_size)
+ * @param imageSize input size; optional: it is data.image_size (the size the slices are made
+ *     at), which a value given here must equal
  * @param channels base channel count
  * @param channelMult per-level channel multipliers
  * @param numResBlocks ResBlocks per encoder level
@@ -33,7 +34,6 @@ public record ModelConfig(
     @JsonProperty("kg") KgConfig kg) {
 
   public ModelConfig {
-    imageSize = Check.or(imageSize, 192);
     channels = Check.or(channels, 160);
     Check.that(channels > 0 && channels % 32 == 0, "model.channels",
         "must be a positive multiple of 32 (GroupNorm(32)), got " + channels);
@@ -54,7 +54,7 @@ public record ModelConfig(
     dfb = dfb == null ? DfbConfig.defaults() : dfb;
     kg = kg == null ? KgConfig.defaults() : kg;
     int levels = channelMult.size();
-    Check.that(imageSize % (1 << (levels - 1)) == 0, "model.channel_mult",
+    Check.that(imageSize == null || imageSize % (1 << (levels - 1)) == 0, "model.channel_mult",
         levels + " levels halve the image " + (levels - 1) + " times; image_size " + imageSize
             + " must be divisible by " + (1 << (levels - 1)));
   }
@@ -63,11 +63,20 @@ public record ModelConfig(
     return new ModelConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
+  /** This section with {@code image_size} set (validated again). */
+  ModelConfig withImageSize(int size) {
+    return new ModelConfig(size, channels, channelMult, numResBlocks, attentionResolutions,
+        swinDepth, swinEmbedDim, headChannels, windowSize, dfb, kg);
+  }
+
   /**
    * DFB blocks on encoder features before they enter a skip connection.
    *
    * @param mode none | L | H | LH | normattn (paper Table 4)
-   * @param scope global | window attention (windows of model.window_size)
+   * @param scope global | window attention (windows of model.window_size); default global, the
+   *     paper's self-attention over the whole LL map and the choice of both paper networks
+   *     ({@code UNetSpec.paper192()}, {@code paper224()}; the memory arithmetic is in
+   *     docs/memory.md)
    * @param levels encoder levels (0 = full resolution) whose skip feature passes a DFB block;
    *     empty = every level whose feature map side is at most 56 px (the paper configs' choice,
    *     see docs/memory.md)
@@ -82,7 +91,7 @@ public record ModelConfig(
       mode = Check.or(mode, "LH").toUpperCase(Locale.ROOT);
       Check.that(MODES.contains(mode.toLowerCase(Locale.ROOT)), "model.dfb.mode",
           "must be one of none, L, H, LH, normattn; got " + mode);
-      scope = Check.or(scope, "window").toUpperCase(Locale.ROOT);
+      scope = Check.or(scope, "global").toUpperCase(Locale.ROOT);
       Check.that(scope.equals("GLOBAL") || scope.equals("WINDOW"), "model.dfb.scope",
           "must be global or window, got " + scope);
       levels = Check.or(levels, List.of());

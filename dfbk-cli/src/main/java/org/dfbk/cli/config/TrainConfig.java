@@ -18,9 +18,9 @@ import java.util.Locale;
  * @param seed seed of t, noise, shuffling and initialisation
  * @param logEvery steps between log lines
  * @param valEvery steps between validations (0 = only at the end)
- * @param checkpointEvery steps between numbered checkpoints
+ * @param checkpointEvery steps between numbered checkpoints (0 = none: only {@code last.zip},
+ *     which training always writes at the end)
  * @param valSlices validation slices evaluated each time (0 = all)
- * @param workers loader threads
  */
 public record TrainConfig(
     @JsonProperty("batch_size") Integer batchSize,
@@ -36,14 +36,13 @@ public record TrainConfig(
     @JsonProperty("log_every") Integer logEvery,
     @JsonProperty("val_every") Integer valEvery,
     @JsonProperty("checkpoint_every") Integer checkpointEvery,
-    @JsonProperty("val_slices") Integer valSlices,
-    @JsonProperty("workers") Integer workers) {
+    @JsonProperty("val_slices") Integer valSlices) {
 
   public TrainConfig {
     batchSize = Check.or(batchSize, 4);
     Check.that(batchSize > 0, "train.batch_size", "must be > 0, got " + batchSize);
     lr = Check.or(lr, 5e-5);
-    Check.that(lr > 0, "train.lr", "must be > 0, got " + lr);
+    Check.that(lr > 0 && Double.isFinite(lr), "train.lr", "must be a finite number > 0, got " + lr);
     lrMin = Check.or(lrMin, 2e-5);
     Check.that(lrMin >= 0 && lrMin <= lr, "train.lr_min", "must be in [0, lr=" + lr + "], got " + lrMin);
     warmupSteps = Check.or(warmupSteps, 0);
@@ -51,7 +50,8 @@ public record TrainConfig(
     maxSteps = Check.or(maxSteps, 100_000);
     Check.that(maxSteps > 0, "train.max_steps", "must be > 0, got " + maxSteps);
     weightDecay = Check.or(weightDecay, 0.0);
-    Check.that(weightDecay >= 0, "train.weight_decay", "must be >= 0, got " + weightDecay);
+    Check.that(weightDecay >= 0 && Double.isFinite(weightDecay), "train.weight_decay",
+        "must be a finite number >= 0, got " + weightDecay);
     emaRate = Check.or(emaRate, 0.999);
     Check.that(emaRate >= 0 && emaRate < 1, "train.ema_rate", "must be in [0, 1), got " + emaRate);
     gradClip = Check.or(gradClip, 1.0);
@@ -67,15 +67,14 @@ public record TrainConfig(
     valEvery = Check.or(valEvery, 5000);
     Check.that(valEvery >= 0, "train.val_every", "must be >= 0, got " + valEvery);
     checkpointEvery = Check.or(checkpointEvery, 5000);
-    Check.that(checkpointEvery > 0, "train.checkpoint_every", "must be > 0, got " + checkpointEvery);
+    Check.that(checkpointEvery >= 0, "train.checkpoint_every",
+        "must be >= 0 (0 = only last.zip at the end), got " + checkpointEvery);
     valSlices = Check.or(valSlices, 64);
     Check.that(valSlices >= 0, "train.val_slices", "must be >= 0, got " + valSlices);
-    workers = Check.or(workers, 2);
-    Check.that(workers > 0, "train.workers", "must be > 0, got " + workers);
   }
 
   static TrainConfig defaults() {
     return new TrainConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null);
   }
 }

@@ -41,6 +41,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dfbScopeDefaultsToThePapersGlobalAttention() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write("name: t\n"));
+    assertEquals("GLOBAL", c.model().dfb().scope());
+    assertEquals(org.dfbk.core.spec.UNetSpec.paper192(), org.dfbk.cli.Pipeline.spec(c, 768),
+        "the default model section is the paper's 192-px network");
+  }
+
+  @Test
   void unknownKeyNamesKeyFileAndLine() throws IOException {
     Path f = write("""
         name: t
@@ -61,6 +69,39 @@ class ConfigLoaderTest {
     Path f = write("name: t\ntrain: {lr: -1.0}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
     assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("-1.0"), e.getMessage());
+  }
+
+  @Test
+  void checkpointEveryZeroMeansOnlyTheFinalCheckpoint() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write("name: t\ntrain: {checkpoint_every: 0}\n"));
+    assertEquals(0, c.train().checkpointEvery());
+    assertEquals(0, org.dfbk.cli.Pipeline.trainerConfig(c, 0).checkpointEvery());
+    Path f = write("name: t\ntrain: {checkpoint_every: -1}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'train.checkpoint_every'") && e.getMessage().contains("-1"),
+        e.getMessage());
+  }
+
+  @Test
+  void anInfiniteLearningRateIsRefusedWhileReading() throws IOException {
+    Path f = write("name: t\ntrain: {lr: 1.0e999}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("Infinity")
+        && e.getMessage().contains(f.toString()), e.getMessage());
+  }
+
+  @Test
+  void trainWorkersIsAnUnknownKeyButOldCheckpointConfigsStillLoad() throws IOException {
+    Path f = write("name: t\ntrain:\n  lr: 1.0e-4\n  workers: 4\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("unknown key 'train.workers'")
+        && e.getMessage().contains("line 4"), e.getMessage());
+    assertEquals(2, e.exitCode());
+    DfbkConfig c = ConfigLoader.load(write("name: t\n"));
+    String stored = ConfigLoader.toJson(c).replace("\"val_slices\" : 64",
+        "\"val_slices\" : 64,\n    \"workers\" : 2");
+    assertTrue(stored.contains("workers"), stored);
+    assertEquals(c, ConfigLoader.fromJson(stored, "old checkpoint"));
   }
 
   @Test
@@ -91,7 +132,24 @@ class ConfigLoaderTest {
   void mismatchedImageSizesAreRejected() throws IOException {
     Path f = write("name: t\ndata: {image_size: 64}\nmodel: {image_size: 96, channel_mult: [1, 2]}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("model.image_size"), e.getMessage());
+    assertTrue(e.getMessage().contains("model.image_size") && e.getMessage().contains("96")
+        && e.getMessage().contains("data.image_size") && e.getMessage().contains("64")
+        && e.getMessage().contains(f.toString()), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void modelImageSizeFollowsDataImageSizeWhenLeftOut() throws IOException {
+    DfbkConfig c = ConfigLoader.load(write(
+        "name: t\ndata: {image_size: 64}\nmodel: {channels: 32, channel_mult: [1, 2, 2]}\n"));
+    assertEquals(64, c.model().imageSize());
+    assertEquals(64, org.dfbk.cli.Pipeline.spec(c, 16).imageSize());
+    assertEquals(c, ConfigLoader.fromJson(ConfigLoader.toJson(c), "stored"));
+    assertEquals(192, ConfigLoader.load(write("name: t\n")).model().imageSize());
+    Path f = write("name: t\ndata: {image_size: 48}\nmodel: {channel_mult: [1, 2, 2, 2, 2, 2]}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertTrue(e.getMessage().contains("'model.channel_mult'") && e.getMessage().contains("48")
+        && e.getMessage().contains("32"), e.getMessage());
   }
 
   @Test

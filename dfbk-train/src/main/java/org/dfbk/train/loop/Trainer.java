@@ -40,7 +40,8 @@ import org.dfbk.core.error.DataException;
  * </ol>
  *
  * Every {@code log_every} steps {@link TrainingLog} reads the mean loss back and logs it; every
- * {@code val_every} steps the validation callback sees the EMA weights; every
+ * {@code val_every} steps (0: once, after the last step) the validation callback sees the EMA
+ * weights; every
  * {@code checkpoint_every} steps {@link TrainingCheckpointer} writes
  * {@code checkpoints/step-NNNNNNNN.zip} and {@code last.zip} ({@code best.zip} at each new best
  * validation PSNR). {@link #restore(Path)} then {@link #fit()} continues the same trajectory.
@@ -186,11 +187,13 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Trains until {@code maxSteps}, validating, logging and checkpointing on the way; writes
+   * Trains until {@code maxSteps}, validating, logging and checkpointing on the way; with
+   * {@code validateEvery} 0 it validates once after the last step; writes
    * {@code checkpoints/last.zip} at the end.
    */
   public TrainingResult fit() {
     Path lastFile = checkpointDirectory().resolve("last.zip");
+    long firstStep = step;
     try (TrainingLog log = new TrainingLog(runDirectory, config, listeners)) {
       while (step < config.maxSteps()) {
         double lr = learningRates.at(step);
@@ -213,6 +216,9 @@ public final class Trainer implements AutoCloseable {
                 + e.getMessage(), e);
           }
         }
+      }
+      if (validation != null && config.validateEvery() == 0 && step > firstStep) {
+        validate(log); // validateEvery 0: once, after the last step, so best.zip exists
       }
       if (lastCheckpointStep != step || !Files.exists(lastFile)) {
         saveCheckpoint(lastFile);

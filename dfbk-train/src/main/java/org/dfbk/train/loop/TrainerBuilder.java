@@ -122,7 +122,7 @@ public final class TrainerBuilder {
     int r = replicas.size();
     if (config.batchSize() % (r * config.accumulationSteps()) != 0) {
       throw new ConfigException("train.batch_size " + config.batchSize() + " must be divisible by "
-          + "devices × accumulation_steps = " + r + " × " + config.accumulationSteps()
+          + "devices × accumulation steps = " + r + " × " + config.accumulationSteps()
           + "; change the batch size or the number of devices");
     }
     if (config.precision() == Precision.FP16 && !allowFp16OnCpu) {

@@ -4,33 +4,35 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.train.loss.DiffusionLoss;
 
 /**
- * Settings of a training run; the compact constructor validates every field and names the
- * configuration key in its error. Keys are given as they appear under {@code train:} in the YAML.
+ * Settings of a training run; the compact constructor validates every field and names it in its
+ * error by its YAML key ({@code train.lr}, {@code diffusion.loss}), or, for the settings that
+ * have no YAML key (β1, β2, ε, accumulation steps, initial loss scale), by its builder method
+ * ({@code TrainerConfig.epsilon}).
  *
  * @param maxSteps total optimizer steps ({@code max_steps}, paper: 100 000)
  * @param batchSize B, the global batch of one optimizer step ({@code batch_size}), split over the
  *     replicas and accumulation micro-batches
- * @param accumulationSteps micro-batches per replica and step ({@code accumulation_steps}, ≥ 1);
+ * @param accumulationSteps micro-batches per replica and step (no YAML key, 1; ≥ 1);
  *     B must be divisible by replicas × accumulationSteps
  * @param learningRate peak learning rate ({@code lr}, paper 5e-5)
  * @param learningRateMin final learning rate of the cosine decay ({@code lr_min}, paper 2e-5)
  * @param warmupSteps linear warm-up steps from lr/warmup to lr ({@code warmup_steps}, 0 = none)
- * @param beta1 AdamW β1 ({@code beta1}, 0.9)
- * @param beta2 AdamW β2 ({@code beta2}, 0.999)
- * @param epsilon AdamW ε ({@code eps}, 1e-8)
+ * @param beta1 AdamW β1 (no YAML key, 0.9)
+ * @param beta2 AdamW β2 (no YAML key, 0.999)
+ * @param epsilon AdamW ε (no YAML key, 1e-8)
  * @param weightDecay decoupled weight decay λ ({@code weight_decay}; the paper gives none: 0)
  * @param emaRate EMA decay per step ({@code ema_rate}, 0.999)
  * @param gradClipNorm maximum global L2 norm of the gradients ({@code grad_clip}, ≤ 0 = off)
- * @param loss the x_0 loss ({@code loss}: weighted (Eq. 4) or mse)
+ * @param loss the x_0 loss ({@code diffusion.loss}: weighted (Eq. 4) or mse)
  * @param precision fp32 or fp16 ({@code precision}; fp16 on GPU only, bf16 refused)
  * @param seed seed of the timesteps and the forward-process noise ({@code seed})
  * @param logEvery steps between log lines and metric rows ({@code log_every}); the only host sync
  *     of the loss
- * @param validateEvery steps between validations with the EMA weights ({@code validate_every}, 0 =
- *     never)
+ * @param validateEvery steps between validations with the EMA weights ({@code val_every}; 0 =
+ *     once, after the last step; without a validation callback, never)
  * @param checkpointEvery steps between numbered checkpoints ({@code checkpoint_every}, 0 = only
  *     {@code last} at the end)
- * @param initialLossScale the starting fp16 loss scale ({@code loss_scale}, 65536)
+ * @param initialLossScale the starting fp16 loss scale (no YAML key, 65536)
  */
 public record TrainerConfig(
     long maxSteps,
@@ -56,7 +58,7 @@ public record TrainerConfig(
   public TrainerConfig {
     require(maxSteps >= 1, "train.max_steps", "an integer >= 1", maxSteps);
     require(batchSize >= 1, "train.batch_size", "an integer >= 1", batchSize);
-    require(accumulationSteps >= 1, "train.accumulation_steps", "an integer >= 1",
+    require(accumulationSteps >= 1, "TrainerConfig.accumulationSteps", "an integer >= 1",
         accumulationSteps);
     require(learningRate > 0 && Double.isFinite(learningRate), "train.lr", "a number > 0",
         learningRate);
@@ -64,15 +66,15 @@ public record TrainerConfig(
         "a number in [0, lr = " + learningRate + "]", learningRateMin);
     require(warmupSteps >= 0 && warmupSteps < maxSteps, "train.warmup_steps",
         "an integer in [0, max_steps = " + maxSteps + ")", warmupSteps);
-    require(beta1 >= 0 && beta1 < 1, "train.beta1", "a number in [0, 1)", beta1);
-    require(beta2 >= 0 && beta2 < 1, "train.beta2", "a number in [0, 1)", beta2);
-    require(epsilon > 0, "train.eps", "a number > 0", epsilon);
+    require(beta1 >= 0 && beta1 < 1, "TrainerConfig.betas: beta1", "a number in [0, 1)", beta1);
+    require(beta2 >= 0 && beta2 < 1, "TrainerConfig.betas: beta2", "a number in [0, 1)", beta2);
+    require(epsilon > 0, "TrainerConfig.epsilon", "a number > 0", epsilon);
     require(weightDecay >= 0 && Double.isFinite(weightDecay), "train.weight_decay",
         "a number >= 0", weightDecay);
     require(emaRate >= 0 && emaRate < 1, "train.ema_rate", "a number in [0, 1)", emaRate);
     require(!Double.isNaN(gradClipNorm), "train.grad_clip", "a number (<= 0 turns it off)",
         gradClipNorm);
-    require(loss != null, "train.loss", "weighted or mse", "null");
+    require(loss != null, "diffusion.loss", "weighted or mse", "null");
     require(precision != null, "train.precision", "fp32 or fp16", "null");
     if (precision == Precision.BF16) {
       throw new ConfigException("train.precision: bf16 is not supported: bfloat16 kernels crash "
@@ -80,12 +82,12 @@ public record TrainerConfig(
           + "fp32.");
     }
     require(logEvery >= 1, "train.log_every", "an integer >= 1", logEvery);
-    require(validateEvery >= 0, "train.validate_every", "an integer >= 0 (0 = never)",
+    require(validateEvery >= 0, "train.val_every", "an integer >= 0 (0 = once at the end)",
         validateEvery);
     require(checkpointEvery >= 0, "train.checkpoint_every", "an integer >= 0 (0 = end only)",
         checkpointEvery);
-    require(initialLossScale >= 1 && Double.isFinite(initialLossScale), "train.loss_scale",
-        "a number >= 1", initialLossScale);
+    require(initialLossScale >= 1 && Double.isFinite(initialLossScale),
+        "TrainerConfig.initialLossScale", "a number >= 1", initialLossScale);
   }
 
   private static void require(boolean ok, String key, String expected, Object found) {

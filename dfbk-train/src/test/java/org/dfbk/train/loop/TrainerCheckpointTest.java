@@ -190,6 +190,38 @@ class TrainerCheckpointTest {
   }
 
   @Test
+  void validateEveryZeroValidatesOnceAfterTheLastStepBeforeTheFinalCheckpoint(@TempDir Path dir)
+      throws IOException {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(5).validateEvery(0)
+        .checkpointEvery(0).build();
+    List<Long> seenSteps = new ArrayList<>();
+    List<String> written = new ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager();
+        Trainer t = builder(config, TrainerFixtures.tinyModel(m, 4, 8), dir)
+            .optValidation(ctx -> {
+              seenSteps.add(ctx.step());
+              return new ValidationResult(21.5, java.util.Map.of());
+            })
+            .optProgressListener(new ProgressListener() {
+              @Override
+              public void onStep(TrainingProgress progress) {}
+
+              @Override
+              public void onCheckpoint(long step, Path file) {
+                written.add(step + " " + file.getFileName());
+              }
+            }).build()) {
+      TrainingResult result = t.fit();
+      assertEquals(List.of(5L), seenSteps, "one validation, after the last step");
+      assertEquals(List.of("5 best.zip", "5 last.zip"), written);
+      assertEquals(5, result.bestStep());
+      assertEquals(21.5, result.bestPsnr());
+    }
+    assertEquals(5, Checkpoints.readState(dir.resolve("checkpoints/best.zip")).step());
+    assertEquals(2, Files.readAllLines(dir.resolve("validation.csv")).size());
+  }
+
+  @Test
   void aTruncatedCheckpointIsADataErrorNamingTheFile(@TempDir Path dir) throws IOException {
     TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(2).build();
     try (NDManager m = NDManager.newBaseManager()) {

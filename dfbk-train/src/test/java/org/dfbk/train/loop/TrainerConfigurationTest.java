@@ -67,6 +67,22 @@ class TrainerConfigurationTest {
   }
 
   @Test
+  void errorsNameTheYamlKeyOrTheBuilderSetting() {
+    ConfigException val = assertThrows(ConfigException.class,
+        () -> TrainerFixtures.smallConfig().validateEvery(-1).build());
+    assertTrue(val.getMessage().startsWith("train.val_every must be") && val.getMessage()
+        .contains("found -1"), val.getMessage());
+    ConfigException loss = assertThrows(ConfigException.class,
+        () -> TrainerFixtures.smallConfig().loss(null).build());
+    assertTrue(loss.getMessage().startsWith("diffusion.loss must be weighted or mse"),
+        loss.getMessage());
+    ConfigException eps = assertThrows(ConfigException.class,
+        () -> TrainerFixtures.smallConfig().epsilon(0).build());
+    assertTrue(eps.getMessage().startsWith("TrainerConfig.epsilon must be a number > 0"),
+        eps.getMessage());
+  }
+
+  @Test
   void missingBuilderPartsAreListed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder().build());
