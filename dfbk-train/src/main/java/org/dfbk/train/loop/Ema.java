@@ -50,14 +50,15 @@ final class Ema {
 
   /**
    * Runs {@code body} with the EMA weights in replica 0's parameters, then puts the training
-   * weights back. When the parameters are views of the master, the master is kept in
-   * {@code backup} [P] meanwhile.
+   * weights back. When the parameters are views of the master, the master is kept in a backup
+   * [P] in {@code scratch} meanwhile.
    */
-  <T> T withWeights(NDArray backup, NDManager scratch, Supplier<T> body) {
+  <T> T withWeights(NDManager scratch, Supplier<T> body) {
     NDArray master = replicas.flatMaster();
     boolean shared = replicas.sharesMaster();
+    NDArray backup = shared ? master.duplicate() : null;
     if (shared) {
-      backup.set(new NDIndex(":"), master);
+      backup.attach(scratch);
     }
     replicas.loadIntoFirst(arrays, scratch);
     try {

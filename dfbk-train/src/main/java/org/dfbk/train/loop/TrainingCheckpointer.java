@@ -84,6 +84,21 @@ final class TrainingCheckpointer {
     return out;
   }
 
+  /** {@code dir/step-NNNNNNNN.zip}. */
+  static Path numbered(Path dir, long step) {
+    return dir.resolve(String.format(java.util.Locale.ROOT, "step-%08d.zip", step));
+  }
+
+  /** Makes {@code alias} ({@code last.zip}) a second name of the checkpoint {@code file}. */
+  static void alias(Path file, Path alias) {
+    try {
+      Checkpoints.alias(file, alias);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + alias + ": " + e.getMessage(),
+          e);
+    }
+  }
+
   /** Writes the state with {@code counters} to {@code file} atomically. */
   void save(Path file, Counters counters) {
     List<long[]> shapes = new ArrayList<>();
