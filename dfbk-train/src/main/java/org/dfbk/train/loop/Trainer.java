@@ -88,7 +88,7 @@ public final class Trainer implements AutoCloseable {
     FlatLayout layout = replicas.layout();
     this.optimizer = new AdamW(manager, layout.total(), master, config.beta1(), config.beta2(),
         config.epsilon(), config.weightDecay());
-    this.ema = new Ema(replicas, manager);
+    this.ema = new Ema(replicas, manager, config.emaRate() > 0);
     this.validation = new EmaValidation(b.validation, replicas, ema);
     this.backward = new ChunkedBackward(objective, replicas, config.accumulationSteps());
     this.scaler = new LossScaler(fp16, config.initialLossScale());

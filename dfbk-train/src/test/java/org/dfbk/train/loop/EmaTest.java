@@ -156,6 +156,25 @@ class EmaTest {
     }
   }
 
+  @Test
+  void rateZeroKeepsNoCopyTheAverageIsTheWeights() {
+    try (NDManager m = NDManager.newBaseManager(); NDManager state = NDManager.newBaseManager();
+        ReplicaSet rs = new ReplicaSet(models(m, 1), DataType.FLOAT32, state)) {
+      int before = state.getManagedArrays().size();
+      Ema ema = new Ema(rs, state, false);
+      assertEquals(before, state.getManagedArrays().size(), "no array allocated");
+      assertEquals(false, ema.kept());
+      org.junit.jupiter.api.Assertions.assertSame(rs.master(), ema.arrays(), "EMA = master");
+      float[] master = rs.flatMaster().toFloatArray();
+      try (NDManager scratch = state.newSubManager()) {
+        ema.update(scratch.zeros(rs.flatMaster().getShape()), scratch.create(1f));
+        assertArrayEquals(master, rs.flatMaster().toFloatArray(), "update leaves θ alone");
+        List<float[]> inside = ema.withWeights(scratch, () -> values(rs.parameters(0)));
+        assertSame(values(rs.parameters(0)), inside, "the body sees the training weights");
+      }
+    }
+  }
+
   /**
    * Training weights and EMA that differ everywhere, the replicas in sync with the master (as
    * the trainer keeps them): master ← seeded values, broadcast, EMA ← halfway to other values.
