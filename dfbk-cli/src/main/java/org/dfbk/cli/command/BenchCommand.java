@@ -99,7 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path cfg = config != null ? config : Path.of("configs/bench/cpu-dfbk.yaml");
     DfbkConfig c = ConfigLoader.load(cfg);
+    Map<String, Long> rss = new LinkedHashMap<>();
     Engine engine = EngineStart.start(devices.wantsGpu());
+    rss.put("afterEngineStart", rssMiB("VmRSS:"));
     Device device = devices.resolve(engine.getGpuCount())[0];
     int b = batch != null ? batch : c.train().batchSize();
     Precision prec = Precision.parse("--precision", precision != null ? precision : c.train().precision());
@@ -134,6 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         params += p.getValue().getArray().size();
       }
       r.put("parameters", params);
+      rss.put("afterBuild", rssMiB("VmRSS:"));
       ParameterStore store = new ParameterStore(holder.getNDManager(), false);
       double sample4StepsMs = Double.NaN;
       if (!onlyTrain) {
@@ -176,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
           r.put("sample4StepsMs", sample4StepsMs);
         }
       }
-      double step = trainStep(c, us, net, text, b, prec, r);
+      double step = trainStep(c, us, net, text, b, prec, r, rss);
       r.put("trainStepMs", step);
       r.put("imagesPerS", b * 1000.0 / step);
       if (device.isGpu()) {
@@ -189,6 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
       }
     }
+    r.put("rssMiB", rss);
     r.put("peakRssMiB", peakRssMiB());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -206,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
    * step count), and the mean time of each phase of the timed steps.
    */
   private double trainStep(DfbkConfig c, UNetSpec us, ConcatInputModel net, TextContext text,
-      int b, Precision prec, Map<String, Object> r) throws IOException {
+      int b, Precision prec, Map<String, Object> r, Map<String, Long> rss) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
     TrainerConfig tc = Pipeline.trainerConfig(c, warmup + repeats).toBuilder().batchSize(b)
@@ -222,6 +226,9 @@ public final class BenchCommand implements Callable<Integer> {
             text == null ? new NDList() : text.toNDList(m, b)))
         .optProgressListener(p -> {
           long now = System.nanoTime();
+          if (p.step() == 1) {
+            rss.put("afterFirstStep", rssMiB("VmRSS:"));
+          }
           if (p.step() > warmup) {
             times.add((now - last[0]) / 1e6);
           } else if (p.step() == warmup) {
@@ -231,6 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
         }).build()) {
       self[0] = trainer;
       trainer.fit();
+      rss.put("afterLastStep", rssMiB("VmRSS:"));
       // steps whose update was applied: fewer than run when fp16 skipped overflowing steps,
       // which then also time shorter (no optimizer update)
       r.put("trainStepsRun", warmup + repeats);
@@ -327,9 +335,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Peak resident set size of this process (VmHWM), MiB; -1 where /proc is absent. */
   static long peakRssMiB() {
+    return rssMiB("VmHWM:");
+  }
+
+  /** A memory line of /proc/self/status in MiB ({@code VmRSS:} now, {@code VmHWM:} peak). */
+  private static long rssMiB(String key) {
     try {
       for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith("VmHWM:")) {
+        if (l.startsWith(key)) {
           return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
         }
       }
