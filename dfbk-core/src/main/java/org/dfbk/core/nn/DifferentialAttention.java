@@ -91,6 +91,25 @@ public final class DifferentialAttention extends ProjectedAttention {
   }
 
   /**
+   * λ of Eq. 7 from the λ vectors' current values, computed on the host in double precision
+   * (exp(λq1·λk1) − exp(λq2·λk2) + λ_init), for monitoring; the forward pass uses {@link
+   * #lambda}.
+   */
+  public double currentLambda() {
+    return Math.exp(dot(lambdaQ1, lambdaK1)) - Math.exp(dot(lambdaQ2, lambdaK2)) + lambdaInit;
+  }
+
+  private static double dot(Parameter a, Parameter b) {
+    float[] x = a.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    float[] y = b.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += (double) x[i] * y[i];
+    }
+    return s;
+  }
+
+  /**
    * λ of Eq. 7 from the current λ vectors, as a scalar array in {@code manager}.
    *
    * @param store parameter store of the forward pass

@@ -16,14 +16,16 @@ import java.util.Map;
 
 /**
  * Appends training and validation rows to {@code metrics.jsonl} (one JSON object per line, with a
- * "kind" of "train" or "validation") and to {@code train.csv} / {@code validation.csv} in the run
- * directory. Rows are flushed as written; a resumed run appends.
+ * "kind" of "train", "validation" or "blocks") and to {@code train.csv} / {@code validation.csv}
+ * / {@code blocks.csv} (step, name, value: the {@link BlockWatch} readings) in the run directory. Rows are flushed as written; a resumed run appends.
  */
 final class MetricsLog implements AutoCloseable {
   private static final Gson GSON = new Gson();
   private final BufferedWriter jsonl;
   private final BufferedWriter trainCsv;
   private final Path validationCsvPath;
+  private final Path blocksCsvPath;
+  private BufferedWriter blocksCsv;
   private BufferedWriter validationCsv;
   private List<String> validationColumns;
 
@@ -39,6 +41,7 @@ final class MetricsLog implements AutoCloseable {
         trainCsv.flush();
       }
       validationCsvPath = runDirectory.resolve("validation.csv");
+      blocksCsvPath = runDirectory.resolve("blocks.csv");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the metrics files in " + runDirectory, e);
     }
@@ -69,6 +72,33 @@ final class MetricsLog implements AutoCloseable {
       trainCsv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the training metrics", e);
+    }
+  }
+
+  /** The {@link BlockWatch} readings at {@code step}. */
+  void blocks(long step, Map<String, Double> values) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("kind", "blocks");
+    row.put("step", step);
+    values.forEach((k, v) -> row.put(k, finiteOrNull(v)));
+    try {
+      jsonl.write(GSON.toJson(row));
+      jsonl.write('\n');
+      jsonl.flush();
+      if (blocksCsv == null) {
+        boolean fresh = !Files.exists(blocksCsvPath) || Files.size(blocksCsvPath) == 0;
+        blocksCsv = open(blocksCsvPath);
+        if (fresh) {
+          blocksCsv.write("step,name,value\n");
+        }
+      }
+      for (Map.Entry<String, Double> e : values.entrySet()) {
+        blocksCsv.write(String.format(Locale.ROOT, "%d,%s,%.8g%n", step, e.getKey(),
+            e.getValue()));
+      }
+      blocksCsv.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the block readings", e);
     }
   }
 
@@ -115,6 +145,9 @@ final class MetricsLog implements AutoCloseable {
       trainCsv.close();
       if (validationCsv != null) {
         validationCsv.close();
+      }
+      if (blocksCsv != null) {
+        blocksCsv.close();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the metrics files", e);

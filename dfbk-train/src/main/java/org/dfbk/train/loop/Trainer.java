@@ -180,7 +180,8 @@ public final class Trainer implements AutoCloseable {
   public TrainingResult fit() {
     Path lastFile = checkpointDirectory().resolve("last.zip");
     long firstStep = step;
-    try (TrainingLog log = new TrainingLog(runDirectory, config, listeners)) {
+    try (TrainingLog log = new TrainingLog(runDirectory, config, listeners,
+        new BlockWatch(replicas.replicas().get(0).block()))) {
       while (step < config.maxSteps()) {
         double lr = learningRates.at(step);
         trainStep(lr);

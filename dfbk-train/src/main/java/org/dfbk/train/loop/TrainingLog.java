@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The loop's side effects after each step: every {@code log_every} steps the mean loss of the
  * window is read back (the one regular device-to-host read), checked by the
  * {@link DivergenceGuard}, logged as one line {@code step loss lr it/s eta} and appended to the
- * metrics files; every step the {@link ProgressListener}s hear of it.
+ * metrics files, with the {@link BlockWatch} readings (DFB/KG output-projection norms, λ); every
+ * step the {@link ProgressListener}s hear of it. A DFB or KG block whose output projection is still
+ * exactly zero at the second log window gets a warning: it has not moved off the identity.
  */
 final class TrainingLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLog.class);
@@ -22,16 +24,24 @@ final class TrainingLog implements AutoCloseable {
   private final TrainerConfig config;
   private final MetricsLog metrics;
   private final List<ProgressListener> listeners;
+  private final BlockWatch watch;
+  private final java.util.Set<String> warnedStill = new java.util.HashSet<>();
+  private int windows;
   private long windowStart = System.nanoTime();
   private long windowSteps;
   private double stepsPerSecond = Double.NaN;
   private double eta = Double.NaN;
   private double lastLoss = Double.NaN;
 
-  TrainingLog(Path runDirectory, TrainerConfig config, List<ProgressListener> listeners) {
+  /**
+   * @param watch the blocks to read at every log window (null or empty: none)
+   */
+  TrainingLog(Path runDirectory, TrainerConfig config, List<ProgressListener> listeners,
+      BlockWatch watch) {
     this.config = config;
     this.metrics = new MetricsLog(runDirectory);
     this.listeners = listeners;
+    this.watch = watch;
   }
 
   /** The mean loss of the last complete log window (NaN before the first). */
@@ -79,11 +89,32 @@ final class TrainingLog implements AutoCloseable {
             step, config.maxSteps(), loss, lr, stepsPerSecond, duration(eta)));
       }
       metrics.train(step, loss, lr, gradNorm, stepsPerSecond, eta, scaler.scale());
+      watchBlocks(step);
     }
     TrainingProgress progress = new TrainingProgress(step, config.maxSteps(), lr, stepsPerSecond,
         eta, loss);
     for (ProgressListener l : listeners) {
       l.onStep(progress);
+    }
+  }
+
+  private void watchBlocks(long step) {
+    if (watch == null || watch.isEmpty()) {
+      return;
+    }
+    windows++;
+    java.util.Map<String, Double> values = watch.read();
+    metrics.blocks(step, values);
+    LOG.debug("step {} blocks {}", step, values);
+    if (windows < 2) {
+      return;
+    }
+    for (String name : watch.projections()) {
+      if (values.get(name) == 0 && warnedStill.add(name)) {
+        LOG.warn("step {}: the output projection {} is still exactly zero, so this block has not"
+            + " moved off the identity; check its learning rate and that its gradient reaches it"
+            + " (blocks.csv in the run directory has every reading)", step, name);
+      }
     }
   }
 
