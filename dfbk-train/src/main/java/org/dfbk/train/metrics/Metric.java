@@ -40,13 +40,13 @@ public enum Metric {
   DICE_MEAN("dice_mean", "Dice (mean)", 3, Direction.HIGHER, true),
   /** Lesion-to-surrounding contrast ratio of the truth ({@link LesionContrast}). */
   LESION_CONTRAST_TRUTH("lesion_contrast_truth", "Lesion contrast (truth)", 3,
-      Direction.NONE, false),
+      Direction.NONE, true),
   /** Lesion-to-surrounding contrast ratio of the prediction. */
   LESION_CONTRAST_PRED("lesion_contrast_pred", "Lesion contrast (pred)", 3, Direction.NONE,
-      false),
+      true),
   /** |prediction contrast − truth contrast|. */
   LESION_CONTRAST_ERROR("lesion_contrast_error", "Lesion contrast error", 3, Direction.LOWER,
-      false),
+      true),
   /** SynthRAD 2023 MAE in HU ({@link SynthRad2023}). */
   SYNTHRAD_MAE("synthrad_mae", "MAE (SynthRAD 2023)", 2, Direction.LOWER, false),
   /** SynthRAD 2023 PSNR. */
