@@ -121,12 +121,13 @@ public final class EvalReport {
     if (grid.is3d()) {
       throw new IllegalArgumentException("a slice needs a 2-D grid, got " + grid);
     }
-    MetricValues v = ct ? CtMetrics.evaluate(target, prediction, grid, mask)
-        : ImageQuality.evaluate(target, prediction, grid, dataRange, mask);
-    if (options.structure()) {
-      v = ct ? v.with(StructureMetrics.ofSlice(StructureMetrics.ctScale(target),
+    boolean s = options.structure();
+    MetricValues v = ct ? CtMetrics.evaluate(target, prediction, grid, mask, s)
+        : ImageQuality.evaluate(target, prediction, grid, dataRange, mask, s);
+    if (s) {
+      v = ct ? v.with(StructureMetrics.gradientAndBands(StructureMetrics.ctScale(target),
               StructureMetrics.ctScale(prediction), grid, CtMetrics.DATA_RANGE))
-          : v.with(StructureMetrics.ofSlice(target, prediction, grid, dataRange));
+          : v.with(StructureMetrics.gradientAndBands(target, prediction, grid, dataRange));
     }
     return v;
   }
@@ -233,13 +234,14 @@ public final class EvalReport {
     }
     MetricValues whole = null;
     if (whole3d) {
-      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask)
-          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask);
-      if (options.structure()) {
-        whole = ct ? whole.with(StructureMetrics.ofVolume(
+      boolean s = options.structure();
+      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask, s)
+          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask, s);
+      if (s) {
+        whole = ct ? whole.with(StructureMetrics.gradientAndBands(
                 StructureMetrics.ctScale(target.data()),
                 StructureMetrics.ctScale(prediction.data()), g3, CtMetrics.DATA_RANGE))
-            : whole.with(StructureMetrics.ofVolume(target.data(), prediction.data(), g3,
+            : whole.with(StructureMetrics.gradientAndBands(target.data(), prediction.data(), g3,
                 dataRange));
       }
     }
@@ -294,7 +296,13 @@ public final class EvalReport {
     byte[] tt = null;
     byte[] pt = null;
     if (options.tissueContrast() != null && !ct && mask != null) {
-      tt = TissueClasses.segment(target.data(), mask, options.tissueContrast());
+      // the truth's classes serve every method of the subject: fitted once per truth and mask
+      if (truthTissue == null || truthTissue.image() != target.data()
+          || truthTissue.mask() != mask) {
+        truthTissue = new Cached<>(target.data(), mask,
+            TissueClasses.segment(target.data(), mask, options.tissueContrast()));
+      }
+      tt = truthTissue.value();
       pt = TissueClasses.segment(prediction.data(), mask, options.tissueContrast());
     }
     if (lesions == null) {
@@ -302,8 +310,17 @@ public final class EvalReport {
     }
     float[] t = ct ? StructureMetrics.ctScale(target.data()) : target.data();
     float[] p = ct ? StructureMetrics.ctScale(prediction.data()) : prediction.data();
-    return new VolumeExtras(tt, pt, t, p, lesions, LesionContrast.shell(lesions, mask, g3));
+    if (lesionShell == null || lesionShell.image() != lesions || lesionShell.mask() != mask) {
+      lesionShell = new Cached<>(lesions, mask, LesionContrast.shell(lesions, mask, g3));
+    }
+    return new VolumeExtras(tt, pt, t, p, lesions, lesionShell.value());
   }
+
+  /** A value derived from one array and one mask, reused while both are the same objects. */
+  private record Cached<T>(Object image, boolean[] mask, T value) {}
+
+  private Cached<byte[]> truthTissue;
+  private Cached<boolean[]> lesionShell;
 
   /** Closes a subject: its row holds the mean of its slice metrics. */
   public VolumeResult finishVolume(String task, String method, String subject) {

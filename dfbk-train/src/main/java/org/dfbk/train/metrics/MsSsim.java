@@ -34,29 +34,41 @@ public final class MsSsim {
 
   /** MS-SSIM of {@code prediction} against {@code target} with data range R. */
   public static Value compute(float[] target, float[] prediction, Grid grid, double dataRange) {
-    grid.requireLength(target.length, "MS-SSIM target");
-    grid.requireLength(prediction.length, "MS-SSIM prediction");
-    double[] x = new double[target.length];
-    double[] y = new double[prediction.length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = target[i];
-      y[i] = prediction[i];
-    }
-    return compute(x, y, grid, dataRange);
+    Ssim.Value first = Ssim.compute(target, prediction, grid, SsimOptions.standard(dataRange),
+        null);
+    return fromFirstScale(target, prediction, grid, dataRange, first);
   }
 
-  static Value compute(double[] x, double[] y, Grid grid, double dataRange) {
+  /**
+   * MS-SSIM given the SSIM of the first scale, {@code Ssim.compute(target, prediction, grid,
+   * SsimOptions.standard(dataRange), mask)} (any mask: its mean and cs mean do not depend on
+   * it), so that an evaluation that has computed SSIM does not filter the full-size images
+   * again.
+   */
+  public static Value fromFirstScale(float[] target, float[] prediction, Grid grid,
+      double dataRange, Ssim.Value first) {
+    grid.requireLength(target.length, "MS-SSIM target");
+    grid.requireLength(prediction.length, "MS-SSIM prediction");
     SsimOptions o = SsimOptions.standard(dataRange);
     int m = scales(grid, o.windowSize());
     double weightSum = 0;
     for (int j = 0; j < m; j++) {
       weightSum += WEIGHTS[j];
     }
-    double logSum = 0;
-    Grid g = grid;
-    for (int j = 0; j < m; j++) {
+    double term = Math.max(0, m == 1 ? first.mean() : first.csMean());
+    if (term == 0) {
+      return new Value(0, m);
+    }
+    double logSum = WEIGHTS[0] / weightSum * Math.log(term);
+    if (m == 1) {
+      return new Value(Math.exp(logSum), m);
+    }
+    Grid g = half(grid);
+    double[] x = downsample(target, grid, g);
+    double[] y = downsample(prediction, grid, g);
+    for (int j = 1; j < m; j++) {
       Ssim.Value v = Ssim.compute(x, y, g, o, null);
-      double term = Math.max(0, j == m - 1 ? v.mean() : v.csMean());
+      term = Math.max(0, j == m - 1 ? v.mean() : v.csMean());
       if (term == 0) {
         return new Value(0, m);
       }
@@ -95,6 +107,14 @@ public final class MsSsim {
 
   /** Mean of every complete 2×2 (2×2×2) block of {@code a} on {@code g}, onto {@code h}. */
   static double[] downsample(double[] a, Grid g, Grid h) {
+    return downsample(i -> a[i], g, h);
+  }
+
+  private static double[] downsample(float[] a, Grid g, Grid h) {
+    return downsample(i -> a[i], g, h);
+  }
+
+  private static double[] downsample(java.util.function.IntToDoubleFunction a, Grid g, Grid h) {
     double[] out = new double[h.size()];
     int nx = g.nx();
     int plane = nx * g.ny();
@@ -106,7 +126,8 @@ public final class MsSsim {
           double s = 0;
           for (int k = 0; k < dz; k++) {
             int base = (dz * z + k) * plane + 2 * y * nx + 2 * x;
-            s += a[base] + a[base + 1] + a[base + nx] + a[base + nx + 1];
+            s += a.applyAsDouble(base) + a.applyAsDouble(base + 1)
+                + a.applyAsDouble(base + nx) + a.applyAsDouble(base + nx + 1);
           }
           out[x + h.nx() * (y + h.ny() * z)] = s * scale;
         }

@@ -19,24 +19,24 @@ public final class StructureMetrics {
     if (grid.is3d()) {
       throw new IllegalArgumentException("ofSlice needs a 2-D grid, got " + grid);
     }
-    Map<Metric, Double> out = new EnumMap<>(Metric.class);
+    Map<Metric, Double> out = gradientAndBands(target, prediction, grid, dataRange);
     out.put(Metric.MS_SSIM, MsSsim.compute(target, prediction, grid, dataRange).msSsim());
-    out.put(Metric.GMSD, Gmsd.gmsd(target, prediction, grid, dataRange));
-    out.putAll(BandError.slice(target, prediction, grid));
     return out;
   }
 
   /**
-   * MS-SSIM of the whole 3-D volume, and GMSD and band errors pooled over all its axial slices
-   * (the x-y planes).
+   * GMSD and the four band errors of one 2-D slice, or pooled over the axial slices of a
+   * volume: the structure metrics besides MS-SSIM, which {@link ImageQuality} and
+   * {@link CtMetrics} compute with the SSIM pass they share.
    */
-  public static Map<Metric, Double> ofVolume(float[] target, float[] prediction, Grid grid,
-      double dataRange) {
-    if (!grid.is3d()) {
-      throw new IllegalArgumentException("ofVolume needs a 3-D grid, got " + grid);
-    }
+  public static Map<Metric, Double> gradientAndBands(float[] target, float[] prediction,
+      Grid grid, double dataRange) {
     Map<Metric, Double> out = new EnumMap<>(Metric.class);
-    out.put(Metric.MS_SSIM, MsSsim.compute(target, prediction, grid, dataRange).msSsim());
+    if (!grid.is3d()) {
+      out.put(Metric.GMSD, Gmsd.gmsd(target, prediction, grid, dataRange));
+      out.putAll(BandError.slice(target, prediction, grid));
+      return out;
+    }
     Grid plane = Grid.of2d(grid.nx(), grid.ny());
     int n = grid.nx() * grid.ny();
     Gmsd.Accumulator gmsd = new Gmsd.Accumulator(dataRange);
@@ -49,6 +49,20 @@ public final class StructureMetrics {
     }
     out.put(Metric.GMSD, gmsd.value());
     out.putAll(bands.values());
+    return out;
+  }
+
+  /**
+   * MS-SSIM of the whole 3-D volume, and GMSD and band errors pooled over all its axial slices
+   * (the x-y planes).
+   */
+  public static Map<Metric, Double> ofVolume(float[] target, float[] prediction, Grid grid,
+      double dataRange) {
+    if (!grid.is3d()) {
+      throw new IllegalArgumentException("ofVolume needs a 3-D grid, got " + grid);
+    }
+    Map<Metric, Double> out = gradientAndBands(target, prediction, grid, dataRange);
+    out.put(Metric.MS_SSIM, MsSsim.compute(target, prediction, grid, dataRange).msSsim());
     return out;
   }
 
