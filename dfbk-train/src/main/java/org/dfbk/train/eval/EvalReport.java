@@ -51,6 +51,13 @@ public final class EvalReport {
   private final String title;
   private final String rowHeader;
   private final EvalOptions options;
+  /** The truth's tissue labels, fitted once for all methods of a subject. */
+  private Cached<byte[]> truthTissue;
+  /** The lesion shell, computed once for all methods of a subject. */
+  private Cached<boolean[]> lesionShell;
+
+  /** A value derived from one array and one mask, reused while both are the same objects. */
+  private record Cached<T>(Object image, boolean[] mask, T value) {}
   private final Map<String, SliceResult> slices = new LinkedHashMap<>();
   private final Map<String, VolumeResult> volumes = new LinkedHashMap<>();
 
@@ -316,11 +323,6 @@ public final class EvalReport {
     return new VolumeExtras(tt, pt, t, p, lesions, lesionShell.value());
   }
 
-  /** A value derived from one array and one mask, reused while both are the same objects. */
-  private record Cached<T>(Object image, boolean[] mask, T value) {}
-
-  private Cached<byte[]> truthTissue;
-  private Cached<boolean[]> lesionShell;
 
   /** Closes a subject: its row holds the mean of its slice metrics. */
   public VolumeResult finishVolume(String task, String method, String subject) {
