@@ -22,10 +22,14 @@ import org.dfbk.data.prep.Slicing;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.eval.ComparisonFigure;
+import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.HtmlReport;
+import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
+import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.metrics.TissueContrast;
 import org.dfbk.train.run.SliceTranslator;
 import org.dfbk.train.run.VolumeEvaluator;
 import org.dfbk.train.run.VolumeTranslator;
@@ -46,6 +50,17 @@ public final class Evaluation {
    */
   public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
       Map<String, Duration> timings, PrintWriter err) {
+    return run(m, c, split, out, samples, timings, err, new EvalOptions(Protocol.PAPER, true,
+        c.data().targetIsCt() ? null : TissueContrast.ofModality(c.data().target())));
+  }
+
+  /**
+   * As {@link #run(Pipeline.Loaded, DfbkConfig, String, Path, int, Map, PrintWriter)} with the
+   * evaluation options; with {@link Protocol#SYNTHRAD_2023} each subject's MASK image (the
+   * SynthRAD 2023 layout's mask.nii.gz) is the foreground mask.
+   */
+  public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
+      Map<String, Duration> timings, PrintWriter err, EvalOptions options) {
     PrepareSpec ps = Specs.prepareSpec(c);
     List<Subject> subjects = DatasetLayouts.byName(ps.layout()).scan(ps.root());
     SubjectSplit sp = SubjectSplit.assign(subjects, ps.split(), ps.seed());
@@ -59,7 +74,7 @@ public final class Evaluation {
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(c)),
         m.text(), c.eval().batch(), samples);
-    EvalReport report = new EvalReport("DFBK " + task, "Method");
+    EvalReport report = new EvalReport("DFBK " + task, "Method", options);
     HtmlReport html = new HtmlReport("dfbk evaluation: " + c.name() + " (" + task + ")");
     List<Path> preds = new ArrayList<>();
     List<String> figures = new ArrayList<>();
@@ -79,8 +94,23 @@ public final class Evaluation {
       Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
       NiftiIO.writeFloat32(predFile, r.prediction(), srcImg.header());
       preds.add(predFile);
-      VolumeEvaluator.evaluate(report, task, "DFBK", s.id(), truth, r.prediction(), source, tgt, null,
-          tgtFile);
+      boolean[] mask = null;
+      if (options.protocol() == Protocol.SYNTHRAD_2023) {
+        Path maskFile = s.require("MASK");
+        Volume mv = NiftiIO.read(maskFile).volume();
+        if (!mv.sameGrid(truth, 1e-3)) {
+          throw new DataException("mask " + maskFile + " is not on the grid of " + tgtFile
+              + " (shape " + java.util.Arrays.toString(mv.shape()) + " vs "
+              + java.util.Arrays.toString(truth.shape()) + "); the SynthRAD 2023 metrics need"
+              + " the subject's own body mask");
+        }
+        mask = new boolean[mv.data().length];
+        for (int i = 0; i < mask.length; i++) {
+          mask[i] = mv.data()[i] > 0;
+        }
+      }
+      VolumeEvaluator.evaluate(report, task, "DFBK", s.id(), truth, r.prediction(), source, tgt,
+          mask, tgtFile);
       if (c.eval().figuresPerSubject() > 0 && tgt == ModalityKind.MR && c.data().axis() == 2) {
         Path png = out.resolve("figures").resolve(s.id() + ".png");
         figure(png, s.id(), source, truth, r.prediction(), srcFile, tgtFile, c.eval().figuresPerSubject());
@@ -89,7 +119,7 @@ public final class Evaluation {
       bar.update(++done, s.id());
     }
     report.writeTo(out.resolve("tables"));
-    ResultTable table = report.sliceTable(MetricValues.NAMES.subList(0, 2));
+    ResultTable table = report.summaryTable();
     table.write(out, "table");
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("config", c.name());
@@ -102,9 +132,20 @@ public final class Evaluation {
     if (timings != null && !timings.isEmpty()) {
       html.timings(timings);
     }
-    html.table("PSNR / SSIM per slice (mean ± std over slices; images on [0, 1])", table, "table");
-    html.table("Per volume (3-D metrics)", report.volumeTable(MetricValues.NAMES.subList(0, 2), true),
-        "tables/table-volumes-3d");
+    html.table(options.protocol() == Protocol.SYNTHRAD_2023
+        ? "SynthRAD 2023 metrics per subject (mean ± std over subjects)"
+        : "PSNR / SSIM and structure metrics per slice (mean ± std over slices; images on [0, 1])",
+        table, "table");
+    if (report.volumes().stream().allMatch(v -> v.volume() != null)) {
+      List<Metric> volumeMetrics = new ArrayList<>(Metric.PAPER);
+      for (Metric x : report.presentVolumeMetrics()) {
+        if (!Metric.PIXEL.contains(x) && !volumeMetrics.contains(x)) {
+          volumeMetrics.add(x);
+        }
+      }
+      html.table("Per volume (3-D metrics)", report.volumeTable(volumeMetrics, true),
+          "tables/table-volumes-3d");
+    }
     for (String f : figures) {
       html.figure("source | target | prediction | zoom | |prediction − target|", f);
     }

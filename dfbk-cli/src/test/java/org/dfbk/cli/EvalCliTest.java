@@ -28,8 +28,11 @@ class EvalCliTest {
     Path out = tmp.resolve("eval");
     CliTest.Result r = CliTest.run("eval", "--pred", openMs.toString(), "--glob", "T1.nii.gz",
         "--truth", openMs.toString(), "--truth-name", "T2.nii.gz", "--source-name", "T1.nii.gz",
+        "--lesions", openMs.toString(), "--lesion-name", "GOLD_STANDARD.nii.gz",
         "--method", "T1asT2", "-o", out.toString());
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Dice (mean) ↑") && r.out().contains("Lesion contrast error ↓"),
+        "structure metrics in the printed table:\n" + r.out());
     List<String> lines = Files.readAllLines(out.resolve("volumes.csv"));
     String header = lines.get(0);
     List<String> cols = List.of(header.split(","));
@@ -53,6 +56,15 @@ class EvalCliTest {
       checked++;
     }
     assertEquals(2, checked, "both patients checked");
+    int lesionTruth = cols.indexOf("volume_lesion_contrast_truth");
+    int dice = cols.indexOf("volume_dice_mean");
+    for (String row : lines.subList(1, lines.size())) {
+      String[] v = row.split(",");
+      // MS lesions are hyperintense in T2 against the white matter around them
+      assertTrue(Double.parseDouble(v[lesionTruth]) > 1, "T2 lesion contrast > 1 in " + row);
+      double d = Double.parseDouble(v[dice]);
+      assertTrue(d > 0 && d < 1, "T1 as T2 shares some but not all tissue classes: " + row);
+    }
     assertTrue(Files.readString(out.resolve("slices.csv")).contains("HistMatch"), "baselines evaluated");
   }
 
@@ -183,6 +195,76 @@ class EvalCliTest {
     CliTest.Result r = eval(pred);
     assertEquals(ExitCode.DATA, r.code(), r.err());
     assertTrue(r.err().contains("8x8") && r.err().contains("SSIM"), r.err());
+  }
+
+  /** truth/s1/{ct,mask}.nii.gz and pred/s1/ct.nii.gz, 14 x 14 x 9 in HU. */
+  private Path ctPair() {
+    int n = 14 * 14 * 9;
+    float[] t = new float[n];
+    float[] p = new float[n];
+    float[] m = new float[n];
+    java.util.Random rnd = new java.util.Random(17);
+    for (int i = 0; i < n; i++) {
+      int x = i % 14;
+      int y = i / 14 % 14;
+      boolean body = x >= 2 && x < 12 && y >= 3 && y < 11;
+      t[i] = body ? (x == 6 ? 1800f : 30f) : -1000f;
+      p[i] = t[i] + (float) (40 * rnd.nextGaussian()) + (body && y == 5 ? 3500f : 0f);
+      m[i] = body ? 1 : 0;
+    }
+    NiftiIO.writeFloat32(tmp.resolve("truth/s1/ct.nii.gz"), new Volume(14, 14, 9, t,
+        new double[] {1, 1, 1}, EYE), null);
+    NiftiIO.writeFloat32(tmp.resolve("truth/s1/mask.nii.gz"), new Volume(14, 14, 9, m,
+        new double[] {1, 1, 1}, EYE), null);
+    NiftiIO.writeFloat32(tmp.resolve("pred/s1/ct.nii.gz"), new Volume(14, 14, 9, p,
+        new double[] {1, 1, 1}, EYE), null);
+    return tmp.resolve("pred");
+  }
+
+  @Test
+  void synthRadProtocolPrintsTheChallengeMetricsOfEachVolume() throws Exception {
+    Path pred = ctPair();
+    CliTest.Result r = eval(pred, "--protocol", "synthrad2023", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonObject table = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals("[\"synthrad_mae\",\"synthrad_psnr\",\"synthrad_ssim\"]",
+        table.get("metrics").toString());
+    Volume t = NiftiIO.read(tmp.resolve("truth/s1/ct.nii.gz")).volume();
+    Volume p = NiftiIO.read(pred.resolve("s1/ct.nii.gz")).volume();
+    float[] md = NiftiIO.read(tmp.resolve("truth/s1/mask.nii.gz")).volume().data();
+    boolean[] mask = new boolean[md.length];
+    for (int i = 0; i < md.length; i++) {
+      mask[i] = md[i] > 0;
+    }
+    org.dfbk.train.metrics.SynthRad2023.Scores s = org.dfbk.train.metrics.SynthRad2023.evaluate(
+        t.data(), p.data(), mask, org.dfbk.train.metrics.Grid.of3d(14, 14, 9));
+    JsonObject cells = table.getAsJsonArray("rows").get(0).getAsJsonObject()
+        .getAsJsonObject("cells").getAsJsonObject("truth");
+    // one subject: the mean is the value itself, printed as the shortest decimal of the double
+    assertEquals(s.mae(), cells.getAsJsonObject("synthrad_mae").get("mean").getAsDouble(), 0);
+    assertEquals(s.ssim(), cells.getAsJsonObject("synthrad_ssim").get("mean").getAsDouble(), 0);
+    assertTrue(Files.readString(tmp.resolve("out/volumes.csv")).contains("volume_synthrad_psnr"));
+
+    Files.delete(tmp.resolve("truth/s1/mask.nii.gz"));
+    CliTest.Result missing = eval(pred, "--protocol", "synthrad2023", "-o",
+        tmp.resolve("out2").toString());
+    assertEquals(ExitCode.DATA, missing.code(), missing.err());
+    assertTrue(missing.err().contains("truth/s1/mask.nii.gz"), missing.err());
+    assertFalse(Files.exists(tmp.resolve("out2")), "nothing written");
+  }
+
+  @Test
+  void evalOptionMistakesAreUsageErrors() {
+    Path pred = pair(square(EYE), square(EYE));
+    CliTest.Result proto = eval(pred, "--protocol", "brats");
+    assertEquals(ExitCode.USAGE, proto.code(), proto.err());
+    assertTrue(proto.err().contains("paper") && proto.err().contains("synthrad2023"), proto.err());
+    CliTest.Result name = eval(pred, "--lesion-name", "GOLD_STANDARD.nii.gz");
+    assertEquals(ExitCode.USAGE, name.code(), name.err());
+    assertTrue(name.err().contains("--lesions"), name.err());
+    CliTest.Result contrast = eval(pred, "--tissue-contrast", "T7");
+    assertEquals(ExitCode.USAGE, contrast.code(), contrast.err());
+    assertTrue(contrast.err().contains("FLAIR"), contrast.err());
   }
 
   /** A slices.csv with one DFBK slice of the given PSNR and SSIM. */

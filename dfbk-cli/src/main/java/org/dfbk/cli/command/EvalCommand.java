@@ -20,11 +20,14 @@ import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
+import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
 import org.dfbk.train.eval.RunComparison;
 import org.dfbk.train.eval.SliceResult;
-import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.metrics.Metric;
+import org.dfbk.train.metrics.TissueContrast;
 import org.dfbk.train.run.VolumeEvaluator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,9 +41,12 @@ import picocli.CommandLine.Spec;
  * histogram-matching baselines), the checkpoint's test split, or a paired comparison of two runs.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Evaluate translations (PSNR, SSIM, MAE) and write the paper's tables.",
+    description = {"Evaluate translations (PSNR, SSIM, MAE and structure metrics: MS-SSIM, GMSD,",
+        "Haar band errors, tissue-class Dice, lesion contrast) and write the paper's tables.",
         "scikit-image's metric definitions; per-slice and per-volume CSVs; Markdown, CSV, JSON.",
         "  dfbk eval --pred DIR --truth DIR [--truth-name T2.nii.gz] [--source-name T1.nii.gz]",
+        "  dfbk eval --pred DIR --truth DIR --lesions DIR --lesion-name GOLD_STANDARD.nii.gz",
+        "  dfbk eval --pred DIR --truth DIR --truth-name ct.nii.gz --protocol synthrad2023",
         "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
         "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)",
         "  dfbk eval --ablation RUN...                 (Tables 3-5: one row per run)"})
@@ -88,6 +94,28 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--ct", description = "The target is CT (HU): clip [-1024, 3000], data range 4024, MAE in HU.")
   boolean ct;
 
+  @Option(names = "--protocol", defaultValue = "paper", paramLabel = "NAME",
+      description = {"paper (default): PSNR/SSIM per slice, the paper's tables.",
+          "synthrad2023: the SynthRAD 2023 challenge's MAE, PSNR and SSIM per CT volume over its",
+          "body mask (implies --ct; the mask from --mask, else mask.nii.gz beside the truth)."})
+  String protocol;
+
+  @Option(names = "--lesions", paramLabel = "DIR",
+      description = "Lesion masks, same relative paths as --pred (or see --lesion-name): adds the lesion contrast.")
+  Path lesionDir;
+
+  @Option(names = "--lesion-name", paramLabel = "NAME",
+      description = "File name of the lesion mask inside the matching folder of --lesions (e.g. GOLD_STANDARD.nii.gz).")
+  String lesionName;
+
+  @Option(names = "--tissue-contrast", paramLabel = "T1|T2|FLAIR|PD",
+      description = "MR contrast of the truth for the tissue classes (default: from the truth's file name).")
+  String tissueContrast;
+
+  @Option(names = "--no-structure",
+      description = "Only the six pixel metrics (no MS-SSIM, GMSD, band errors, Dice, lesion contrast).")
+  boolean noStructure;
+
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (with --checkpoint; default: the checkpoint's).")
   Path config;
 
@@ -120,19 +148,30 @@ public final class EvalCommand implements Callable<Integer> {
     }
     Path out = output != null ? output : Paths.get("eval-out");
     requireOutputFolder(out);
+    Protocol proto = protocol();
+    boolean ctTarget = ct || proto == Protocol.SYNTHRAD_2023;
+    if (lesionName != null && lesionDir == null) {
+      throw new ConfigException("--lesion-name needs --lesions DIR (the folder of lesion masks)");
+    }
+    if (noStructure && (lesionDir != null || tissueContrast != null)) {
+      throw new ConfigException("--no-structure leaves out the lesion contrast and the tissue"
+          + " classes; drop --no-structure or --lesions/--tissue-contrast");
+    }
     List<Path> preds = NiftiFiles.list(mode.pred, glob);
     requireTruths(preds);
+    requireSideFiles(preds, proto);
     String taskLabel = task != null ? task : truth.toAbsolutePath().normalize().getFileName().toString();
-    EvalReport report = new EvalReport("Translation quality", "Method");
+    TissueContrast contrast = ctTarget || noStructure ? null : tissueContrast(preds.get(0));
+    EvalReport report = new EvalReport("Translation quality", "Method",
+        new EvalOptions(proto, !noStructure, contrast));
     Progress bar = new Progress(spec.commandLine().getErr(), "eval", preds.size());
     int done = 0;
     for (Path p : preds) {
-      Path rel = Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
       Path t = truthOf(p);
       Volume pv = readVolume(p, "prediction");
       Volume tv = readVolume(t, "truth");
       requireSameGrid(p, pv, t, tv, "prediction");
-      if (!ct) {
+      if (!ctTarget) {
         requirePositiveVoxel(p, pv);
       }
       Volume sv = null;
@@ -143,22 +182,130 @@ public final class EvalCommand implements Callable<Integer> {
         }
         sv = readVolume(s, "source");
       }
-      boolean[] mask = null;
-      if (maskDir != null) {
-        Path mf = maskDir.resolve(rel);
-        Volume mv = readVolume(mf, "mask");
-        requireSameGrid(mf, mv, t, tv, "mask");
-        mask = new boolean[mv.data().length];
-        for (int i = 0; i < mask.length; i++) {
-          mask[i] = mv.data()[i] > 0;
-        }
-      }
+      Path mf = maskOf(p, proto);
+      boolean[] mask = mf == null ? null : binary(mf, t, tv, "mask");
+      Path lf = lesionsOf(p);
+      boolean[] lesions = lf == null ? null : binary(lf, t, tv, "lesion mask");
       String subject = NiftiFiles.label(mode.pred, p);
       VolumeEvaluator.evaluate(report, taskLabel, method, subject, tv, pv, sv,
-          ct ? ModalityKind.CT : ModalityKind.MR, mask, t);
+          ctTarget ? ModalityKind.CT : ModalityKind.MR, mask, lesions, t);
       bar.update(++done, subject);
     }
     return writeReport(report, out);
+  }
+
+  private Protocol protocol() {
+    try {
+      return Protocol.byKey(protocol);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--protocol: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The tissue contrast: --tissue-contrast, else the one the truth's file name names (T1, T2,
+   * FLAIR, PD and the dataset spellings); null (with a note) when neither says.
+   */
+  private TissueContrast tissueContrast(Path firstPrediction) {
+    if (tissueContrast != null) {
+      return namedContrast();
+    }
+    String name = truthOf(firstPrediction).getFileName().toString();
+    TissueContrast c = TissueContrast.ofModality(NiftiFiles.stem(name));
+    if (c == null) {
+      status("tissue classes (Dice CSF/GM/WM) not computed: the truth file name " + name
+          + " names no MR contrast; pass --tissue-contrast T1|T2|FLAIR|PD to add them");
+    }
+    return c;
+  }
+
+  private TissueContrast namedContrast() {
+    try {
+      return TissueContrast.byName(tissueContrast);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--tissue-contrast: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The mask file of prediction {@code p}: under --mask at the same relative path; with the
+   * SynthRAD 2023 protocol and no --mask, mask.nii.gz beside the truth; else none.
+   */
+  private Path maskOf(Path p, Protocol proto) {
+    if (maskDir != null) {
+      return maskDir.resolve(relative(p));
+    }
+    return proto == Protocol.SYNTHRAD_2023 ? truthOf(p).resolveSibling("mask.nii.gz") : null;
+  }
+
+  /** The lesion mask of prediction {@code p} (see --lesions and --lesion-name), or null. */
+  private Path lesionsOf(Path p) {
+    if (lesionDir == null) {
+      return null;
+    }
+    Path l = lesionDir.resolve(relative(p));
+    return lesionName != null ? l.resolveSibling(lesionName) : l;
+  }
+
+  private Path relative(Path p) {
+    return Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
+  }
+
+  /** Masks and lesion masks exist for every prediction; checked before any volume is read. */
+  private void requireSideFiles(List<Path> preds, Protocol proto) {
+    List<String> missing = new ArrayList<>();
+    for (Path p : preds) {
+      for (Path f : new Path[] {maskOf(p, proto), lesionsOf(p)}) {
+        if (f != null && !Files.isRegularFile(f)) {
+          missing.add(f.toString());
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new DataException("missing " + missing.size() + " mask file(s): "
+          + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+          + (missing.size() > 3 ? ", ..." : "") + ". Fix: --mask and --lesions hold the same"
+          + " relative paths as --pred (use --lesion-name for a fixed lesion file name); the"
+          + " synthrad2023 protocol without --mask reads mask.nii.gz beside each truth");
+    }
+  }
+
+  /** A binary mask (voxels &gt; 0) on the truth's grid. */
+  private static boolean[] binary(Path file, Path truthFile, Volume truthVolume, String role) {
+    Volume v = readVolume(file, role);
+    requireSameGrid(file, v, truthFile, truthVolume, role);
+    boolean[] m = new boolean[v.data().length];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = v.data()[i] > 0;
+    }
+    return m;
+  }
+
+  /**
+   * The evaluation options of {@code --checkpoint}: the protocol, the structure switch and the
+   * tissue contrast of the config's target modality (or --tissue-contrast).
+   */
+  EvalOptions checkpointOptions(String targetModality, boolean targetIsCt) {
+    if (lesionDir != null || maskDir != null) {
+      throw new ConfigException("--lesions and --mask go with --pred: with --checkpoint the"
+          + " foreground comes from the truth (or the dataset's mask, synthrad2023). Fix:"
+          + " translate the test split, then dfbk eval --pred ... --lesions ...");
+    }
+    Protocol proto = protocol();
+    if (proto == Protocol.SYNTHRAD_2023 && !targetIsCt) {
+      throw new ConfigException("--protocol synthrad2023 evaluates CT; the config's target is "
+          + targetModality + ". Fix: use --protocol paper, or a config whose target is CT");
+    }
+    TissueContrast c = null;
+    if (!noStructure && !targetIsCt) {
+      c = tissueContrast != null ? namedContrast() : TissueContrast.ofModality(targetModality);
+      if (c == null) {
+        status("tissue classes (Dice CSF/GM/WM) not computed: the target modality "
+            + targetModality + " is no MR contrast with a known tissue order; pass"
+            + " --tissue-contrast T1|T2|FLAIR|PD to add them");
+      }
+    }
+    return new EvalOptions(proto, !noStructure, c);
   }
 
   /** The truth file of prediction {@code p} (see --truth and --truth-name). */
@@ -260,7 +407,7 @@ public final class EvalCommand implements Callable<Integer> {
    */
   int writeReport(EvalReport report, Path out) {
     List<Path> files = report.writeTo(out);
-    ResultTable table = report.sliceTable(MetricValues.NAMES.subList(0, 2));
+    ResultTable table = report.summaryTable();
     spec.commandLine().getOut().print(json ? table.toJson() : table.toMarkdown());
     spec.commandLine().getOut().flush();
     status("wrote " + files.size() + " files to " + out.toAbsolutePath().normalize());
@@ -281,13 +428,31 @@ public final class EvalCommand implements Callable<Integer> {
     List<SliceResult> rb = EvalReport.readSlicesCsv(slicesCsv(b));
     List<String> names = settingNames(mode.compare, "--compare");
     RunComparison c = RunComparison.of(names.get(0), ra, method, names.get(1), rb, method,
-        MetricValues.NAMES.subList(0, 2));
+        comparedMetrics(ra, rb));
     Path out = output != null ? output : Paths.get("eval-compare");
     c.write(out);
     spec.commandLine().getOut().print(json ? c.toJson() : c.toMarkdown());
     spec.commandLine().getOut().flush();
     status("wrote comparison.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
+  }
+
+  /**
+   * PSNR and SSIM, then every structure metric that has values in both runs (runs evaluated
+   * before the structure metrics, or with --no-structure, compare on PSNR and SSIM alone).
+   */
+  static List<Metric> comparedMetrics(List<SliceResult> a, List<SliceResult> b) {
+    List<Metric> out = new ArrayList<>(Metric.PAPER);
+    for (Metric m : Metric.PER_SLICE) {
+      if (!Metric.PIXEL.contains(m) && hasValue(a, m) && hasValue(b, m)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static boolean hasValue(List<SliceResult> run, Metric m) {
+    return run.stream().anyMatch(r -> !Double.isNaN(r.values().get(m)));
   }
 
   /** Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each run. */
@@ -297,7 +462,7 @@ public final class EvalCommand implements Callable<Integer> {
     for (int i = 0; i < names.size(); i++) {
       runs.put(names.get(i), EvalReport.readSlicesCsv(slicesCsv(mode.ablation.get(i))));
     }
-    ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, MetricValues.NAMES.subList(0, 2));
+    ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, Metric.PAPER);
     Path out = output != null ? output : Paths.get("eval-ablation");
     t.write(out, "ablation");
     spec.commandLine().getOut().print(json ? t.toJson() : t.toMarkdown());

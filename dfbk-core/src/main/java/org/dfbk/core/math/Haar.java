@@ -112,6 +112,44 @@ public final class Haar {
   }
 
   /**
+   * The same forward transform of one 2-D image held in a Java array, for CPU-side analysis
+   * (the evaluation's per-band errors) without an engine: the filters of the class comment on
+   * each 2×2 block, in double precision.
+   *
+   * @param x row-major (H, W) image, {@code x[row * width + col]}, H and W even
+   * @return {LL, LH, HL, HH}, each row-major (H/2, W/2)
+   */
+  public static double[][] dwt(double[] x, int height, int width) {
+    if (height <= 0 || width <= 0 || height % 2 != 0 || width % 2 != 0
+        || (long) height * width != x.length) {
+      throw new IllegalArgumentException("Haar.dwt needs an even height and width whose product"
+          + " is the array length, found H=" + height + " W=" + width + " for " + x.length
+          + " elements; crop or pad the image to an even size");
+    }
+    int h = height / 2;
+    int w = width / 2;
+    double[][] bands = new double[4][h * w];
+    double[] block = new double[4];
+    for (int i = 0; i < h; i++) {
+      for (int j = 0; j < w; j++) {
+        int top = 2 * i * width + 2 * j;
+        block[0] = x[top]; // a = x[2i, 2j]
+        block[1] = x[top + 1]; // b = x[2i, 2j+1]
+        block[2] = x[top + width]; // c = x[2i+1, 2j]
+        block[3] = x[top + width + 1]; // d = x[2i+1, 2j+1]
+        for (int band = 0; band < 4; band++) {
+          double s = 0;
+          for (int k = 0; k < 4; k++) {
+            s += SIGNS[band][k] * block[k];
+          }
+          bands[band][i * w + j] = 0.5 * s;
+        }
+      }
+    }
+    return bands;
+  }
+
+  /**
    * Inverse transform from the four bands.
    *
    * @param ll (N, C, h, w)

@@ -52,6 +52,40 @@ class HaarTest {
   }
 
   @Test
+  void arrayDwtEqualsPywtDwt2HaarPeriodization() {
+    Path ref = SharedData.require("reference/haar-pywt.json");
+    JsonObject json = Golden.file(ref);
+    long[] shape = Golden.shape(json.get("input"));
+    double[][] bands = Haar.dwt(Golden.flatten(json.get("input")), (int) shape[0],
+        (int) shape[1]);
+    JsonObject py = json.getAsJsonObject("pywt_dwt2_haar_periodization");
+    String[] names = {"cA", "cH", "cV", "cD"};
+    for (int i = 0; i < 4; i++) {
+      // a sum of four terms of 4-digit inputs halved: within a few ulps of the float64 pywt value
+      Tolerance.assertClose(Golden.flatten(py.get(names[i])), bands[i], 0, 1e-14,
+          "array DWT band " + i + " vs pywt " + names[i]);
+    }
+  }
+
+  @Test
+  void arrayDwtEqualsEngineDwt() {
+    NDArray x = manager.randomNormal(0f, 1f, new Shape(1, 1, 6, 10), DataType.FLOAT64);
+    NDList engine = Haar.dwt(x);
+    double[][] ours = Haar.dwt(x.toDoubleArray(), 6, 10);
+    for (int i = 0; i < 4; i++) {
+      Tolerance.assertClose(engine.get(i).toDoubleArray(), ours[i], 0, 1e-14,
+          "band " + i + ": array DWT vs engine DWT");
+    }
+  }
+
+  @Test
+  void arrayDwtRejectsOddSizesWithTheSize() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Haar.dwt(new double[15], 3, 5));
+    assertTrue(e.getMessage().contains("H=3 W=5"), e.getMessage());
+  }
+
+  @Test
   void iwtOfDwtIsIdentityInFloat32() {
     NDArray x = manager.randomNormal(0f, 1f, new Shape(2, 3, 6, 10), DataType.FLOAT32);
     NDList split = Haar.dwtHighConcat(x);

@@ -17,13 +17,20 @@ import org.dfbk.data.volume.Volume;
 import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
+import org.dfbk.train.metrics.LesionContrast;
+import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.SsimOptions;
+import org.dfbk.train.metrics.StructureMetrics;
+import org.dfbk.train.metrics.SynthRad2023;
+import org.dfbk.train.metrics.TissueClasses;
 
 /**
  * Collects the evaluation of one run: per-slice metrics for every (task, method, subject, slice),
  * per-subject rows when a volume is finished, and writes CSV files of the rows plus summary
- * tables in the paper's layout ({@link ResultTable}).
+ * tables in the paper's layout ({@link ResultTable}). {@link EvalOptions} choose the protocol and
+ * whether the structure metrics (MS-SSIM, GMSD, Haar band errors, tissue-class Dice, lesion
+ * contrast) are computed beside the six pixel metrics.
  *
  * <p>Typical use: for each subject and slice, {@link #evaluateSlice} (or {@link #addSlice} with
  * values computed elsewhere, e.g. {@link org.dfbk.train.metrics.CtMetrics}) for the model and the
@@ -31,12 +38,26 @@ import org.dfbk.train.metrics.SsimOptions;
  * whole-volume (3-D) metrics; finally {@link #writeTo}. Not thread-safe.
  */
 public final class EvalReport {
-  /** Columns of the per-slice CSV. */
-  public static final String SLICE_HEADER =
-      "task,method,subject,slice," + String.join(",", MetricValues.NAMES);
+  /** The fixed leading columns of the per-slice CSV; one column per metric follows. */
+  private static final List<String> SLICE_KEYS = List.of("task", "method", "subject", "slice");
+
+  /**
+   * Columns of the per-slice CSV: the keys, then every per-slice metric in {@link Metric} order
+   * (the paper's six first, as in files written before the structure metrics).
+   */
+  public static final String SLICE_HEADER = String.join(",", SLICE_KEYS) + ","
+      + String.join(",", Metric.PER_SLICE.stream().map(Metric::key).toList());
 
   private final String title;
   private final String rowHeader;
+  private final EvalOptions options;
+  /** The truth's tissue labels, fitted once for all methods of a subject. */
+  private Cached<byte[]> truthTissue;
+  /** The lesion shell, computed once for all methods of a subject. */
+  private Cached<boolean[]> lesionShell;
+
+  /** A value derived from one array and one mask, reused while both are the same objects. */
+  private record Cached<T>(Object image, boolean[] mask, T value) {}
   private final Map<String, SliceResult> slices = new LinkedHashMap<>();
   private final Map<String, VolumeResult> volumes = new LinkedHashMap<>();
 
@@ -45,8 +66,22 @@ public final class EvalReport {
    * @param rowHeader header of the row column: "Method" (Tables 1–2) or "Setting" (Tables 3–5)
    */
   public EvalReport(String title, String rowHeader) {
+    this(title, rowHeader, EvalOptions.defaults());
+  }
+
+  /**
+   * @param title caption of the summary tables, e.g. "BraTS 2023 test set"
+   * @param rowHeader header of the row column: "Method" (Tables 1–2) or "Setting" (Tables 3–5)
+   * @param options protocol and structure metrics
+   */
+  public EvalReport(String title, String rowHeader, EvalOptions options) {
     this.title = title;
     this.rowHeader = rowHeader;
+    this.options = java.util.Objects.requireNonNull(options, "options");
+  }
+
+  public EvalOptions options() {
+    return options;
   }
 
   /** Records the metrics of one slice; a second record for the same key is an error. */
@@ -66,29 +101,41 @@ public final class EvalReport {
 
   /**
    * Computes PSNR, SSIM and MAE (whole and masked, {@link ImageQuality}) of one 2-D slice with
-   * data range {@code dataRange}, records and returns them.
+   * data range {@code dataRange} and, when the options ask for them, MS-SSIM, GMSD and the band
+   * errors ({@link StructureMetrics}); records and returns them.
    */
   public MetricValues evaluateSlice(String task, String method, String subject, int slice,
       float[] target, float[] prediction, Grid grid, double dataRange, boolean[] mask) {
-    if (grid.is3d()) {
-      throw new IllegalArgumentException("evaluateSlice needs a 2-D grid, got " + grid);
-    }
-    MetricValues v = ImageQuality.evaluate(target, prediction, grid, dataRange, mask);
+    MetricValues v = sliceValues(target, prediction, grid, false, dataRange, mask);
     addSlice(task, method, subject, slice, v);
     return v;
   }
 
   /**
    * Computes the CT metrics of one 2-D slice in HU ({@link CtMetrics}: clip to [-1024, 3000],
-   * MAE in HU, PSNR/SSIM with data range 4024), records and returns them.
+   * MAE in HU, PSNR/SSIM with data range 4024) and the structure metrics on the clipped HU
+   * shifted by +1024 (data range 4024); records and returns them.
    */
   public MetricValues evaluateCtSlice(String task, String method, String subject, int slice,
       float[] targetHu, float[] predictionHu, Grid grid, boolean[] mask) {
-    if (grid.is3d()) {
-      throw new IllegalArgumentException("evaluateCtSlice needs a 2-D grid, got " + grid);
-    }
-    MetricValues v = CtMetrics.evaluate(targetHu, predictionHu, grid, mask);
+    MetricValues v = sliceValues(targetHu, predictionHu, grid, true, CtMetrics.DATA_RANGE, mask);
     addSlice(task, method, subject, slice, v);
+    return v;
+  }
+
+  private MetricValues sliceValues(float[] target, float[] prediction, Grid grid, boolean ct,
+      double dataRange, boolean[] mask) {
+    if (grid.is3d()) {
+      throw new IllegalArgumentException("a slice needs a 2-D grid, got " + grid);
+    }
+    boolean s = options.structure();
+    MetricValues v = ct ? CtMetrics.evaluate(target, prediction, grid, mask, s)
+        : ImageQuality.evaluate(target, prediction, grid, dataRange, mask, s);
+    if (s) {
+      v = ct ? v.with(StructureMetrics.gradientAndBands(StructureMetrics.ctScale(target),
+              StructureMetrics.ctScale(prediction), grid, CtMetrics.DATA_RANGE))
+          : v.with(StructureMetrics.gradientAndBands(target, prediction, grid, dataRange));
+    }
     return v;
   }
 
@@ -123,6 +170,26 @@ public final class EvalReport {
   public VolumeResult evaluateVolume(String task, String method, String subject,
       Volume target, Volume prediction, boolean ct,
       double dataRange, boolean[] mask, int[] axialSlices, boolean wholeVolume) {
+    return evaluateVolume(task, method, subject, target, prediction, ct, dataRange, mask, null,
+        axialSlices, wholeVolume);
+  }
+
+  /**
+   * As {@link #evaluateVolume(String, String, String, Volume, Volume, boolean, double,
+   * boolean[], int[], boolean)}, with the structure metrics that need the whole volume: the
+   * tissue classes (when the options name a contrast, fitted on the volume's foreground
+   * {@code mask}; Dice per slice and per volume) and, when {@code lesions} is given, the lesion
+   * contrast (per slice over the slice's lesion and shell voxels, and per volume); with the
+   * SynthRAD 2023 protocol and a CT target, the challenge's metrics of the volume over
+   * {@code mask}.
+   *
+   * @param lesions lesion mask of the volume (x fastest), or null
+   * @throws DataException as the other overload, and when the SynthRAD 2023 metrics lack a mask
+   *     or the volume is thinner than their 7-voxel window
+   */
+  public VolumeResult evaluateVolume(String task, String method, String subject,
+      Volume target, Volume prediction, boolean ct, double dataRange, boolean[] mask,
+      boolean[] lesions, int[] axialSlices, boolean wholeVolume) {
     if (!target.sameGrid(prediction, 1e-3)) {
       throw new DataException("subject " + subject + " (" + task + ", "
           + method + "): prediction volume " + Arrays.toString(prediction.shape())
@@ -149,6 +216,16 @@ public final class EvalReport {
     if (mask != null) {
       g3.requireLength(mask.length, "mask of subject " + subject);
     }
+    if (lesions != null) {
+      g3.requireLength(lesions.length, "lesion mask of subject " + subject);
+    }
+    boolean synthRad = ct && options.protocol() == Protocol.SYNTHRAD_2023;
+    if (synthRad && mask == null) {
+      throw new DataException("subject " + subject + " (" + task + ", " + method + "): the"
+          + " SynthRAD 2023 metrics are computed over the body mask, and none was given. Fix:"
+          + " pass the challenge's mask (--mask, or mask.nii.gz beside the CT)");
+    }
+    VolumeExtras extras = volumeExtras(target, prediction, ct, dataRange, mask, lesions, g3);
     int plane = target.nx() * target.ny();
     for (int z : axialSlices) {
       if (z < 0 || z >= target.nz()) {
@@ -159,19 +236,93 @@ public final class EvalReport {
       float[] p = Arrays.copyOfRange(prediction.data(), z * plane, (z + 1) * plane);
       boolean[] m = mask == null ? null
           : Arrays.copyOfRange(mask, z * plane, (z + 1) * plane);
-      if (ct) {
-        evaluateCtSlice(task, method, subject, z, t, p, g2, m);
-      } else {
-        evaluateSlice(task, method, subject, z, t, p, g2, dataRange, m);
-      }
+      MetricValues v = sliceValues(t, p, g2, ct, ct ? CtMetrics.DATA_RANGE : dataRange, m);
+      addSlice(task, method, subject, z, v.with(extras.slice(z * plane, (z + 1) * plane)));
     }
     MetricValues whole = null;
     if (whole3d) {
-      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask)
-          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask);
+      boolean s = options.structure();
+      whole = ct ? CtMetrics.evaluate(target.data(), prediction.data(), g3, mask, s)
+          : ImageQuality.evaluate(target.data(), prediction.data(), g3, dataRange, mask, s);
+      if (s) {
+        whole = ct ? whole.with(StructureMetrics.gradientAndBands(
+                StructureMetrics.ctScale(target.data()),
+                StructureMetrics.ctScale(prediction.data()), g3, CtMetrics.DATA_RANGE))
+            : whole.with(StructureMetrics.gradientAndBands(target.data(), prediction.data(), g3,
+                dataRange));
+      }
+    }
+    java.util.Map<Metric, Double> volumeOnly = extras.slice(0, g3.size());
+    if (synthRad) {
+      int box = SsimOptions.scikitImageDefault(CtMetrics.DATA_RANGE).windowSize();
+      if (target.nx() < box || target.ny() < box || target.nz() < box) {
+        throw new DataException("subject " + subject + " (" + task + ", " + method + "): the"
+            + " SynthRAD 2023 SSIM needs at least " + box + " voxels along every axis, the"
+            + " volume is " + Arrays.toString(target.shape()) + ". Fix: evaluate whole volumes");
+      }
+      SynthRad2023.Scores s = SynthRad2023.evaluate(target.data(), prediction.data(), mask, g3);
+      volumeOnly.put(Metric.SYNTHRAD_MAE, s.mae());
+      volumeOnly.put(Metric.SYNTHRAD_PSNR, s.psnr());
+      volumeOnly.put(Metric.SYNTHRAD_SSIM, s.ssim());
+    }
+    if (!volumeOnly.isEmpty()) {
+      whole = (whole == null ? MetricValues.none() : whole).with(volumeOnly);
     }
     return finishVolume(task, method, subject, whole);
   }
+
+  /**
+   * The tissue labels and lesion regions of one volume, fitted once and read per slice.
+   * Fields are null when not computed.
+   */
+  private record VolumeExtras(byte[] truthTissue, byte[] predTissue, float[] truth,
+      float[] pred, boolean[] lesion, boolean[] shell) {
+
+    /** Dice and lesion contrast over the elements [from, to). */
+    java.util.Map<Metric, Double> slice(int from, int to) {
+      java.util.Map<Metric, Double> out = new java.util.EnumMap<>(Metric.class);
+      if (truthTissue != null) {
+        out.putAll(TissueClasses.dice(truthTissue, predTissue, from, to));
+      }
+      if (lesion != null) {
+        float[] t = Arrays.copyOfRange(truth, from, to);
+        float[] p = Arrays.copyOfRange(pred, from, to);
+        boolean[] l = Arrays.copyOfRange(lesion, from, to);
+        boolean[] s = Arrays.copyOfRange(shell, from, to);
+        out.putAll(LesionContrast.ofRegions(t, p, l, s));
+      }
+      return out;
+    }
+  }
+
+  private VolumeExtras volumeExtras(Volume target, Volume prediction, boolean ct,
+      double dataRange, boolean[] mask, boolean[] lesions, Grid g3) {
+    if (!options.structure()) {
+      return new VolumeExtras(null, null, null, null, null, null);
+    }
+    byte[] tt = null;
+    byte[] pt = null;
+    if (options.tissueContrast() != null && !ct && mask != null) {
+      // the truth's classes serve every method of the subject: fitted once per truth and mask
+      if (truthTissue == null || truthTissue.image() != target.data()
+          || truthTissue.mask() != mask) {
+        truthTissue = new Cached<>(target.data(), mask,
+            TissueClasses.segment(target.data(), mask, options.tissueContrast()));
+      }
+      tt = truthTissue.value();
+      pt = TissueClasses.segment(prediction.data(), mask, options.tissueContrast());
+    }
+    if (lesions == null) {
+      return new VolumeExtras(tt, pt, null, null, null, null);
+    }
+    float[] t = ct ? StructureMetrics.ctScale(target.data()) : target.data();
+    float[] p = ct ? StructureMetrics.ctScale(prediction.data()) : prediction.data();
+    if (lesionShell == null || lesionShell.image() != lesions || lesionShell.mask() != mask) {
+      lesionShell = new Cached<>(lesions, mask, LesionContrast.shell(lesions, mask, g3));
+    }
+    return new VolumeExtras(tt, pt, t, p, lesions, lesionShell.value());
+  }
+
 
   /** Closes a subject: its row holds the mean of its slice metrics. */
   public VolumeResult finishVolume(String task, String method, String subject) {
@@ -199,15 +350,13 @@ public final class EvalReport {
       throw new IllegalStateException("subject " + subject + " has no slice results for task "
           + task + " and method " + method + "; nothing to finish");
     }
-    double[] means = new double[MetricValues.NAMES.size()];
-    for (int i = 0; i < means.length; i++) {
-      String m = MetricValues.NAMES.get(i);
-      means[i] = Statistics.summarize(
-          mine.stream().mapToDouble(r -> r.values().get(m)).toArray()).mean();
+    java.util.Map<Metric, Double> means = new java.util.EnumMap<>(Metric.class);
+    for (Metric m : Metric.PER_SLICE) {
+      means.put(m, Statistics.summarize(
+          mine.stream().mapToDouble(r -> r.values().get(m)).toArray()).mean());
     }
     VolumeResult v = new VolumeResult(task, method, subject, mine.size(),
-        new MetricValues(means[0], means[1], means[2], means[3], means[4], means[5]),
-        wholeVolume);
+        MetricValues.of(means), wholeVolume);
     volumes.put(vk, v);
     return v;
   }
@@ -223,19 +372,60 @@ public final class EvalReport {
   }
 
   /** Summary over slices (rows = methods, column groups = tasks). */
-  public ResultTable sliceTable(List<String> metrics) {
+  public ResultTable sliceTable(List<Metric> metrics) {
     return ResultTable.ofSlices(title + " (per slice)", rowHeader, slices(), metrics);
   }
 
+  /**
+   * The summary of the protocol: for {@link Protocol#PAPER} the per-slice table of PSNR, SSIM
+   * and then every structure metric that has a value; for {@link Protocol#SYNTHRAD_2023} the
+   * per-subject table of the challenge's MAE, PSNR and SSIM.
+   */
+  public ResultTable summaryTable() {
+    Protocol p = options.protocol();
+    if (p.perVolume()) {
+      return ResultTable.ofVolumes(title + " (" + p.key() + ", per subject)", rowHeader,
+          volumes(), p.headline(), true);
+    }
+    List<Metric> metrics = new ArrayList<>(p.headline());
+    for (Metric m : present(slices.values().stream().map(SliceResult::values).toList())) {
+      if (!Metric.PIXEL.contains(m) && !metrics.contains(m)) {
+        metrics.add(m);
+      }
+    }
+    return sliceTable(metrics);
+  }
+
+  /** The metrics (in column order) that have at least one non-NaN value among {@code rows}. */
+  static List<Metric> present(java.util.Collection<MetricValues> rows) {
+    List<Metric> out = new ArrayList<>();
+    for (Metric m : Metric.values()) {
+      if (rows.stream().anyMatch(v -> v != null && !Double.isNaN(v.get(m)))) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The per-slice metrics with a value in some slice row. */
+  public List<Metric> presentSliceMetrics() {
+    return present(slices.values().stream().map(SliceResult::values).toList());
+  }
+
+  /** The metrics with a value in some subject's whole-volume row. */
+  public List<Metric> presentVolumeMetrics() {
+    return present(volumes.values().stream().map(VolumeResult::volume).toList());
+  }
+
   /** Summary over subjects of their slice means, or of their whole-volume metrics. */
-  public ResultTable volumeTable(List<String> metrics, boolean wholeVolume) {
+  public ResultTable volumeTable(List<Metric> metrics, boolean wholeVolume) {
     return ResultTable.ofVolumes(
         title + (wholeVolume ? " (whole 3-D volumes)" : " (per subject, mean of slices)"),
         rowHeader, volumes(), metrics, wholeVolume);
   }
 
   /** Paired comparison of two methods of this report over the slices of {@code task}. */
-  public PairedComparison compare(String task, String metric, String methodA, String methodB) {
+  public PairedComparison compare(String task, Metric metric, String methodA, String methodB) {
     return RunComparison.pair(slices(), methodA, slices(), methodB, task, metric);
   }
 
@@ -254,30 +444,31 @@ public final class EvalReport {
       Path sc = dir.resolve("slices.csv");
       Files.writeString(sc, slicesCsv(), StandardCharsets.UTF_8);
       written.add(sc);
-      List<String> paper = List.of("psnr", "ssim");
+      List<String> bases = new ArrayList<>();
+      List<Metric> sliceMetrics = withPixel(presentSliceMetrics());
       if (!slices.isEmpty()) {
-        sliceTable(paper).write(dir, "table-slices");
-        sliceTable(MetricValues.NAMES).write(dir, "table-slices-all");
-        for (String b : List.of("table-slices", "table-slices-all")) {
-          for (String ext : List.of(".md", ".csv", ".json")) {
-            written.add(dir.resolve(b + ext));
-          }
-        }
+        sliceTable(Metric.PAPER).write(dir, "table-slices");
+        sliceTable(sliceMetrics).write(dir, "table-slices-all");
+        bases.addAll(List.of("table-slices", "table-slices-all"));
       }
       if (!volumes.isEmpty()) {
         Path vc = dir.resolve("volumes.csv");
         Files.writeString(vc, volumesCsv(), StandardCharsets.UTF_8);
         written.add(vc);
-        volumeTable(MetricValues.NAMES, false).write(dir, "table-subjects");
-        List<String> bases = new ArrayList<>(List.of("table-subjects"));
+        volumeTable(sliceMetrics, false).write(dir, "table-subjects");
+        bases.add("table-subjects");
         if (volumes.values().stream().allMatch(v -> v.volume() != null)) {
-          volumeTable(MetricValues.NAMES, true).write(dir, "table-volumes-3d");
+          volumeTable(withPixel(presentVolumeMetrics()), true).write(dir, "table-volumes-3d");
           bases.add("table-volumes-3d");
         }
-        for (String b : bases) {
-          for (String ext : List.of(".md", ".csv", ".json")) {
-            written.add(dir.resolve(b + ext));
-          }
+      }
+      if (options.protocol().perVolume() ? !volumes.isEmpty() : !slices.isEmpty()) {
+        summaryTable().write(dir, "table-summary");
+        bases.add("table-summary");
+      }
+      for (String b : bases) {
+        for (String ext : List.of(".md", ".csv", ".json")) {
+          written.add(dir.resolve(b + ext));
         }
       }
     } catch (IOException e) {
@@ -286,66 +477,78 @@ public final class EvalReport {
     return Collections.unmodifiableList(written);
   }
 
+  /** The six pixel metrics followed by the other metrics of {@code present}. */
+  private static List<Metric> withPixel(List<Metric> present) {
+    List<Metric> out = new ArrayList<>(Metric.PIXEL);
+    for (Metric m : present) {
+      if (!out.contains(m)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** The per-slice CSV text ({@link #SLICE_HEADER}, full precision, "inf"/"nan"). */
   public String slicesCsv() {
     StringBuilder sb = new StringBuilder(SLICE_HEADER).append('\n');
     for (SliceResult r : slices.values()) {
       sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
           .append(Formats.csv(r.subject())).append(',').append(r.slice());
-      appendValues(sb, r.values());
+      appendValues(sb, r.values(), Metric.PER_SLICE);
       sb.append('\n');
     }
     return sb.toString();
   }
 
   /**
-   * The per-subject CSV text: task, method, subject, slices, the slice means of every metric,
-   * then the whole-volume metrics prefixed "volume_" (empty when not computed).
+   * The per-subject CSV text: task, method, subject, slices, the slice means of every per-slice
+   * metric ({@code slice_mean_*}), then every metric of the whole volume ({@code volume_*}, empty
+   * when not computed). The six pixel metrics lead each group, as in files written before the
+   * structure metrics; the columns of the whole-volume group are in {@link Metric} order.
    */
   public String volumesCsv() {
     StringBuilder sb = new StringBuilder("task,method,subject,slices");
-    for (String m : MetricValues.NAMES) {
-      sb.append(",slice_mean_").append(m);
+    for (Metric m : Metric.PER_SLICE) {
+      sb.append(",slice_mean_").append(m.key());
     }
-    for (String m : MetricValues.NAMES) {
-      sb.append(",volume_").append(m);
+    for (Metric m : Metric.values()) {
+      sb.append(",volume_").append(m.key());
     }
     sb.append('\n');
     for (VolumeResult r : volumes.values()) {
       sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
           .append(Formats.csv(r.subject())).append(',').append(r.slices());
-      appendValues(sb, r.sliceMean());
+      appendValues(sb, r.sliceMean(), Metric.PER_SLICE);
       if (r.volume() == null) {
-        sb.append(",".repeat(MetricValues.NAMES.size()));
+        sb.append(",".repeat(Metric.values().length));
       } else {
-        appendValues(sb, r.volume());
+        appendValues(sb, r.volume(), List.of(Metric.values()));
       }
       sb.append('\n');
     }
     return sb.toString();
   }
 
-  private static void appendValues(StringBuilder sb, MetricValues v) {
-    for (String m : MetricValues.NAMES) {
+  private static void appendValues(StringBuilder sb, MetricValues v, List<Metric> metrics) {
+    for (Metric m : metrics) {
       sb.append(',').append(Formats.number(v.get(m)));
     }
   }
 
   /**
    * Reads a {@code slices.csv} written by {@link #writeTo} (e.g. of another run, for
-   * {@code dfbk eval --compare}).
+   * {@code dfbk eval --compare}): the columns task, method, subject, slice, then any per-slice
+   * metrics by their keys (files written before the structure metrics hold the six pixel
+   * metrics only); metrics without a column are NaN.
    *
-   * @throws DataException when the file is missing, its header differs or a line is malformed
+   * @throws DataException when the file is missing, its header is not of that form or a line is
+   *     malformed
    */
   public static List<SliceResult> readSlicesCsv(Path file) {
     List<SliceResult> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = in.readLine();
-      if (!SLICE_HEADER.equals(header)) {
-        throw new DataException("slice results " + file + ": header '" + header
-            + "' differs from the expected '" + SLICE_HEADER
-            + "'; pass the slices.csv written by dfbk eval");
-      }
+      List<Metric> columns = sliceColumns(file, header);
       String line;
       int lineNo = 1;
       while ((line = in.readLine()) != null) {
@@ -354,17 +557,18 @@ public final class EvalReport {
           continue;
         }
         List<String> f = splitCsv(line);
-        if (f.size() != 4 + MetricValues.NAMES.size()) {
+        if (f.size() != SLICE_KEYS.size() + columns.size()) {
           throw new DataException("slice results " + file + " line " + lineNo + ": expected "
-              + (4 + MetricValues.NAMES.size()) + " fields, found " + f.size());
+              + (SLICE_KEYS.size() + columns.size()) + " fields as in its header, found "
+              + f.size());
         }
         try {
-          double[] v = new double[6];
-          for (int i = 0; i < 6; i++) {
-            v[i] = Formats.parse(f.get(4 + i));
+          java.util.Map<Metric, Double> v = new java.util.EnumMap<>(Metric.class);
+          for (int i = 0; i < columns.size(); i++) {
+            v.put(columns.get(i), Formats.parse(f.get(SLICE_KEYS.size() + i)));
           }
           out.add(new SliceResult(f.get(0), f.get(1), f.get(2), Integer.parseInt(f.get(3)),
-              new MetricValues(v[0], v[1], v[2], v[3], v[4], v[5])));
+              MetricValues.of(v)));
         } catch (NumberFormatException e) {
           throw new DataException("slice results " + file + " line " + lineNo
               + ": not a number (" + e.getMessage() + ")", e);
@@ -374,6 +578,38 @@ public final class EvalReport {
       throw new DataException("cannot read slice results " + file + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** The metric columns of a slices.csv header, checked. */
+  private static List<Metric> sliceColumns(Path file, String header) {
+    String problem = null;
+    List<Metric> columns = new ArrayList<>();
+    if (header == null) {
+      problem = "the file is empty";
+    } else {
+      List<String> names = splitCsv(header);
+      if (names.size() <= SLICE_KEYS.size()
+          || !names.subList(0, SLICE_KEYS.size()).equals(SLICE_KEYS)) {
+        problem = "header '" + header + "' does not start with " + String.join(",", SLICE_KEYS)
+            + " followed by metric columns";
+      } else {
+        for (String n : names.subList(SLICE_KEYS.size(), names.size())) {
+          Metric m = Metric.PER_SLICE.stream().filter(x -> x.key().equals(n)).findFirst()
+              .orElse(null);
+          if (m == null || columns.contains(m)) {
+            problem = "header column '" + n + "' is " + (m == null ? "not a per-slice metric"
+                : "given twice") + " (expected columns: " + SLICE_HEADER + ")";
+            break;
+          }
+          columns.add(m);
+        }
+      }
+    }
+    if (problem != null) {
+      throw new DataException("slice results " + file + ": " + problem
+          + "; pass the slices.csv written by dfbk eval");
+    }
+    return columns;
   }
 
   /** Splits one CSV line with RFC 4180 quoting. */

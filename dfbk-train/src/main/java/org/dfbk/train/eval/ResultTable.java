@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 
 /**
@@ -22,9 +23,10 @@ import org.dfbk.train.metrics.MetricValues;
  * "Identity", "HistMatch", "DFBK") or per ablation setting (Tables 3–5: "None", "+DFB", ...),
  * one column group per translation task, and in each group one column per metric (by default
  * PSNR and SSIM). A cell is the {@link Summary} of the metric over the test items (slices, or
- * subjects for the per-volume tables) and prints as "mean ± std" (PSNR 2 decimals, SSIM 3, MAE 4).
- * In Markdown and HTML the best mean of each column is bold and the second best underlined, as
- * in the paper (higher is better for PSNR/SSIM, lower for MAE).
+ * subjects for the per-volume tables) and prints as "mean ± std" with the metric's
+ * {@link Metric#decimals()}. In Markdown and HTML the best mean of each column is bold and the
+ * second best underlined, as in the paper, by the metric's {@link Metric#direction()}; columns
+ * of descriptive metrics (direction NONE) are not ranked.
  *
  * <p>Rows and tasks keep the order in which they first appear in the results.
  */
@@ -33,11 +35,11 @@ public final class ResultTable {
   private final String rowHeader;
   private final List<String> rows;
   private final List<String> tasks;
-  private final List<String> metrics;
+  private final List<Metric> metrics;
   private final Map<String, Summary> cells;
 
   private ResultTable(String title, String rowHeader, List<String> rows, List<String> tasks,
-      List<String> metrics, Map<String, Summary> cells) {
+      List<Metric> metrics, Map<String, Summary> cells) {
     this.title = title;
     this.rowHeader = rowHeader;
     this.rows = List.copyOf(rows);
@@ -48,7 +50,7 @@ public final class ResultTable {
 
   /** Table over slices: each cell summarises the metric over the slices of (method, task). */
   public static ResultTable ofSlices(String title, String rowHeader, List<SliceResult> results,
-      List<String> metrics) {
+      List<Metric> metrics) {
     return build(title, rowHeader, results, SliceResult::method, SliceResult::task, metrics,
         (r, m) -> r.values().get(m));
   }
@@ -59,7 +61,7 @@ public final class ResultTable {
    * order ("None", "+DFB", "+KG", "+DFB, KG"), and from each run only {@code method} is used.
    */
   public static ResultTable ofRuns(String title, String rowHeader,
-      Map<String, List<SliceResult>> runsBySetting, String method, List<String> metrics) {
+      Map<String, List<SliceResult>> runsBySetting, String method, List<Metric> metrics) {
     List<SliceResult> relabelled = new ArrayList<>();
     for (Map.Entry<String, List<SliceResult>> run : runsBySetting.entrySet()) {
       int before = relabelled.size();
@@ -83,7 +85,7 @@ public final class ResultTable {
    * slice metric.
    */
   public static ResultTable ofVolumes(String title, String rowHeader, List<VolumeResult> results,
-      List<String> metrics, boolean wholeVolume) {
+      List<Metric> metrics, boolean wholeVolume) {
     return build(title, rowHeader, results, VolumeResult::method, VolumeResult::task, metrics,
         (r, m) -> {
           MetricValues v = wholeVolume ? r.volume() : r.sliceMean();
@@ -96,17 +98,14 @@ public final class ResultTable {
   }
 
   private interface Getter<R> {
-    double get(R row, String metric);
+    double get(R row, Metric metric);
   }
 
   private static <R> ResultTable build(String title, String rowHeader, List<R> results,
-      Function<R, String> rowOf, Function<R, String> taskOf, List<String> metrics,
+      Function<R, String> rowOf, Function<R, String> taskOf, List<Metric> metrics,
       Getter<R> getter) {
-    for (String m : metrics) {
-      if (!MetricValues.NAMES.contains(m)) {
-        throw new IllegalArgumentException(
-            "unknown metric '" + m + "' for a table; known: " + MetricValues.NAMES);
-      }
+    if (metrics.isEmpty()) {
+      throw new IllegalArgumentException("a table needs at least one metric");
     }
     LinkedHashSet<String> rows = new LinkedHashSet<>();
     LinkedHashSet<String> tasks = new LinkedHashSet<>();
@@ -119,9 +118,9 @@ public final class ResultTable {
     }
     Map<String, Summary> cells = new LinkedHashMap<>();
     for (Map.Entry<String, List<R>> g : groups.entrySet()) {
-      for (String m : metrics) {
+      for (Metric m : metrics) {
         double[] v = g.getValue().stream().mapToDouble(r -> getter.get(r, m)).toArray();
-        cells.put(g.getKey() + m, Statistics.summarize(v));
+        cells.put(g.getKey() + m.key(), Statistics.summarize(v));
       }
     }
     return new ResultTable(title, rowHeader, new ArrayList<>(rows), new ArrayList<>(tasks),
@@ -144,45 +143,21 @@ public final class ResultTable {
     return tasks;
   }
 
-  public List<String> metrics() {
+  public List<Metric> metrics() {
     return metrics;
   }
 
   /** The summary of one cell, or null when the row has no results for that task. */
-  public Summary cell(String row, String task, String metric) {
-    return cells.get(key(row, task, metric));
-  }
-
-  /** Display name of a metric with its direction arrow. */
-  public static String label(String metric) {
-    return switch (metric) {
-      case "psnr" -> "PSNR ↑";
-      case "ssim" -> "SSIM ↑";
-      case "mae" -> "MAE ↓";
-      case "masked_psnr" -> "PSNR (mask) ↑";
-      case "masked_ssim" -> "SSIM (mask) ↑";
-      case "masked_mae" -> "MAE (mask) ↓";
-      default -> metric;
-    };
-  }
-
-  static boolean higherIsBetter(String metric) {
-    return !metric.endsWith("mae");
-  }
-
-  static int decimals(String metric) {
-    if (metric.endsWith("psnr")) {
-      return 2;
-    }
-    return metric.endsWith("ssim") ? 3 : 4;
+  public Summary cell(String row, String task, Metric metric) {
+    return cells.get(key(row, task, metric.key()));
   }
 
   /** "mean ± std" with the metric's decimals; "–" for an empty cell. */
-  public static String format(Summary s, String metric) {
+  public static String format(Summary s, Metric metric) {
     if (s == null || s.n() == 0) {
       return "–";
     }
-    int d = decimals(metric);
+    int d = metric.decimals();
     String mean = Formats.fixed(s.mean(), d);
     if (Double.isNaN(s.std())) {
       return mean;
@@ -191,13 +166,14 @@ public final class ResultTable {
   }
 
   /** 1 for the best mean of the column, 2 for the second best, 0 otherwise. */
-  private int rank(String row, String task, String metric) {
+  private int rank(String row, String task, Metric metric) {
     Summary mine = cell(row, task, metric);
-    if (mine == null || Double.isNaN(mine.mean()) || rows.size() < 2) {
+    if (mine == null || Double.isNaN(mine.mean()) || rows.size() < 2
+        || metric.direction() == Metric.Direction.NONE) {
       return 0;
     }
     ToDoubleFunction<Summary> score =
-        higherIsBetter(metric) ? Summary::mean : s -> -s.mean();
+        metric.direction() == Metric.Direction.HIGHER ? Summary::mean : s -> -s.mean();
     int better = 0;
     for (String other : rows) {
       Summary s = cell(other, task, metric);
@@ -215,8 +191,8 @@ public final class ResultTable {
     sb.append("**").append(title).append("**\n\n");
     sb.append("| ").append(md(rowHeader));
     for (String t : tasks) {
-      for (String m : metrics) {
-        sb.append(" | ").append(md(t)).append(' ').append(label(m));
+      for (Metric m : metrics) {
+        sb.append(" | ").append(md(t)).append(' ').append(m.header());
       }
     }
     sb.append(" |\n|---");
@@ -227,7 +203,7 @@ public final class ResultTable {
     for (String r : rows) {
       sb.append("| ").append(md(r));
       for (String t : tasks) {
-        for (String m : metrics) {
+        for (Metric m : metrics) {
           String text = format(cell(r, t, m), m);
           int rank = rank(r, t, m);
           sb.append(" | ")
@@ -255,12 +231,12 @@ public final class ResultTable {
         .append(",task,metric,n,mean,std,ci_low,ci_high\n");
     for (String r : rows) {
       for (String t : tasks) {
-        for (String m : metrics) {
+        for (Metric m : metrics) {
           Summary s = cell(r, t, m);
           if (s == null) {
             continue;
           }
-          sb.append(Formats.csv(r)).append(',').append(Formats.csv(t)).append(',').append(m)
+          sb.append(Formats.csv(r)).append(',').append(Formats.csv(t)).append(',').append(m.key())
               .append(',').append(s.n()).append(',').append(Formats.number(s.mean()))
               .append(',').append(Formats.number(s.std())).append(',')
               .append(Formats.number(s.ciLow())).append(',').append(Formats.number(s.ciHigh()))
@@ -283,7 +259,7 @@ public final class ResultTable {
     tasks.forEach(ta::add);
     root.add("tasks", ta);
     JsonArray ma = new JsonArray();
-    metrics.forEach(ma::add);
+    metrics.forEach(m -> ma.add(m.key()));
     root.add("metrics", ma);
     JsonArray ra = new JsonArray();
     for (String r : rows) {
@@ -292,7 +268,7 @@ public final class ResultTable {
       JsonObject byTask = new JsonObject();
       for (String t : tasks) {
         JsonObject byMetric = new JsonObject();
-        for (String m : metrics) {
+        for (Metric m : metrics) {
           Summary s = cell(r, t, m);
           if (s != null) {
             JsonObject c = new JsonObject();
@@ -301,7 +277,7 @@ public final class ResultTable {
             putNumber(c, "std", s.std());
             putNumber(c, "ci_low", s.ciLow());
             putNumber(c, "ci_high", s.ciHigh());
-            byMetric.add(m, c);
+            byMetric.add(m.key(), c);
           }
         }
         if (byMetric.size() > 0) {
@@ -336,15 +312,15 @@ public final class ResultTable {
     }
     sb.append("</tr>\n<tr>");
     for (int i = 0; i < tasks.size(); i++) {
-      for (String m : metrics) {
-        sb.append("<th>").append(Html.escape(label(m))).append("</th>");
+      for (Metric m : metrics) {
+        sb.append("<th>").append(Html.escape(m.header())).append("</th>");
       }
     }
     sb.append("</tr>\n</thead>\n<tbody>\n");
     for (String r : rows) {
       sb.append("<tr><th>").append(Html.escape(r)).append("</th>");
       for (String t : tasks) {
-        for (String m : metrics) {
+        for (Metric m : metrics) {
           String text = Html.escape(format(cell(r, t, m), m));
           int rank = rank(r, t, m);
           sb.append("<td>")

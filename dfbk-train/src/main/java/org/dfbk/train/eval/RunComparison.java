@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.dfbk.train.metrics.MetricValues;
+import org.dfbk.train.metrics.Metric;
 
 /**
  * Paired comparison of two runs (or two methods) on the same slices, for
@@ -26,7 +26,7 @@ import org.dfbk.train.metrics.MetricValues;
 public final class RunComparison {
 
   /** One line of the comparison: task, metric, A, B and the paired test of B - A. */
-  public record Row(String task, String metric, Summary a, Summary b, PairedComparison test) {}
+  public record Row(String task, Metric metric, Summary a, Summary b, PairedComparison test) {}
 
   private final String labelA;
   private final String labelB;
@@ -43,7 +43,7 @@ public final class RunComparison {
    * have in common, for each of {@code metrics}.
    */
   public static RunComparison of(String labelA, List<SliceResult> runA, String methodA,
-      String labelB, List<SliceResult> runB, String methodB, List<String> metrics) {
+      String labelB, List<SliceResult> runB, String methodB, List<Metric> metrics) {
     LinkedHashSet<String> tasks = new LinkedHashSet<>();
     for (SliceResult r : runA) {
       if (r.method().equals(methodA)) {
@@ -58,7 +58,7 @@ public final class RunComparison {
     }
     List<Row> rows = new ArrayList<>();
     for (String t : tasks) {
-      for (String m : metrics) {
+      for (Metric m : metrics) {
         double[][] ab = paired(runA, methodA, runB, methodB, t, m);
         rows.add(new Row(t, m, Statistics.summarize(ab[0]), Statistics.summarize(ab[1]),
             Statistics.comparePaired(ab[0], ab[1])));
@@ -68,17 +68,13 @@ public final class RunComparison {
   }
 
   static PairedComparison pair(List<SliceResult> runA, String methodA, List<SliceResult> runB,
-      String methodB, String task, String metric) {
+      String methodB, String task, Metric metric) {
     double[][] ab = paired(runA, methodA, runB, methodB, task, metric);
     return Statistics.comparePaired(ab[0], ab[1]);
   }
 
   private static double[][] paired(List<SliceResult> runA, String methodA,
-      List<SliceResult> runB, String methodB, String task, String metric) {
-    if (!MetricValues.NAMES.contains(metric)) {
-      throw new IllegalArgumentException(
-          "unknown metric '" + metric + "'; known: " + MetricValues.NAMES);
-    }
+      List<SliceResult> runB, String methodB, String task, Metric metric) {
     Map<String, Double> a = select(runA, methodA, task, metric);
     Map<String, Double> b = select(runB, methodB, task, metric);
     if (a.isEmpty()) {
@@ -109,7 +105,7 @@ public final class RunComparison {
   }
 
   private static Map<String, Double> select(List<SliceResult> run, String method, String task,
-      String metric) {
+      Metric metric) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (SliceResult r : run) {
       if (r.method().equals(method) && r.task().equals(task)) {
@@ -131,9 +127,9 @@ public final class RunComparison {
     sb.append("| Task | Metric | n | A | B | B − A [95% CI] | W+ | W− | p (Wilcoxon) |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      int d = ResultTable.decimals(r.metric()) + 1;
+      int d = r.metric().decimals() + 1;
       Summary diff = r.test().difference();
-      sb.append("| ").append(r.task()).append(" | ").append(ResultTable.label(r.metric()))
+      sb.append("| ").append(r.task()).append(" | ").append(r.metric().header())
           .append(" | ").append(r.test().n()).append(" | ")
           .append(ResultTable.format(r.a(), r.metric())).append(" | ")
           .append(ResultTable.format(r.b(), r.metric())).append(" | ")
@@ -156,7 +152,7 @@ public final class RunComparison {
         + "diff_ci_high,non_zero,w_plus,w_minus,p_value,exact\n");
     for (Row r : rows) {
       Summary diff = r.test().difference();
-      sb.append(Formats.csv(r.task())).append(',').append(r.metric()).append(',')
+      sb.append(Formats.csv(r.task())).append(',').append(r.metric().key()).append(',')
           .append(r.test().n()).append(',').append(Formats.number(r.a().mean())).append(',')
           .append(Formats.number(r.b().mean())).append(',').append(Formats.number(diff.mean()))
           .append(',').append(Formats.number(diff.ciLow())).append(',')
@@ -183,7 +179,7 @@ public final class RunComparison {
     for (Row r : rows) {
       JsonObject row = new JsonObject();
       row.addProperty("task", r.task());
-      row.addProperty("metric", r.metric());
+      row.addProperty("metric", r.metric().key());
       row.add("a", summary(r.a()));
       row.add("b", summary(r.b()));
       row.add("difference", summary(r.test().difference()));

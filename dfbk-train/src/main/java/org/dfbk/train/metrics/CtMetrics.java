@@ -41,6 +41,16 @@ public final class CtMetrics {
    */
   public static MetricValues evaluate(float[] targetHu, float[] predictionHu, Grid grid,
       boolean[] mask) {
+    return evaluate(targetHu, predictionHu, grid, mask, false);
+  }
+
+  /**
+   * As {@link #evaluate(float[], float[], Grid, boolean[])}, and with {@code msSsim} also
+   * {@link Metric#MS_SSIM} of the clipped HU shifted by +1024 with R = 4024, whose first scale
+   * reuses the SSIM pass.
+   */
+  public static MetricValues evaluate(float[] targetHu, float[] predictionHu, Grid grid,
+      boolean[] mask, boolean msSsim) {
     MetricChecks.requireFinite(targetHu, "CT target");
     MetricChecks.requireFinite(predictionHu, "CT prediction");
     grid.requireLength(targetHu.length, "CT target");
@@ -48,14 +58,16 @@ public final class CtMetrics {
     float[] t = clip(targetHu);
     float[] p = clip(predictionHu);
     // MAE and PSNR are shift-invariant: computed on the clipped HU, free of rounding.
-    Ssim.Value s = Ssim.compute(clipAndShift(targetHu), clipAndShift(predictionHu), grid,
-        SsimOptions.standard(DATA_RANGE), mask);
+    float[] ts = clipAndShift(targetHu);
+    float[] ps = clipAndShift(predictionHu);
+    Ssim.Value s = Ssim.compute(ts, ps, grid, SsimOptions.standard(DATA_RANGE), mask);
     double psnr = PixelMetrics.psnr(t, p, DATA_RANGE);
     double mae = PixelMetrics.mae(t, p);
-    if (mask == null) {
-      return new MetricValues(psnr, s.mean(), mae, Double.NaN, Double.NaN, Double.NaN);
-    }
-    return new MetricValues(psnr, s.mean(), mae, PixelMetrics.psnr(t, p, mask, DATA_RANGE),
-        s.maskedMean(), PixelMetrics.mae(t, p, mask));
+    MetricValues v = mask == null
+        ? new MetricValues(psnr, s.mean(), mae, Double.NaN, Double.NaN, Double.NaN)
+        : new MetricValues(psnr, s.mean(), mae, PixelMetrics.psnr(t, p, mask, DATA_RANGE),
+            s.maskedMean(), PixelMetrics.mae(t, p, mask));
+    return msSsim ? v.with(Metric.MS_SSIM,
+        MsSsim.fromFirstScale(ts, ps, grid, DATA_RANGE, s).msSsim()) : v;
   }
 }

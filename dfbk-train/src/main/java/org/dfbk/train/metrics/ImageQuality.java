@@ -41,16 +41,26 @@ public final class ImageQuality {
    */
   public static MetricValues evaluate(
       float[] target, float[] prediction, Grid grid, double dataRange, boolean[] mask) {
+    return evaluate(target, prediction, grid, dataRange, mask, false);
+  }
+
+  /**
+   * As {@link #evaluate(float[], float[], Grid, double, boolean[])}, and with {@code msSsim}
+   * also {@link Metric#MS_SSIM} ({@link MsSsim}), whose first scale reuses the SSIM pass.
+   */
+  public static MetricValues evaluate(float[] target, float[] prediction, Grid grid,
+      double dataRange, boolean[] mask, boolean msSsim) {
     grid.requireLength(target.length, "target");
     grid.requireLength(prediction.length, "prediction");
     Ssim.Value s = Ssim.compute(target, prediction, grid, SsimOptions.standard(dataRange), mask);
     double psnr = PixelMetrics.psnr(target, prediction, dataRange);
     double mae = PixelMetrics.mae(target, prediction);
-    if (mask == null) {
-      return new MetricValues(psnr, s.mean(), mae, Double.NaN, Double.NaN, Double.NaN);
-    }
-    return new MetricValues(psnr, s.mean(), mae,
-        PixelMetrics.psnr(target, prediction, mask, dataRange), s.maskedMean(),
-        PixelMetrics.mae(target, prediction, mask));
+    MetricValues v = mask == null
+        ? new MetricValues(psnr, s.mean(), mae, Double.NaN, Double.NaN, Double.NaN)
+        : new MetricValues(psnr, s.mean(), mae,
+            PixelMetrics.psnr(target, prediction, mask, dataRange), s.maskedMean(),
+            PixelMetrics.mae(target, prediction, mask));
+    return msSsim ? v.with(Metric.MS_SSIM,
+        MsSsim.fromFirstScale(target, prediction, grid, dataRange, s).msSsim()) : v;
   }
 }

@@ -21,8 +21,8 @@ public final class MetricAccumulator {
     return items.size();
   }
 
-  /** The values of one metric (a name of {@link MetricValues#NAMES}) over all items. */
-  public synchronized double[] values(String metric) {
+  /** The values of one metric (a metric) over all items. */
+  public synchronized double[] values(Metric metric) {
     return items.stream().mapToDouble(v -> v.get(metric)).toArray();
   }
 
@@ -30,7 +30,7 @@ public final class MetricAccumulator {
    * Mean of one metric over the items, NaN entries (undefined masked values) left out; NaN when
    * there is none; +Infinity when an item has +Infinity (an exact prediction's PSNR).
    */
-  public synchronized double mean(String metric) {
+  public synchronized double mean(Metric metric) {
     double sum = 0;
     int n = 0;
     for (MetricValues v : items) {

@@ -13,6 +13,15 @@ final class MetricChecks {
     }
   }
 
+  static void requireFinite(double[] a, String what) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Double.isFinite(a[i])) {
+        throw new IllegalArgumentException(what + " has a non-finite value " + a[i]
+            + " at flat index " + i + "; metrics need finite intensities");
+      }
+    }
+  }
+
   static void requireSameLength(float[] target, float[] prediction, boolean[] mask, String what) {
     if (target.length != prediction.length) {
       throw new IllegalArgumentException(what + ": target has " + target.length

@@ -4,22 +4,26 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Gaussian-weighted structural similarity (Wang et al. 2004), numerically the same as
- * scikit-image 0.19.3 {@code structural_similarity(im1, im2, gaussian_weights=True, sigma=1.5,
- * use_sample_covariance=False, data_range=R)} for 2-D images and for 3-D volumes.
+ * Structural similarity (Wang et al. 2004), numerically the same as scikit-image 0.19.3
+ * {@code structural_similarity} for 2-D images and for 3-D volumes, with the window and
+ * covariance of {@link SsimOptions}: the paper's Gaussian window ({@code gaussian_weights=True,
+ * sigma=1.5, use_sample_covariance=False}) or scikit-image's default uniform 7-tap window with
+ * sample covariance (the SynthRAD 2023 SSIM).
  *
- * <p>Per element, with Gaussian-filtered moments (filter G, {@code scipy.ndimage} mode
+ * <p>Per element, with window-filtered moments (filter G, {@code scipy.ndimage} mode
  * {@code 'reflect'}: the edge sample is repeated, d c b a | a b c d | d c b a):
  *
  * <pre>
- *   ux = G*x, uy = G*y, vx = G*(x x) - ux^2, vy = G*(y y) - uy^2, vxy = G*(x y) - ux uy
- *   S  = (2 ux uy + C1)(2 vxy + C2) / ((ux^2 + uy^2 + C1)(vx + vy + C2)),
- *   C1 = (K1 R)^2, C2 = (K2 R)^2   (population covariance, no N/(N-1) factor)
+ *   ux = G*x, uy = G*y, vx = c (G*(x x) - ux^2), vy = c (G*(y y) - uy^2), vxy = c (G*(x y) - ux uy)
+ *   S  = l cs,  l = (2 ux uy + C1) / (ux^2 + uy^2 + C1),  cs = (2 vxy + C2) / (vx + vy + C2),
+ *   C1 = (K1 R)^2, C2 = (K2 R)^2,  c = NP / (NP - 1) with sample covariance, else 1
  * </pre>
  *
- * The mean SSIM is the mean of S over the elements at least r = radius from every border
- * ({@code crop(S, (win_size - 1) // 2)} in scikit-image; r = 5 for the defaults), over x, y and,
- * for a 3-D grid, z. A 3-D grid is filtered along all three axes (a whole-volume SSIM), a 2-D grid
+ * (NP = window taps to the power of the number of filtered axes.) The mean SSIM is the mean of
+ * S over the elements at least r = radius from every border ({@code crop(S, (win_size - 1) //
+ * 2)} in scikit-image; r = 5 for the Gaussian, 3 for the uniform window), over x, y and, for a
+ * 3-D grid, z; the mean of cs over the same elements is {@link Value#csMean()}, the
+ * contrast-structure term that {@link MsSsim} needs. A 3-D grid is filtered along all three axes (a whole-volume SSIM), a 2-D grid
  * along x and y.
  *
  * <p><b>Masked SSIM</b> (this project's definition): the mean of S over the elements of the same
@@ -40,8 +44,9 @@ public final class Ssim {
    * @param mean mean of S over the border-cropped region
    * @param maskedMean mean of S over the masked elements of that region, NaN when there are none
    * @param maskedCount number of masked elements inside the cropped region
+   * @param csMean mean of the contrast-structure term cs over the border-cropped region
    */
-  public record Value(double mean, double maskedMean, long maskedCount) {}
+  public record Value(double mean, double maskedMean, long maskedCount, double csMean) {}
 
   /** Mean SSIM of {@code prediction} against {@code target} on {@code grid}. */
   public static double ssim(float[] target, float[] prediction, Grid grid, SsimOptions options) {
@@ -59,6 +64,15 @@ public final class Ssim {
     return run(target, prediction, grid, options, mask, null);
   }
 
+  /**
+   * As {@link #compute(float[], float[], Grid, SsimOptions, boolean[])} for images held in
+   * double precision (downsampled scales of {@link MsSsim}, shifted CT of {@link SynthRad2023}).
+   */
+  static Value compute(
+      double[] target, double[] prediction, Grid grid, SsimOptions options, boolean[] mask) {
+    return run(target, prediction, grid, options, mask, null);
+  }
+
   /** The full SSIM map S on {@code grid} (border elements included, as scikit-image's full=True). */
   public static double[] map(float[] target, float[] prediction, Grid grid, SsimOptions options) {
     double[] out = new double[grid.size()];
@@ -66,21 +80,22 @@ public final class Ssim {
     return out;
   }
 
-  private static Value run(float[] x, float[] y, Grid g, SsimOptions o, boolean[] mask,
+  /** {@code x} and {@code y} are both float[] or both double[]. */
+  private static Value run(Object x, Object y, Grid g, SsimOptions o, boolean[] mask,
       double[] mapOut) {
-    g.requireLength(x.length, "SSIM target");
-    g.requireLength(y.length, "SSIM prediction");
+    g.requireLength(length(x), "SSIM target");
+    g.requireLength(length(y), "SSIM prediction");
     if (mask != null) {
       g.requireLength(mask.length, "SSIM mask");
     }
-    MetricChecks.requireFinite(x, "SSIM target");
-    MetricChecks.requireFinite(y, "SSIM prediction");
+    requireFinite(x, "SSIM target");
+    requireFinite(y, "SSIM prediction");
     int r = o.radius();
     int win = o.windowSize();
     if (g.nx() < win || g.ny() < win || (g.is3d() && g.nz() < win)) {
-      throw new IllegalArgumentException("SSIM window of " + win + " taps (sigma " + o.sigma()
-          + ", truncate " + o.truncate() + ") exceeds the image " + g.describe()
-          + ": every filtered axis needs at least " + win + " elements");
+      throw new IllegalArgumentException("SSIM window (" + o.describeWindow()
+          + ") exceeds the image " + g.describe() + ": every filtered axis needs at least " + win
+          + " elements");
     }
     final double[] w = o.kernel();
     final int nx = g.nx();
@@ -93,9 +108,11 @@ public final class Ssim {
 
     final double c1 = Math.pow(o.k1() * o.dataRange(), 2);
     final double c2 = Math.pow(o.k2() * o.dataRange(), 2);
+    final double np = Math.pow(win, g.is3d() ? 3 : 2);
+    final double cov = o.sampleCovariance() ? np / (np - 1) : 1.0;
     final double[][] partial = new double[nz][];
     if (!g.is3d()) {
-      partial[0] = ssimPlane(m, 0, 0, plane, nx, ny, r, true, c1, c2, mask, mapOut);
+      partial[0] = ssimPlane(m, 0, 0, plane, nx, ny, r, true, c1, c2, cov, mask, mapOut);
     } else {
       ThreadLocal<double[][]> buffers = ThreadLocal.withInitial(() -> new double[5][plane]);
       IntStream.range(0, nz).parallel().forEach(z -> {
@@ -116,7 +133,7 @@ public final class Ssim {
             }
           }
         }
-        partial[z] = ssimPlane(buf, 0, z * plane, plane, nx, ny, r, inside, c1, c2, mask,
+        partial[z] = ssimPlane(buf, 0, z * plane, plane, nx, ny, r, inside, c1, c2, cov, mask,
             mapOut);
       });
     }
@@ -124,21 +141,40 @@ public final class Ssim {
     long count = 0;
     double maskedSum = 0;
     long maskedCount = 0;
+    double csSum = 0;
     for (double[] p : partial) {
       if (p != null) {
         sum += p[0];
         count += (long) p[1];
         maskedSum += p[2];
         maskedCount += (long) p[3];
+        csSum += p[4];
       }
     }
     double maskedMean = maskedCount == 0 ? Double.NaN : maskedSum / maskedCount;
-    return new Value(sum / count, mask == null ? Double.NaN : maskedMean, maskedCount);
+    return new Value(sum / count, mask == null ? Double.NaN : maskedMean, maskedCount,
+        csSum / count);
+  }
+
+  private static int length(Object a) {
+    return a instanceof float[] f ? f.length : ((double[]) a).length;
+  }
+
+  private static void requireFinite(Object a, String what) {
+    if (a instanceof float[] f) {
+      MetricChecks.requireFinite(f, what);
+    } else {
+      MetricChecks.requireFinite((double[]) a, what);
+    }
   }
 
   /** Filters plane z of the five moment maps along x then y (reflect boundary). */
-  private static void filterPlaneXy(float[] x, float[] y, double[][] m, int z, int nx, int ny,
+  private static void filterPlaneXy(Object x, Object y, double[][] m, int z, int nx, int ny,
       double[] w, int r) {
+    float[] xf = x instanceof float[] f ? f : null;
+    float[] yf = y instanceof float[] f ? f : null;
+    double[] xd = xf == null ? (double[]) x : null;
+    double[] yd = yf == null ? (double[]) y : null;
     int padded = nx + 2 * r;
     double[] pa = new double[padded];
     double[] pb = new double[padded];
@@ -151,8 +187,8 @@ public final class Ssim {
       int base = zoff + row * nx;
       for (int i = 0; i < padded; i++) {
         int src = base + reflect(i - r, nx);
-        double a = x[src];
-        double b = y[src];
+        double a = xf != null ? xf[src] : xd[src];
+        double b = yf != null ? yf[src] : yd[src];
         pa[i] = a;
         pb[i] = b;
         paa[i] = a * a;
@@ -201,11 +237,13 @@ public final class Ssim {
 
   /**
    * Evaluates S on one plane of filtered moments (starting at {@code off} in {@code mm}) and
-   * returns {sum, count, maskedSum, maskedCount} over its border-cropped part.
+   * returns {sum, count, maskedSum, maskedCount, csSum} over its border-cropped part.
    */
   private static double[] ssimPlane(double[][] mm, int off, int globalOff, int plane, int nx,
-      int ny, int r, boolean insideZ, double c1, double c2, boolean[] mask, double[] mapOut) {
+      int ny, int r, boolean insideZ, double c1, double c2, double cov, boolean[] mask,
+      double[] mapOut) {
     double sum = 0;
+    double csSum = 0;
     long count = 0;
     double maskedSum = 0;
     long maskedCount = 0;
@@ -218,9 +256,9 @@ public final class Ssim {
         int p = off + row * nx + i;
         double ux = mm[0][p];
         double uy = mm[1][p];
-        double vx = mm[2][p] - ux * ux;
-        double vy = mm[3][p] - uy * uy;
-        double vxy = mm[4][p] - ux * uy;
+        double vx = cov * (mm[2][p] - ux * ux);
+        double vy = cov * (mm[3][p] - uy * uy);
+        double vxy = cov * (mm[4][p] - ux * uy);
         double a1 = 2 * ux * uy + c1;
         double a2 = 2 * vxy + c2;
         double b1 = ux * ux + uy * uy + c1;
@@ -232,6 +270,7 @@ public final class Ssim {
         }
         if (insideRow && i >= r && i < nx - r) {
           sum += s;
+          csSum += a2 / b2;
           count++;
           if (mask != null && mask[gidx]) {
             maskedSum += s;
@@ -240,7 +279,7 @@ public final class Ssim {
         }
       }
     }
-    return new double[] {sum, count, maskedSum, maskedCount};
+    return new double[] {sum, count, maskedSum, maskedCount, csSum};
   }
 
   /** scipy.ndimage 'reflect' (half-sample symmetric) index for any j and length n >= 1. */

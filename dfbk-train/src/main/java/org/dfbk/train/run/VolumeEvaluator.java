@@ -46,12 +46,26 @@ public final class VolumeEvaluator {
   public static void evaluate(EvalReport report, String task, String method, String subject,
       Volume truth, Volume prediction, Volume source, ModalityKind targetKind, boolean[] mask,
       Path truthFile) {
+    evaluate(report, task, method, subject, truth, prediction, source, targetKind, mask, null,
+        truthFile);
+  }
+
+  /**
+   * As {@link #evaluate(EvalReport, String, String, String, Volume, Volume, Volume,
+   * ModalityKind, boolean[], Path)}, with a lesion mask for the lesion-contrast metrics.
+   *
+   * @param lesions a lesion mask on the truth grid (x fastest), or null
+   */
+  public static void evaluate(EvalReport report, String task, String method, String subject,
+      Volume truth, Volume prediction, Volume source, ModalityKind targetKind, boolean[] mask,
+      boolean[] lesions, Path truthFile) {
     boolean ct = targetKind == ModalityKind.CT;
     Volume t = ct ? truth : unit(truth, truthFile);
     Volume p = ct ? prediction : unit(prediction, truthFile);
     boolean[] fg = mask != null ? mask : foreground(truth, ct);
     int[] slices = evaluatedSlices(fg, truth.nx() * truth.ny(), truth.nz());
-    report.evaluateVolume(task, method, subject, t, p, ct, ct ? 4024.0 : 1.0, fg, slices, true);
+    report.evaluateVolume(task, method, subject, t, p, ct, ct ? 4024.0 : 1.0, fg, lesions, slices,
+        true);
     if (source != null && !ct && !source.sameGrid(truth, 1e-3)) {
       LOG.warn("{}: no identity / histogram-matching baselines: the source volume is not on the"
           + " grid of the truth {} (resample it onto the truth's grid to compare)", subject,
@@ -67,9 +81,10 @@ public final class VolumeEvaluator {
         boolean[] ms = Arrays.copyOfRange(fg, z * plane, (z + 1) * plane);
         System.arraycopy(Baselines.histogramMatched(ss, ts, ms), 0, matched, z * plane, plane);
       }
-      report.evaluateVolume(task, Baselines.IDENTITY, subject, t, id, false, 1.0, fg, slices, true);
+      report.evaluateVolume(task, Baselines.IDENTITY, subject, t, id, false, 1.0, fg, lesions,
+          slices, true);
       report.evaluateVolume(task, Baselines.HIST_MATCH, subject, t, id.withData(matched), false, 1.0,
-          fg, slices, true);
+          fg, lesions, slices, true);
     }
   }
 

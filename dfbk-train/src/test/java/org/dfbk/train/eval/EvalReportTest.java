@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.dfbk.fixtures.Tolerance;
+import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +50,14 @@ class EvalReportTest {
     report.writeTo(dir);
     Map<String, List<Double>> raw = new HashMap<>();
     for (SliceResult r : report.slices()) {
-      for (String m : MetricValues.NAMES) {
-        raw.computeIfAbsent(r.method() + "|" + r.task() + "|" + m, k -> new java.util.ArrayList<>())
+      for (Metric m : Metric.PIXEL) {
+        raw.computeIfAbsent(r.method() + "|" + r.task() + "|" + m.key(), k -> new java.util.ArrayList<>())
             .add(r.values().get(m));
       }
     }
     List<String> lines = Files.readAllLines(dir.resolve("table-slices-all.csv"));
     assertEquals("method,task,metric,n,mean,std,ci_low,ci_high", lines.get(0));
-    assertEquals(1 + METHODS.size() * TASKS.size() * MetricValues.NAMES.size(), lines.size());
+    assertEquals(1 + METHODS.size() * TASKS.size() * Metric.PIXEL.size(), lines.size());
     for (String line : lines.subList(1, lines.size())) {
       List<String> f = EvalReport.splitCsv(line);
       double[] v = raw.get(f.get(0) + "|" + f.get(1) + "|" + f.get(2)).stream()
@@ -67,18 +68,18 @@ class EvalReportTest {
       Tolerance.assertClose(s.std(), Double.parseDouble(f.get(5)), 0, "std of " + line);
     }
     // masked MAE of slice 40 is NaN: 8 of 10 slices per (method, task) count
-    Summary maskedMae = report.sliceTable(MetricValues.NAMES).cell("DFBK", "T1→T2", "masked_mae");
+    Summary maskedMae = report.sliceTable(Metric.PIXEL).cell("DFBK", "T1→T2", Metric.MASKED_MAE);
     assertEquals(8, maskedMae.n());
   }
 
   @Test
   void markdownHasPaperLayoutWithBestInBold() {
     EvalReport report = synthetic(8);
-    ResultTable t = report.sliceTable(List.of("psnr", "ssim"));
+    ResultTable t = report.sliceTable(List.of(Metric.PSNR, Metric.SSIM));
     String md = t.toMarkdown();
     assertTrue(md.contains("| Method | T1→T2 PSNR ↑ | T1→T2 SSIM ↑ | T1→FLAIR PSNR ↑ | "
         + "T1→FLAIR SSIM ↑ |"), md);
-    Summary best = t.cell("DFBK", "T1→T2", "psnr");
+    Summary best = t.cell("DFBK", "T1→T2", Metric.PSNR);
     String cell = String.format(java.util.Locale.ROOT, "**%.2f ± %.2f**", best.mean(),
         best.std());
     assertTrue(md.lines().anyMatch(l -> l.startsWith("| DFBK | " + cell)),
@@ -94,10 +95,10 @@ class EvalReportTest {
     JsonObject root = JsonParser.parseString(
         Files.readString(dir.resolve("table-slices.json"), StandardCharsets.UTF_8))
         .getAsJsonObject();
-    ResultTable t = report.sliceTable(List.of("psnr", "ssim"));
+    ResultTable t = report.sliceTable(List.of(Metric.PSNR, Metric.SSIM));
     JsonObject cell = root.getAsJsonArray("rows").get(2).getAsJsonObject()
         .getAsJsonObject("cells").getAsJsonObject("T1→FLAIR").getAsJsonObject("ssim");
-    Summary s = t.cell("DFBK", "T1→FLAIR", "ssim");
+    Summary s = t.cell("DFBK", "T1→FLAIR", Metric.SSIM);
     Tolerance.assertClose(s.mean(), cell.get("mean").getAsDouble(), 0, "json mean");
     Tolerance.assertClose(s.ciHigh(), cell.get("ci_high").getAsDouble(), 0, "json ci_high");
   }
@@ -116,8 +117,8 @@ class EvalReportTest {
     assertTrue(files.contains(dir.resolve("table-volumes-3d.md")), files.toString());
     List<String> lines = Files.readAllLines(dir.resolve("volumes.csv"));
     assertEquals(1 + TASKS.size() * METHODS.size() * 2, lines.size());
-    ResultTable vt = report.volumeTable(List.of("psnr"), true);
-    Tolerance.assertClose(22.0, vt.cell("DFBK", "T1→T2", "psnr").mean(), 0,
+    ResultTable vt = report.volumeTable(List.of(Metric.PSNR), true);
+    Tolerance.assertClose(22.0, vt.cell("DFBK", "T1→T2", Metric.PSNR).mean(), 0,
         "mean whole-volume PSNR of DFBK over subjects");
   }
 
@@ -129,7 +130,7 @@ class EvalReportTest {
     report.writeTo(dir);
     List<SliceResult> back = EvalReport.readSlicesCsv(dir.resolve("slices.csv"));
     assertEquals(report.slices(), back);
-    String md = report.sliceTable(List.of("psnr", "ssim")).toMarkdown();
+    String md = report.sliceTable(List.of(Metric.PSNR, Metric.SSIM)).toMarkdown();
     assertTrue(md.contains("| inf | 1.000 |"), md);
   }
 
@@ -171,12 +172,12 @@ class EvalReportTest {
     runs.put("None", synthetic(31).slices());
     runs.put("+DFB", synthetic(32).slices());
     runs.put("+DFB, KG", synthetic(33).slices());
-    ResultTable t = ResultTable.ofRuns("Table 3", "Method", runs, "DFBK", List.of("psnr", "ssim"));
+    ResultTable t = ResultTable.ofRuns("Table 3", "Method", runs, "DFBK", List.of(Metric.PSNR, Metric.SSIM));
     assertEquals(List.of("None", "+DFB", "+DFB, KG"), t.rows());
     double expected = runs.get("+DFB").stream()
         .filter(r -> r.method().equals("DFBK") && r.task().equals("T1→FLAIR"))
         .mapToDouble(r -> r.values().ssim()).average().orElseThrow();
-    Tolerance.assertClose(expected, t.cell("+DFB", "T1→FLAIR", "ssim").mean(), 1e-15,
+    Tolerance.assertClose(expected, t.cell("+DFB", "T1→FLAIR", Metric.SSIM).mean(), 1e-15,
         "ablation cell mean");
     assertTrue(t.toCsv().contains("\"+DFB, KG\",T1→T2,psnr,10,"), t.toCsv());
   }
@@ -198,7 +199,7 @@ class EvalReportTest {
     double[][] affine = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
     org.dfbk.data.volume.Volume tv =
         new org.dfbk.data.volume.Volume(nx, ny, nz, t, new double[] {1, 1, 1}, affine);
-    EvalReport report = new EvalReport("Volumes", "Method");
+    EvalReport report = new EvalReport("Volumes", "Method", EvalOptions.pixelOnly());
     VolumeResult v = report.evaluateVolume("A→B", "DFBK", "s1", tv, tv.withData(p), false, 1.0,
         mask, new int[] {3, 6}, true);
     assertEquals(2, v.slices());
@@ -229,7 +230,7 @@ class EvalReportTest {
     EvalReport a = synthetic(11);
     EvalReport b = synthetic(12);
     RunComparison c = RunComparison.of("runA", a.slices(), "Identity", "runB", b.slices(),
-        "DFBK", List.of("psnr", "ssim"));
+        "DFBK", List.of(Metric.PSNR, Metric.SSIM));
     assertEquals(4, c.rows().size());
     RunComparison.Row row = c.rows().get(0);
     assertEquals(10, row.test().n());
@@ -256,7 +257,7 @@ class EvalReportTest {
     b.addSlice("T1→T2", "DFBK", "s01", 40, new MetricValues(20, 0.8, 0.1, 20, 0.8, 0.1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RunComparison.of("A", a.slices(), "DFBK", "B", b.slices(), "DFBK",
-            List.of("psnr")));
+            List.of(Metric.PSNR)));
     assertTrue(e.getMessage().contains("s01/41"), e.getMessage());
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dfbk.train.metrics.Metric;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class HtmlReportTest {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("run", "demo <phantom>");
     meta.put("steps", 200);
-    ResultTable table = eval.sliceTable(List.of("psnr", "ssim"));
+    ResultTable table = eval.sliceTable(List.of(Metric.PSNR, Metric.SSIM));
     new HtmlReport("dfbk demo")
         .metadata(meta)
         .timings(Map.of("training", Duration.ofSeconds(3725)))
@@ -42,8 +43,8 @@ class HtmlReportTest {
     assertTrue(html.contains("1 h 02 min 05 s"), "timing formatted");
     assertTrue(html.contains("channels: 32"), "configuration shown");
     assertTrue(html.contains("<style>") && !html.contains("<script"), "inline CSS, no scripts");
-    Summary best = table.cell("DFBK", "T1→T2", "psnr");
-    String cell = ResultTable.format(best, "psnr");
+    Summary best = table.cell("DFBK", "T1→T2", Metric.PSNR);
+    String cell = ResultTable.format(best, Metric.PSNR);
     int count = html.split("<b>" + cell + "</b>", -1).length - 1;
     assertTrue(count == 2, "best cell in bold in both the table and the Markdown rendering: "
         + count + " times '" + cell + "'");
@@ -56,7 +57,7 @@ class HtmlReportTest {
     EvalReport eval = new EvalReport("Pipes", "Method");
     eval.addSlice("A|B", "m|1", "s", 0,
         new org.dfbk.train.metrics.MetricValues(20, 0.5, 0.1, 20, 0.5, 0.1));
-    String md = eval.sliceTable(List.of("psnr")).toMarkdown();
+    String md = eval.sliceTable(List.of(Metric.PSNR)).toMarkdown();
     assertTrue(md.contains("| m\\|1 | 20.00 |"), md);
     String html = HtmlReport.markdownToHtml(md);
     assertTrue(html.contains("<th>m|1</th><td>20.00</td>"), html);

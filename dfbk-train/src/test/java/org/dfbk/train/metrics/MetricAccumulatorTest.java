@@ -18,11 +18,11 @@ class MetricAccumulatorTest {
     acc.add(new MetricValues(20, 0.8, 0.1, 18, Double.NaN, 0.2));
     acc.add(new MetricValues(30, 0.9, 0.3, 22, 0.7, 0.4));
     assertEquals(2, acc.count());
-    Tolerance.assertClose(25.0, acc.mean("psnr"), 1e-15, "mean PSNR");
-    Tolerance.assertClose(0.7, acc.mean("masked_ssim"), 1e-15, "mean masked SSIM without NaN");
-    assertEquals(2, acc.values("ssim").length);
+    Tolerance.assertClose(25.0, acc.mean(Metric.PSNR), 1e-15, "mean PSNR");
+    Tolerance.assertClose(0.7, acc.mean(Metric.MASKED_SSIM), 1e-15, "mean masked SSIM without NaN");
+    assertEquals(2, acc.values(Metric.SSIM).length);
     acc.reset();
-    assertTrue(Double.isNaN(acc.mean("psnr")), "mean of nothing is NaN");
+    assertTrue(Double.isNaN(acc.mean(Metric.PSNR)), "mean of nothing is NaN");
   }
 
   private static Volume volume(int nx, int ny, int nz, long seed, double shiftMm) {
