@@ -16,10 +16,10 @@ import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.cli.config.ModelConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.core.nn.AttentionScope;
-import org.dfbk.core.nn.DfbMode;
-import org.dfbk.core.nn.KgMode;
 import org.dfbk.core.nn.SwinUNet;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.train.diffusion.ResShiftSchedule;
@@ -72,9 +72,12 @@ public final class Pipeline {
         attention.add(m.imageSize() >> l);
       }
     }
-    return new UNetSpec(m.imageSize(), 2, 1, m.channels(), List.copyOf(m.channelMult()),
-        m.numResBlocks(), attention, 32, m.swinDepth(), m.swinEmbedDim(), m.headChannels(),
-        m.windowSize(), dfb, scope, dfbLevels, kg, placement, kg == KgMode.NONE ? 0 : textDim);
+    return UNetSpec.builder().setImageSize(m.imageSize()).setModelChannels(m.channels())
+        .setChannelMult(m.channelMult()).optNumResBlocks(m.numResBlocks())
+        .optAttentionResolutions(attention).optSwinDepth(m.swinDepth())
+        .optSwinEmbedDim(m.swinEmbedDim()).optHeadChannels(m.headChannels())
+        .optWindowSize(m.windowSize()).optDfb(dfb, scope, dfbLevels)
+        .optKg(kg, placement, kg == KgMode.NONE ? 0 : textDim).build();
   }
 
   /** The ResShift schedule of a config. */

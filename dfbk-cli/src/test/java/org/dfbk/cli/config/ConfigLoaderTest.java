@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import org.dfbk.cli.ExitCode;
 import org.dfbk.core.error.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("line 4"), e.getMessage());
     assertTrue(e.getMessage().contains("channels"), "lists allowed keys: " + e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
   }
 
   @Test
@@ -96,7 +97,7 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
     assertTrue(e.getMessage().contains("unknown key 'train.workers'")
         && e.getMessage().contains("line 4"), e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
     DfbkConfig c = ConfigLoader.load(write("name: t\n"));
     String stored = ConfigLoader.toJson(c).replace("\"val_slices\" : 64",
         "\"val_slices\" : 64,\n    \"workers\" : 2");
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("model.image_size") && e.getMessage().contains("96")
         && e.getMessage().contains("data.image_size") && e.getMessage().contains("64")
         && e.getMessage().contains(f.toString()), e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
   }
 
   @Test
