@@ -2,6 +2,7 @@ package org.dfbk.cli;
 
 import java.io.PrintWriter;
 import org.dfbk.cli.command.BenchCommand;
+import org.dfbk.cli.command.ConfigCommand;
 import org.dfbk.cli.command.DataCommand;
 import org.dfbk.cli.command.DemoCommand;
 import org.dfbk.cli.command.EvalCommand;
@@ -11,6 +12,7 @@ import org.dfbk.cli.command.ModelCommand;
 import org.dfbk.cli.command.PhantomCommand;
 import org.dfbk.cli.command.TrainCommand;
 import org.dfbk.cli.command.TranslateCommand;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DfbkException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +40,7 @@ import picocli.CommandLine;
       TranslateCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -93,7 +96,8 @@ public final class Cli implements Runnable {
     boolean verbose = LoggingMixin.of(cl.getCommandSpec()).isVerbose();
     DfbkException d = firstDfbkError(ex);
     if (d != null) {
-      err.println("dfbk " + cl.getCommandName() + ": " + d.getMessage());
+      // library errors name their settings (TrainerConfig.batchSize); the user wrote config keys
+      err.println("dfbk " + cl.getCommandName() + ": " + ConfigMapper.translate(d.getMessage()));
     } else {
       err.println("dfbk " + cl.getCommandName() + ": internal error: " + ex.getClass().getSimpleName()
           + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));

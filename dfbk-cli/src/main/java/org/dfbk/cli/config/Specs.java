@@ -1,40 +1,28 @@
 package org.dfbk.cli.config;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import org.dfbk.data.dataset.SplitSpec;
 import org.dfbk.data.prep.PrepareSpec;
-import org.dfbk.data.prep.SliceOptions;
-import org.dfbk.data.prep.SquareMode;
-import org.dfbk.data.prep.StoreType;
 
-/** The one place where YAML config records become the library's specs. */
+/**
+ * Forwards to {@link ConfigMapper}, the one mapping from a config to the libraries' specs; kept
+ * only for the callers that have not moved to it yet ({@code Evaluation}). New code calls
+ * {@link ConfigMapper} directly.
+ */
 public final class Specs {
   private Specs() {}
 
-  /** The dataset folder (layout {@code phantom} is a paired folder generated on demand). */
+  /** {@link ConfigMapper#dataRoot(DfbkConfig)}. */
   public static Path dataRoot(DfbkConfig c) {
-    return Paths.get(c.data().root()).toAbsolutePath().normalize();
+    return ConfigMapper.dataRoot(c);
   }
 
+  /** {@link ConfigMapper#cacheDir(DfbkConfig)}. */
   public static Path cacheDir(DfbkConfig c) {
-    return Paths.get(c.data().cache()).toAbsolutePath().normalize();
+    return ConfigMapper.cacheDir(c);
   }
 
-  /** Preprocessing spec of the config's data section. */
+  /** {@link ConfigMapper#prepareSpec(DfbkConfig)}. */
   public static PrepareSpec prepareSpec(DfbkConfig c) {
-    DataConfig d = c.data();
-    DataConfig.SplitConfig s = d.split();
-    SplitSpec split = s.trainList() != null || s.valList() != null || s.testList() != null
-        ? SplitSpec.lists(path(s.trainList()), path(s.valList()), path(s.testList()))
-        : SplitSpec.fractions(s.train(), s.val());
-    String layout = d.layout().equals("phantom") ? "paired" : d.layout();
-    return new PrepareSpec(layout, dataRoot(c), d.source(), d.target(), null, null,
-        d.slicesPerSubject(), d.axis(), d.imageSize(), SquareMode.CROP,
-        SliceOptions.DEFAULT_MIN_FOREGROUND, split, s.seed(), StoreType.FLOAT32);
-  }
-
-  private static Path path(String p) {
-    return p == null ? null : Paths.get(p).toAbsolutePath().normalize();
+    return ConfigMapper.prepareSpec(c);
   }
 }

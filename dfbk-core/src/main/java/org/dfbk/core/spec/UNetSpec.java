@@ -468,7 +468,7 @@ public final class UNetSpec {
       } catch (IllegalArgumentException e) {
         throw new ConfigException("UNetSpec.dfbLevels: level " + level + " (DFB attends a "
             + attended + "×" + attended + " map with windowSize " + window + "): "
-            + e.getMessage() + "; or use dfbScope GLOBAL, or drop level " + level, e);
+            + e.getMessage() + "; or use UNetSpec.dfbScope global, or drop level " + level, e);
       }
     }
   }
