@@ -99,7 +99,8 @@ public final class Cli implements Runnable {
       // library errors name their settings (TrainerConfig.batchSize); the user wrote config keys
       err.println("dfbk " + cl.getCommandName() + ": " + ConfigMapper.translate(d.getMessage()));
     } else {
-      err.println("dfbk " + cl.getCommandName() + ": internal error: " + ex.getClass().getSimpleName()
+      err.println("dfbk " + cl.getCommandName() + ": internal error: "
+          + ex.getClass().getSimpleName()
           + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
       if (!verbose) {
         err.println("(rerun with -v for the stack trace)");

@@ -36,7 +36,8 @@ public final class LoggingMixin {
     if (spec.root().userObject() instanceof Cli cli && cli.logging != null) {
       return cli.logging;
     }
-    throw new IllegalStateException("command " + spec.qualifiedName() + " is not under dfbk's root");
+    throw new IllegalStateException("command " + spec.qualifiedName()
+        + " is not under dfbk's root command");
   }
 
   @Option(names = {"-v", "--verbose"}, description = "Verbose log (debug level) and stack traces on errors.")

@@ -68,8 +68,8 @@ public final class Training {
     }
     List<Model> holders = new ArrayList<>();
     try {
-      TrainerConfig tc = ConfigMapper.trainerConfig(c,
-          maxSteps > 0 ? ConfigMapper.RunOverrides.maxSteps(maxSteps) : ConfigMapper.RunOverrides.NONE);
+      TrainerConfig tc = ConfigMapper.trainerConfig(c, maxSteps > 0
+          ? ConfigMapper.RunOverrides.maxSteps(maxSteps) : ConfigMapper.RunOverrides.NONE);
       ConfigMapper.EvalOptions eval = ConfigMapper.evalOptions(c);
       ResShiftSchedule schedule = ConfigMapper.schedule(c);
       List<TrainingModel> replicas = new ArrayList<>();

@@ -280,8 +280,8 @@ public final class BenchCommand implements Callable<Integer> {
         Datasets.writePhantom(Path.of(cfg.data().root()), 3, c.data().imageSize(), 40, 0);
       }
       SliceCache cache = Datasets.prepare(cfg, spec.commandLine().getErr());
-      CacheBatchSource source = new CacheBatchSource(cache, SplitName.TRAIN.id(), b, c.train().seed(),
-          c.data().hflip(), text);
+      CacheBatchSource source = new CacheBatchSource(cache, SplitName.TRAIN.id(), b,
+          c.train().seed(), c.data().hflip(), text);
       int batches = Math.max(20, 5 * repeats);
       try (NDManager m = NDManager.newBaseManager(device)) {
         for (int i = 0; i < warmup; i++) {

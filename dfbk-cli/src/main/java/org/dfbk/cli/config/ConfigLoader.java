@@ -64,6 +64,7 @@ public final class ConfigLoader {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .build();
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -178,7 +179,7 @@ public final class ConfigLoader {
       Throwable c = e.getCause();
       if (c instanceof Check.InvalidValueException iv) {
         throw new ConfigException(source + ": key '" + iv.key + "' " + iv.getMessage()
-            + line(e.getLocation()), e);
+            + lineOf(text, iv.key, e.getLocation()), e);
       }
       throw new ConfigException(source + ": invalid value at '" + path(e, null) + "'"
           + line(e.getLocation()) + ": " + (c == null ? e.getOriginalMessage() : c.getMessage()), e);
