@@ -3,7 +3,7 @@
 (scripts/reference/swin_unet.py), as the reference for dfbk's trainer memory on CPU.
 
     /usr/bin/python3 scripts/bench/train_memory.py CONFIG [--threads 2] [--batch B] [--steps N]
-        [--text-tokens 77] [--weight-decay 0.0]
+        [--text-tokens 77] [--weight-decay 0.0] [--ema-rate 0.999]
 
 CONFIG:
   cpu-backbone  configs/bench/cpu-backbone.yaml's network (64 px, C0 64, 1,2,2,4, Swin at
@@ -16,7 +16,10 @@ One step as a diffusion training step at these sizes: batch B of random network 
 channels: x_t scaled and y_0), a timestep index per sample (0..3, the configs' 4 steps), MSE of
 the output against a random target, loss.backward(), torch.optim.AdamW(lr 5e-5, weight decay
 0.0 as dfbk's train.weight_decay default).step(), zero_grad(set_to_none=False) so the gradients
-stay allocated as dfbk's do. Nothing else runs in the process (no benchmark phases, no EMA).
+stay allocated as dfbk's do. Nothing else runs in the process (no benchmark phases). With
+--ema-rate r > 0 an exponential moving average of the weights is kept and updated after every
+step (ema.lerp_(w, 1 - r)), as ResShift's own trainer keeps one (its configs: ema_rate 0.999) and
+dfbk's does unless train.ema_rate is 0; the default is none.
 
 Prints one JSON line: RSS (VmRSS) in MiB after `import torch`, after building the model, after
 step 1's forward, backward and optimizer step, and after the last step; the peak (VmHWM) at the
@@ -55,6 +58,7 @@ def parse():
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--text-tokens", type=int, default=77, help="text context length (KG on)")
     p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--ema-rate", type=float, default=0.0, help="keep an EMA (0: none)")
     return p.parse_args()
 
 
@@ -97,6 +101,7 @@ def main():
     model.train()
     params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=ARGS.weight_decay)
+    ema = [p.detach().clone() for p in model.parameters()] if ARGS.ema_rate > 0 else None
     readings = dict(afterImportTorch=RSS_IMPORT, afterBuild=rss())
     s = spec["imageSize"]
     text_on = spec["kgMode"] != "NONE"
@@ -119,6 +124,10 @@ def main():
         if i == 0:
             readings["step1AfterBackward"] = rss()
         opt.step()
+        if ema is not None:
+            with torch.no_grad():
+                for e, p in zip(ema, model.parameters()):
+                    e.lerp_(p, 1 - ARGS.ema_rate)
         if i == 0:
             readings["step1AfterOptimizerStep"] = rss()
         opt.zero_grad(set_to_none=False)
@@ -127,11 +136,12 @@ def main():
     p_mib = 4 * params / MIB
     print(json.dumps(dict(
         config=ARGS.config, torch=torch.__version__, parameters=params, threads=ARGS.threads,
-        batch=batch, steps=ARGS.steps, imageSize=s,
+        batch=batch, steps=ARGS.steps, imageSize=s, emaRate=ARGS.ema_rate,
         textTokens=ARGS.text_tokens if text_on else 0,
         rssMiB=readings, peakHwmMiB=hwm(), stepSeconds=times,
         analyticMiB=dict(weights=round(p_mib, 1), gradients=round(p_mib, 1),
-                         adamMoments=round(2 * p_mib, 1), total=round(4 * p_mib, 1)))),
+                         adamMoments=round(2 * p_mib, 1), ema=round(p_mib if ema else 0, 1),
+                         total=round((5 if ema else 4) * p_mib, 1)))),
         flush=True)
 
 

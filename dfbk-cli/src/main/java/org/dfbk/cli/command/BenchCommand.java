@@ -103,7 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path cfg = config != null ? config : Path.of("configs/bench/cpu-dfbk.yaml");
     DfbkConfig c = ConfigLoader.load(cfg);
+    Map<String, Long> rss = new LinkedHashMap<>();
     Engine engine = EngineStart.start(devices.wantsGpu());
+    rss.put("afterEngineStart", rssMiB("VmRSS:"));
     Device device = devices.resolve(engine.getGpuCount())[0];
     // exactly the step dfbk train runs (the same mapping), with the bench's batch, precision and
     // step count, and nothing periodic inside the timed steps
@@ -142,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
         params += p.getValue().getArray().size();
       }
       r.put("parameters", params);
+      rss.put("afterBuild", rssMiB("VmRSS:"));
       ParameterStore store = new ParameterStore(holder.getNDManager(), false);
       double sample4StepsMs = Double.NaN;
       if (!onlyTrain) {
@@ -184,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
           r.put("sample4StepsMs", sample4StepsMs);
         }
       }
-      double step = trainStep(c, tc, us, net, text, r);
+      double step = trainStep(c, tc, us, net, text, r, rss);
       r.put("trainStepMs", step);
       r.put("imagesPerS", b * 1000.0 / step);
       if (device.isGpu()) {
@@ -197,6 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("loaderSlicesPerS", loaderThroughput(c, b, text, device));
       }
     }
+    r.put("rssMiB", rss);
     r.put("peakRssMiB", peakRssMiB());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -214,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
    * of the timed steps.
    */
   private double trainStep(DfbkConfig c, TrainerConfig tc, UNetSpec us, ConcatInputModel net,
-      TextContext text, Map<String, Object> r) throws IOException {
+      TextContext text, Map<String, Object> r, Map<String, Long> rss) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
     int b = tc.batchSize();
@@ -230,6 +234,9 @@ public final class BenchCommand implements Callable<Integer> {
             text == null ? new NDList() : text.toNDList(m, b)))
         .optProgressListener(p -> {
           long now = System.nanoTime();
+          if (p.step() == 1) {
+            rss.put("afterFirstStep", rssMiB("VmRSS:"));
+          }
           if (p.step() > warmup) {
             times.add((now - last[0]) / 1e6);
           } else if (p.step() == warmup) {
@@ -239,6 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
         }).build()) {
       self[0] = trainer;
       trainer.fit();
+      rss.put("afterLastStep", rssMiB("VmRSS:"));
       // steps whose update was applied: fewer than run when fp16 skipped overflowing steps,
       // which then also time shorter (no optimizer update)
       r.put("trainStepsRun", warmup + repeats);
@@ -335,9 +343,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Peak resident set size of this process (VmHWM), MiB; -1 where /proc is absent. */
   static long peakRssMiB() {
+    return rssMiB("VmHWM:");
+  }
+
+  /** A memory line of /proc/self/status in MiB ({@code VmRSS:} now, {@code VmHWM:} peak). */
+  private static long rssMiB(String key) {
     try {
       for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (l.startsWith("VmHWM:")) {
+        if (l.startsWith(key)) {
           return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
         }
       }

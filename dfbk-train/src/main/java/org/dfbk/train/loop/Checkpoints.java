@@ -115,7 +115,7 @@ public final class Checkpoints {
           try (NDManager scratch = manager.newSubManager()) {
             NDList arrays = e.getValue().arrays(scratch);
             zip.putNextEntry(new ZipEntry(e.getKey()));
-            arrays.encode(entryStream);
+            ArrayCodec.encode(arrays, entryStream);
             entryStream.flush();
             zip.closeEntry();
           }
@@ -201,7 +201,7 @@ public final class Checkpoints {
             + " configuration");
       }
       try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 20)) {
-        return decodeChecked(file, name, in, e.getSize(), names, shapes, manager);
+        return ArrayCodec.decodeChecked(file, name, in, e.getSize(), names, shapes, manager);
       } catch (DataException ex) {
         throw ex;
       } catch (IOException | RuntimeException ex) {
@@ -216,129 +216,6 @@ public final class Checkpoints {
       } catch (IOException e) {
         throw new DataException(file + ": cannot close the checkpoint", e);
       }
-    }
-  }
-
-  /**
-   * Decodes an entry written by {@link NDList#encode} (DJL's NDArray format, versions 1 to 3,
-   * dense arrays): each array's header (dimensions, data type, declared byte count) is read
-   * and compared with the expected shape, its byte count and what the entry still holds before
-   * its buffer is allocated. DJL's own decoder allocates from the declared sizes first.
-   */
-  static NDList decodeChecked(Path file, String entry, InputStream raw, long entrySize,
-      List<String> names, List<long[]> shapes, NDManager manager) throws IOException {
-    CountingInput counted = new CountingInput(raw);
-    DataInputStream in = new DataInputStream(counted);
-    int count = in.readInt();
-    if (count != shapes.size()) {
-      throw new DataException(file + ": entry '" + entry + "' holds " + count + " arrays,"
-          + " expected " + shapes.size() + " (one per parameter in state.json)");
-    }
-    NDList list = new NDList(count);
-    for (int i = 0; i < count; i++) {
-      String where = file + ": entry '" + entry + "', array " + i + " ('" + names.get(i) + "')";
-      if (!"NDAR".equals(in.readUTF())) {
-        throw new DataException(where + " does not start with NDAR; the entry is damaged");
-      }
-      int version = in.readInt();
-      if (version < 1 || version > 3) {
-        throw new DataException(where + " has format version " + version + ", expected 1..3");
-      }
-      String arrayName = null;
-      if (version > 1 && in.readByte() == 1) {
-        arrayName = in.readUTF();
-      }
-      String sparse = in.readUTF();
-      if (!"DENSE".equals(sparse)) {
-        throw new DataException(where + " is stored as " + sparse + ", expected DENSE");
-      }
-      String typeName = in.readUTF();
-      DataType type;
-      try {
-        type = DataType.valueOf(typeName);
-      } catch (IllegalArgumentException ex) {
-        type = DataType.UNKNOWN;
-      }
-      if (type.getNumOfBytes() <= 0 || type == DataType.STRING) {
-        throw new DataException(where + " has data type '" + typeName + "', expected a numeric"
-            + " type such as FLOAT32");
-      }
-      int ndim = in.readInt();
-      if (ndim < 0 || ndim > MAX_ARRAY_DIMS) {
-        throw new DataException(where + " declares " + ndim + " dimensions, expected 0.."
-            + MAX_ARRAY_DIMS);
-      }
-      long[] dims = new long[ndim];
-      for (int d = 0; d < ndim; d++) {
-        dims[d] = in.readLong();
-      }
-      int layoutLength = in.readInt();
-      if (layoutLength < 0 || layoutLength > ndim) {
-        throw new DataException(where + " declares a layout of " + layoutLength + " letters for "
-            + ndim + " dimensions");
-      }
-      for (int d = 0; d < layoutLength; d++) {
-        in.readChar();
-      }
-      if (!java.util.Arrays.equals(dims, shapes.get(i))) {
-        throw new DataException(where + " has shape " + java.util.Arrays.toString(dims)
-            + ", state.json records " + java.util.Arrays.toString(shapes.get(i)) + "; the"
-            + " checkpoint is damaged or its entries come from different runs");
-      }
-      java.nio.ByteOrder order = version > 2
-          ? (in.readByte() == '>' ? java.nio.ByteOrder.BIG_ENDIAN
-              : java.nio.ByteOrder.LITTLE_ENDIAN)
-          : java.nio.ByteOrder.nativeOrder();
-      int length = in.readInt();
-      long needed = new Shape(dims).size() * type.getNumOfBytes();
-      if (length != needed) {
-        throw new DataException(where + " declares " + length + " data bytes, its shape "
-            + java.util.Arrays.toString(dims) + " of " + type + " needs " + needed);
-      }
-      if (entrySize >= 0 && length > entrySize - counted.count) {
-        throw new DataException(where + " declares " + length + " data bytes, but the entry"
-            + " has only " + Math.max(0, entrySize - counted.count) + " left; the checkpoint is"
-            + " truncated or damaged");
-      }
-      ByteBuffer data = manager.allocateDirect(length).order(order);
-      byte[] chunk = new byte[Math.min(length, 1 << 20)];
-      while (data.hasRemaining()) {
-        int n = Math.min(chunk.length, data.remaining());
-        in.readFully(chunk, 0, n);
-        data.put(chunk, 0, n);
-      }
-      data.rewind();
-      NDArray array = manager.create(data, new Shape(dims), type);
-      array.setName(arrayName);
-      list.add(array);
-    }
-    return list;
-  }
-
-  /** An input stream that counts the bytes read through it. */
-  private static final class CountingInput extends java.io.FilterInputStream {
-    long count;
-
-    CountingInput(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
     }
   }
 

@@ -2,7 +2,9 @@ package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,5 +57,14 @@ record FlatLayout(List<String> names, List<Shape> shapes, boolean[] trainable, l
       slice.close();
     }
     return view;
+  }
+
+  /** Host float32 copies of {@code arrays}, in order. */
+  static List<float[]> hostCopies(NDArray[] arrays) {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : arrays) {
+      out.add(a.toType(DataType.FLOAT32, false).toFloatArray());
+    }
+    return out;
   }
 }

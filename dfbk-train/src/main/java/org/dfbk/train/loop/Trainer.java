@@ -5,19 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The step-based training loop: it orchestrates parts that each do one job (see
@@ -52,13 +46,14 @@ public final class Trainer implements AutoCloseable {
   private final TrainingObjective objective;
   private final BatchSource source;
   private final Path runDirectory;
-  private final ValidationCallback validation;
+  private final EmaValidation validation;
   private final List<ProgressListener> listeners;
   private final LearningRateSchedule learningRates;
   private final NDManager manager;
   private final ReplicaSet replicas;
   private final AdamW optimizer;
   private final Ema ema;
+  private final ChunkedBackward backward;
   private final LossScaler scaler;
   private final DivergenceGuard guard;
   private final TrainingCheckpointer checkpointer;
@@ -67,8 +62,6 @@ public final class Trainer implements AutoCloseable {
 
   private long step;
   private long skippedSteps;
-  private double bestPsnr = Double.NaN;
-  private long bestStep = -1;
   private double lastLoss = Double.NaN;
   private double lastGradNorm = Double.NaN;
   private long lastCheckpointStep = -1;
@@ -78,7 +71,6 @@ public final class Trainer implements AutoCloseable {
     this.objective = b.objective;
     this.source = b.source;
     this.runDirectory = b.runDirectory;
-    this.validation = b.validation;
     this.listeners = List.copyOf(b.listeners);
     this.learningRates = new LearningRateSchedule(config.learningRate(),
         config.learningRateMin(), config.warmupSteps(), config.maxSteps());
@@ -96,7 +88,9 @@ public final class Trainer implements AutoCloseable {
     FlatLayout layout = replicas.layout();
     this.optimizer = new AdamW(manager, layout.total(), master, config.beta1(), config.beta2(),
         config.epsilon(), config.weightDecay());
-    this.ema = new Ema(replicas, manager);
+    this.ema = new Ema(replicas, manager, config.emaRate() > 0);
+    this.validation = new EmaValidation(b.validation, replicas, ema);
+    this.backward = new ChunkedBackward(objective, replicas, config.accumulationSteps());
     this.scaler = new LossScaler(fp16, config.initialLossScale());
     this.guard = new DivergenceGuard(layout);
     this.checkpointer = new TrainingCheckpointer(layout, replicas.master(), ema.arrays(),
@@ -160,20 +154,12 @@ public final class Trainer implements AutoCloseable {
 
   /** Host copies of the float32 training weights, in {@link #parameterNames()} order. */
   public List<float[]> masterWeights() {
-    return hostCopies(replicas.master());
+    return FlatLayout.hostCopies(replicas.master());
   }
 
   /** Host copies of the EMA weights, in {@link #parameterNames()} order. */
   public List<float[]> emaWeights() {
-    return hostCopies(ema.arrays());
-  }
-
-  private static List<float[]> hostCopies(NDArray[] arrays) {
-    List<float[]> out = new ArrayList<>();
-    for (NDArray a : arrays) {
-      out.add(a.toType(DataType.FLOAT32, false).toFloatArray());
-    }
-    return out;
+    return FlatLayout.hostCopies(ema.arrays());
   }
 
   /** Live NDArrays held by the trainer's own manager (weights, EMA, moments, buffers). */
@@ -201,38 +187,28 @@ public final class Trainer implements AutoCloseable {
         step++;
         log.afterStep(step, lr, lossSum, scaler, guard, lastGradNorm);
         lastLoss = log.lastLoss();
-        if (validation != null && config.validateEvery() > 0
+        if (validation.enabled() && config.validateEvery() > 0
             && step % config.validateEvery() == 0) {
           validate(log);
         }
         if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
-          Path numbered = checkpointDirectory().resolve(String.format(Locale.ROOT,
-              "step-%08d.zip", step));
+          Path numbered = TrainingCheckpointer.numbered(checkpointDirectory(), step);
           saveCheckpoint(numbered);
-          try {
-            Checkpoints.alias(numbered, lastFile);
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + lastFile + ": "
-                + e.getMessage(), e);
-          }
+          TrainingCheckpointer.alias(numbered, lastFile);
         }
       }
-      if (validation != null && config.validateEvery() == 0 && step > firstStep) {
+      if (validation.enabled() && config.validateEvery() == 0 && step > firstStep) {
         validate(log); // validateEvery 0: once, after the last step, so best.zip exists
       }
       if (lastCheckpointStep != step || !Files.exists(lastFile)) {
         saveCheckpoint(lastFile);
       }
     }
-    return new TrainingResult(step, lastLoss, bestPsnr, bestStep, lastFile);
+    return new TrainingResult(step, lastLoss, validation.bestPsnr(),
+        validation.bestStep(), lastFile);
   }
 
   private void trainStep(double lr) {
-    List<TrainingModel> models = replicas.replicas();
-    int r = models.size();
-    int a = config.accumulationSteps();
-    int chunk = config.batchSize() / (r * a);
-    boolean fp16 = scaler.enabled();
     if (profile != null) {
       profile.start();
     }
@@ -240,57 +216,16 @@ public final class Trainer implements AutoCloseable {
       Batch batch = source.next(scratch, step);
       batch.check(config.batchSize(), step);
       StepDraws draws = objective.draw(scratch, config.seed(), step, batch);
-      StepConstants.Scalars scalars = new StepConstants.Scalars(config.batchSize(),
-          scaler.scale(), config.emaRate(), config.gradClipNorm(), optimizer.coefficients(lr));
-      Map<Device, StepConstants> constants = new HashMap<>();
-      for (TrainingModel m : models) {
-        constants.computeIfAbsent(m.device(),
-            d -> new StepConstants(scratch, d, draws.perSample(), scalars));
-      }
-      StepConstants c = constants.get(replicas.masterDevice());
+      Map<Device, StepConstants> constants = backward.constants(scratch, draws,
+          new StepConstants.Scalars(config.batchSize(), scaler.scale(), config.emaRate(),
+              config.gradClipNorm(), optimizer.coefficients(lr)));
       lap(0, null);
-      NDArray stepLoss = null;
-      try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-        for (int micro = 0; micro < a; micro++) {
-          for (int replica = 0; replica < r; replica++) {
-            TrainingModel model = models.get(replica);
-            StepConstants onDevice = constants.get(model.device());
-            int start = (replica * a + micro) * chunk;
-            NDArray chunkLoss = objective.chunkLoss(model, batch, draws, onDevice, start,
-                start + chunk, scratch, fp16);
-            collector.backward(fp16 ? chunkLoss.mul(onDevice.lossScale()) : chunkLoss);
-            NDArray detached = Devices.onDevice(chunkLoss.stopGradient(),
-                replicas.masterDevice(), scratch);
-            stepLoss = stepLoss == null ? detached : stepLoss.add(detached);
-          }
-        }
-      }
+      NDArray stepLoss = backward.run(batch, config.batchSize(), draws, constants, scratch,
+          scaler.enabled());
       lap(1, stepLoss);
-      boolean apply = false;
-      if (replicas.layout().total() > 0) {
-        replicas.gatherGradients(fp16 ? c.invLossScale() : null, scratch);
-        NDArray gradient = replicas.flatGradient(); // kept; AdamW's scratch once read
-        NDArray norm = gradient.norm();
-        norm.attach(scratch); // made in the gradient's manager: the step's, not the trainer's
-        float n = norm.getFloat(); // the step's one host read: a non-finite step must be skipped
-        lastGradNorm = n;
-        lap(2, null);
-        apply = fp16 ? scaler.accept(n, step) : guard.accept(n, step, gradient::toFloatArray);
-        if (apply) {
-          NDArray clip = config.gradClipNorm() > 0
-              ? GradientClip.factor(norm, c.clipNorm(), c.clipEpsilon(), c.one()) : c.one();
-          optimizer.step(replicas.flatMaster(), gradient, clip, c.adam());
-          lap(3, replicas.flatMaster());
-          ema.update(replicas.flatMaster(), c.oneMinusEmaRate());
-          lap(4, replicas.flatMaster());
-          replicas.broadcast(scratch, false);
-          lap(5, null);
-        } else {
-          skippedSteps++;
-        }
-        replicas.zeroGradients(scratch);
-      }
-      if (stepLoss != null && apply) {
+      boolean applied = replicas.layout().total() > 0
+          && update(constants.get(replicas.masterDevice()), scratch);
+      if (stepLoss != null && applied) {
         lossSum.addi(stepLoss);
       }
       lap(6, lossSum);
@@ -300,6 +235,33 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** Reduces the gradients, skips a non-finite step, else clips, updates, follows with the EMA. */
+  private boolean update(StepConstants c, NDManager scratch) {
+    boolean fp16 = scaler.enabled();
+    replicas.gatherGradients(fp16 ? c.invLossScale() : null, scratch);
+    NDArray gradient = replicas.flatGradient(); // kept; AdamW's scratch once read
+    NDArray norm = gradient.norm();
+    norm.attach(scratch); // made in the gradient's manager: the step's, not the trainer's
+    float n = norm.getFloat(); // the step's one host read: a non-finite step must be skipped
+    lastGradNorm = n;
+    lap(2, null);
+    boolean apply = fp16 ? scaler.accept(n, step) : guard.accept(n, step, gradient::toFloatArray);
+    if (apply) {
+      NDArray clip = config.gradClipNorm() > 0
+          ? GradientClip.factor(norm, c.clipNorm(), c.clipEpsilon(), c.one()) : c.one();
+      optimizer.step(replicas.flatMaster(), gradient, clip, c.adam());
+      lap(3, replicas.flatMaster());
+      ema.update(replicas.flatMaster(), c.oneMinusEmaRate());
+      lap(4, replicas.flatMaster());
+      replicas.broadcast(scratch, false);
+      lap(5, null);
+    } else {
+      skippedSteps++;
+    }
+    replicas.zeroGradients(scratch);
+    return apply;
+  }
+
   private void lap(int phase, NDArray sync) {
     if (profile != null) {
       profile.lap(phase, sync);
@@ -307,23 +269,9 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void validate(TrainingLog log) {
-    TrainingModel first = replicas.replicas().get(0);
-    ValidationResult result;
-    try (NDManager scratch = manager.newSubManager(first.device())) {
-      NDArray backup = scratch.create(new Shape(replicas.layout().total()), DataType.FLOAT32,
-          replicas.masterDevice());
-      result = ema.withWeights(backup, scratch, () -> {
-        try (NDManager callbackManager = scratch.newSubManager(first.device())) {
-          return Objects.requireNonNull(validation.validate(
-              new ValidationContext(step, first, callbackManager)),
-              "the validation callback returned null");
-        }
-      });
-    }
-    log.validation(step, result);
-    if (Double.isNaN(bestPsnr) || result.psnr() > bestPsnr) {
-      bestPsnr = result.psnr();
-      bestStep = step;
+    EmaValidation.Outcome outcome = validation.validate(step, manager);
+    log.validation(step, outcome.result());
+    if (outcome.best()) {
       saveCheckpoint(checkpointDirectory().resolve("best.zip"));
     }
   }
@@ -331,7 +279,7 @@ public final class Trainer implements AutoCloseable {
   /** Writes a checkpoint of the current state to {@code file} atomically. */
   public void saveCheckpoint(Path file) {
     checkpointer.save(file, new TrainingCheckpointer.Counters(step, optimizer.updates(),
-        scaler.scale(), scaler.goodSteps(), bestPsnr, bestStep));
+        scaler.scale(), scaler.goodSteps(), validation.bestPsnr(), validation.bestStep()));
     lastCheckpointStep = step;
     for (ProgressListener l : listeners) {
       l.onCheckpoint(step, file);
@@ -350,14 +298,12 @@ public final class Trainer implements AutoCloseable {
     optimizer.setUpdates(s.optimizerUpdates());
     step = s.step();
     scaler.restore(s.lossScale(), s.goodSteps());
-    bestPsnr = s.bestPsnr();
-    bestStep = s.bestStep();
+    validation.restore(s.bestPsnr(), s.bestStep());
     lastCheckpointStep = step;
     try (NDManager sync = manager.newSubManager()) {
       replicas.broadcast(sync, true);
     }
-    org.slf4j.LoggerFactory.getLogger(Trainer.class).info("resumed from {} at step {}", file,
-        step);
+    LoggerFactory.getLogger(Trainer.class).info("resumed from {} at step {}", file, step);
   }
 
   /**

@@ -58,7 +58,8 @@ final class TrainingCheckpointer {
   private final NDManager manager;
 
   /**
-   * @param master the master weights per parameter, {@code ema} the EMA, {@code firstMoments} and
+   * @param master the master weights per parameter, {@code ema} the EMA (the same array objects
+   *     as {@code master} when no EMA copy is kept: saved as such, not restored), {@code firstMoments} and
    *     {@code secondMoments} the flat AdamW moments [P] (viewed per trainable parameter)
    */
   TrainingCheckpointer(FlatLayout layout, NDArray[] master, NDArray[] ema, NDArray firstMoments,
@@ -82,6 +83,21 @@ final class TrainingCheckpointer {
       }
     }
     return out;
+  }
+
+  /** {@code dir/step-NNNNNNNN.zip}. */
+  static Path numbered(Path dir, long step) {
+    return dir.resolve(String.format(java.util.Locale.ROOT, "step-%08d.zip", step));
+  }
+
+  /** Makes {@code alias} ({@code last.zip}) a second name of the checkpoint {@code file}. */
+  static void alias(Path file, Path alias) {
+    try {
+      Checkpoints.alias(file, alias);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + alias + ": " + e.getMessage(),
+          e);
+    }
   }
 
   /** Writes the state with {@code counters} to {@code file} atomically. */
@@ -160,7 +176,9 @@ final class TrainingCheckpointer {
       }
       int trainable = layout.trainableCount();
       restoreEntry(reader, Checkpoints.MODEL, master, layout.size());
-      restoreEntry(reader, Checkpoints.EMA, ema, layout.size());
+      if (ema != master) { // without an EMA copy the weights are the EMA
+        restoreEntry(reader, Checkpoints.EMA, ema, layout.size());
+      }
       restoreEntry(reader, Checkpoints.FIRST_MOMENTS, firstMoments, trainable);
       restoreEntry(reader, Checkpoints.SECOND_MOMENTS, secondMoments, trainable);
       return new Counters(s.step(), s.optimizerUpdates(), s.lossScale(),

@@ -128,8 +128,7 @@ class EmaTest {
       List<float[]> training = values(rs.parameters(0));
       float[] master = rs.flatMaster().toFloatArray();
       try (NDManager scratch = state.newSubManager()) {
-        NDArray backup = scratch.create(new Shape(rs.layout().total()), DataType.FLOAT32);
-        List<float[]> inside = ema.withWeights(backup, scratch, () -> values(rs.parameters(0)));
+        List<float[]> inside = ema.withWeights(scratch, () -> values(rs.parameters(0)));
         assertSame(emaValues, inside, "replica 0 inside the body");
       }
       assertSame(training, values(rs.parameters(0)), "replica 0 after the body");
@@ -146,15 +145,33 @@ class EmaTest {
       List<float[]> training = values(rs.parameters(0));
       float[] master = rs.flatMaster().toFloatArray();
       try (NDManager scratch = state.newSubManager()) {
-        NDArray backup = scratch.create(new Shape(rs.layout().total()), DataType.FLOAT32);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-            () -> ema.withWeights(backup, scratch, () -> {
+            () -> ema.withWeights(scratch, () -> {
               throw new IllegalStateException("validation failed");
             }));
         assertEquals("validation failed", e.getMessage(), "the body's exception comes through");
       }
       assertSame(training, values(rs.parameters(0)), "replica 0 after a throwing body");
       assertArrayEquals(master, rs.flatMaster().toFloatArray(), "flat master after the body");
+    }
+  }
+
+  @Test
+  void rateZeroKeepsNoCopyTheAverageIsTheWeights() {
+    try (NDManager m = NDManager.newBaseManager(); NDManager state = NDManager.newBaseManager();
+        ReplicaSet rs = new ReplicaSet(models(m, 1), DataType.FLOAT32, state)) {
+      int before = state.getManagedArrays().size();
+      Ema ema = new Ema(rs, state, false);
+      assertEquals(before, state.getManagedArrays().size(), "no array allocated");
+      assertEquals(false, ema.kept());
+      org.junit.jupiter.api.Assertions.assertSame(rs.master(), ema.arrays(), "EMA = master");
+      float[] master = rs.flatMaster().toFloatArray();
+      try (NDManager scratch = state.newSubManager()) {
+        ema.update(scratch.zeros(rs.flatMaster().getShape()), scratch.create(1f));
+        assertArrayEquals(master, rs.flatMaster().toFloatArray(), "update leaves θ alone");
+        List<float[]> inside = ema.withWeights(scratch, () -> values(rs.parameters(0)));
+        assertSame(values(rs.parameters(0)), inside, "the body sees the training weights");
+      }
     }
   }
 

@@ -36,6 +36,50 @@ class TrainerCheckpointTest {
   }
 
   @Test
+  void emaRateZeroKeepsNoCopyAndResumesExactly(@TempDir Path dir) throws IOException {
+    TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(12).checkpointEvery(6)
+        .emaRate(0).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      List<float[]> uninterrupted;
+      int withoutCopy;
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 3, 8), dir.resolve("a"))
+          .build()) {
+        withoutCopy = t.liveArrayCount();
+        t.fit();
+        uninterrupted = t.masterWeights();
+        List<float[]> ema = t.emaWeights();
+        for (int k = 0; k < ema.size(); k++) {
+          // exact: with r = 0 the EMA is the master weights themselves, no arithmetic
+          assertArrayEquals(uninterrupted.get(k), ema.get(k), "EMA = weights, parameter " + k);
+        }
+      }
+      TrainerConfig kept = TrainerFixtures.smallConfig().maxSteps(12).emaRate(0.5).build();
+      try (Trainer t = builder(kept, TrainerFixtures.tinyModel(m, 3, 8), dir.resolve("k"))
+          .build()) {
+        assertTrue(t.liveArrayCount() > withoutCopy, "an EMA copy is kept for r > 0: "
+            + t.liveArrayCount() + " vs " + withoutCopy + " arrays");
+      }
+      // the checkpoint's EMA entry holds the weights; a resume from step 6 continues exactly
+      Path checkpoint = dir.resolve("a/checkpoints/step-00000006.zip");
+      try (Trainer t = builder(config, TrainerFixtures.tinyModel(m, 77, 8), dir.resolve("b"))
+          .build()) {
+        t.restore(checkpoint);
+        List<float[]> restoredWeights = t.masterWeights();
+        List<float[]> restoredEma = t.emaWeights();
+        for (int k = 0; k < restoredWeights.size(); k++) {
+          assertArrayEquals(restoredWeights.get(k), restoredEma.get(k), "restored EMA " + k);
+        }
+        t.fit();
+        List<float[]> w = t.masterWeights();
+        for (int k = 0; k < w.size(); k++) {
+          // exact by construction, as in the resume test below: same process, shapes, kernels
+          assertArrayEquals(uninterrupted.get(k), w.get(k), "resumed weights, parameter " + k);
+        }
+      }
+    }
+  }
+
+  @Test
   void runResumedAtStepKReachesTheUninterruptedWeightsAtStep2K(@TempDir Path dir) {
     TrainerConfig config = TrainerFixtures.smallConfig().maxSteps(40).checkpointEvery(20)
         .warmupSteps(5).build();
