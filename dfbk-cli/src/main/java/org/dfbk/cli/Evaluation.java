@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.cli.config.Specs;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.Subject;
@@ -61,7 +61,7 @@ public final class Evaluation {
    */
   public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
       Map<String, Duration> timings, PrintWriter err, EvalOptions options) {
-    PrepareSpec ps = Specs.prepareSpec(c);
+    PrepareSpec ps = ConfigMapper.prepareSpec(c);
     List<Subject> subjects = DatasetLayouts.byName(ps.layout()).scan(ps.root());
     SubjectSplit sp = SubjectSplit.assign(subjects, ps.split(), ps.seed());
     List<String> ids = sp.ids(split);
@@ -72,7 +72,7 @@ public final class Evaluation {
     String task = c.data().source() + "→" + c.data().target();
     ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
-    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(c)),
+    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(ConfigMapper.schedule(c)),
         m.text(), c.eval().batch(), samples);
     EvalReport report = new EvalReport("DFBK " + task, "Method", options);
     HtmlReport html = new HtmlReport("dfbk evaluation: " + c.name() + " (" + task + ")");
