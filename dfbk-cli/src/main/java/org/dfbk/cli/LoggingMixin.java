@@ -65,16 +65,30 @@ public final class LoggingMixin {
     return root().verbose;
   }
 
-  /** Sets the log levels: debug under {@code -v}, warnings only under {@code -q}, else info. */
+  /**
+   * Sets the log levels: debug under {@code -v}, warnings only under {@code -q}, else info. Only
+   * when logback is the slf4j backend (the command line's); inside a host that binds another one
+   * (Spark's log4j2) the host's logging configuration decides, and logback need not be on the
+   * class path.
+   */
   void apply() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Logger djl = (Logger) LoggerFactory.getLogger("ai.djl");
-    if (isVerbose()) {
-      root.setLevel(Level.DEBUG);
-      djl.setLevel(Level.INFO);
-    } else {
-      root.setLevel(isQuiet() ? Level.WARN : Level.INFO);
-      djl.setLevel(Level.WARN);
+    if (LoggerFactory.getILoggerFactory().getClass().getName().startsWith("ch.qos.logback.")) {
+      Logback.apply(isVerbose(), isQuiet());
+    }
+  }
+
+  /** The logback calls, in a class of their own: loaded only when logback is the backend. */
+  private static final class Logback {
+    static void apply(boolean verbose, boolean quiet) {
+      Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      Logger djl = (Logger) LoggerFactory.getLogger("ai.djl");
+      if (verbose) {
+        root.setLevel(Level.DEBUG);
+        djl.setLevel(Level.INFO);
+      } else {
+        root.setLevel(quiet ? Level.WARN : Level.INFO);
+        djl.setLevel(Level.WARN);
+      }
     }
   }
 

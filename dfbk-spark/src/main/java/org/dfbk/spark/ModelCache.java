@@ -35,16 +35,17 @@ final class ModelCache {
   /** The model of {@code s}'s checkpoint on {@code device}, loaded on first use. */
   static synchronized Pipeline.Loaded get(JobSettings s, Device device, Configuration conf)
       throws IOException {
-    Key key = new Key(s.checkpoint(), s.fingerprint(), device);
-    Pipeline.Loaded m = MODELS.get(key);
-    if (m != null) {
-      return m;
-    }
     if (System.getProperty(THREADS_PROPERTY) == null) {
       // before the engine starts (once per JVM): the executor's cores shared by its task slots
       System.setProperty(THREADS_PROPERTY, Integer.toString(s.threads()));
     }
     EngineStart.start(device.isGpu());
+    EngineStart.inferenceOnThisThread(); // grad mode is per thread; this is a task thread
+    Key key = new Key(s.checkpoint(), s.fingerprint(), device);
+    Pipeline.Loaded m = MODELS.get(key);
+    if (m != null) {
+      return m;
+    }
     java.nio.file.Path local = localCheckpoint(s, conf);
     String found = Storage.sha256(local);
     if (!found.equals(s.fingerprint())) {

@@ -197,7 +197,7 @@ public final class TranslateJob implements Callable<Integer> {
     Path ckpt = new Path(checkpoint);
     String ckptUri = ckpt.getFileSystem(conf).makeQualified(ckpt).toString();
     String fingerprint = checkCheckpoint(ckptUri, conf);
-    String fault = spark.sparkContext().getConf().get(JobSettings.FAULT_INJECTION_KEY, null);
+    String fault = spark.conf().get(JobSettings.FAULT_INJECTION_KEY, null);
     JobSettings s = new JobSettings(ckptUri, fingerprint, batch, samples, seed, volume, overwrite,
         staging, threads != null ? threads : defaultThreads(spark.sparkContext().getConf()),
         fault);
