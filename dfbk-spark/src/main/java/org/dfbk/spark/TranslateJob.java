@@ -260,20 +260,19 @@ public final class TranslateJob implements Callable<Integer> {
   }
 
   /**
-   * PyTorch threads per executor JVM: its cores divided by the tasks it runs at once, at least 1
-   * ({@code local[N]}: the machine's cores / N; a cluster: spark.executor.cores /
-   * spark.task.cpus, so each task gets spark.task.cpus threads).
+   * PyTorch threads per executor JVM. {@code local[N]}: the machine's cores less one (OpenMP's
+   * spinning threads stall when a team as large as the machine shares it with anything else, the
+   * driver included; see BENCHMARKS.md) divided by the N concurrent tasks, at least 1. A cluster:
+   * spark.task.cpus, the cores Spark reserves for each task.
    */
   static int defaultThreads(SparkConf conf) {
     String master = conf.get("spark.master", "");
-    Matcher m = Pattern.compile("local\\[(\\d+|\\*)(?:,\\d+)?]").matcher(master);
+    Matcher m = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?").matcher(master);
     int cores = Runtime.getRuntime().availableProcessors();
     if (m.matches()) {
-      int slots = m.group(1).equals("*") ? cores : Integer.parseInt(m.group(1));
-      return Math.max(1, cores / Math.max(1, slots));
-    }
-    if (master.equals("local")) {
-      return Math.max(1, cores - 1);
+      int slots = m.group(1) == null ? 1 : m.group(1).equals("*") ? cores
+          : Integer.parseInt(m.group(1));
+      return Math.max(1, (cores - 1) / Math.max(1, slots));
     }
     return Math.max(1, conf.getInt("spark.task.cpus", 1));
   }
