@@ -137,7 +137,7 @@ public final class TranslateJob implements Callable<Integer> {
       if (ex instanceof DfbkException d) {
         err.println("dfbk-spark: error: " + d.getMessage());
         err.flush();
-        return d.exitCode();
+        return ExitCode.of(d);
       }
       throw ex;
     });
