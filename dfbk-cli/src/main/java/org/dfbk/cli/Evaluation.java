@@ -90,7 +90,8 @@ public final class Evaluation {
       Volume source = srcImg.volume();
       Volume truth = NiftiIO.read(tgtFile).volume();
       VolumeTranslator.Result r = VolumeTranslator.translate(source, srcFile, src, tgt, c.data().axis(),
-          m.spec().imageSize(), in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null));
+          m.spec().imageSize(), in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null),
+          c.data().normalization(), c.data().source());
       Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
       NiftiIO.writeFloat32(predFile, r.prediction(), srcImg.header());
       preds.add(predFile);
@@ -127,6 +128,9 @@ public final class Evaluation {
     meta.put("checkpoint step", m.state().step());
     meta.put("subjects (" + split + ")", String.join(", ", ids));
     meta.put("samples per slice", samples);
+    meta.put("model input normalisation",
+        c.data().normalization().name().toLowerCase(java.util.Locale.ROOT)
+            + " (the metrics normalise by the 99.5th percentile whatever it is)");
     meta.put("text encoder", m.text() == null ? "none (KG off)" : m.text().encoder().name());
     html.metadata(meta);
     if (timings != null && !timings.isEmpty()) {

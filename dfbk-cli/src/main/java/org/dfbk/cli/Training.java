@@ -90,6 +90,7 @@ public final class Training {
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
+          .optInputProfile(cache.sourceProfile().orElse(null))
           .optProgressListener(new ProgressListener() {
             @Override
             public void onStep(TrainingProgress p) {

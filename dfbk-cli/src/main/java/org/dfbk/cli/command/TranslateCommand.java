@@ -75,6 +75,12 @@ public final class TranslateCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
   boolean keepGoing;
 
+  @Option(names = "--strict", description = "Refuse (exit code 3, nothing written) scans unlike"
+      + " the training data (skull-on vs stripped, another field of view, foreground share or"
+      + " intensity distribution) or with NaN voxels, instead of translating them with a warning;"
+      + " every file is checked before the first is translated.")
+  boolean strict;
+
   @Override
   public Integer call() {
     if (samples < 1 || batch < 1) {
@@ -92,7 +98,10 @@ public final class TranslateCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     int written = 0;
     try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
-      FileTranslator translator = Translators.of(m, batch, samples, seed, volume);
+      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict);
+      if (strict) {
+        refuseUnlikeTraining(translator, files);
+      }
       for (Path f : files) {
         try {
           FileTranslator.Outcome o = translator.translate(f, destinations.get(f),
@@ -123,6 +132,26 @@ public final class TranslateCommand implements Callable<Integer> {
       return org.dfbk.cli.ExitCode.DATA;
     }
     return 0;
+  }
+
+  /**
+   * Checks every file before any is translated, so that {@code --strict} writes nothing when one
+   * of them is unlike the training data; the error lists each file's reasons.
+   */
+  private static void refuseUnlikeTraining(FileTranslator translator, List<Path> files) {
+    List<String> refused = new ArrayList<>();
+    for (Path f : files) {
+      List<String> w = translator.check(f);
+      if (!w.isEmpty()) {
+        refused.add(String.join(" | ", w));
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new DataException("--strict: " + refused.size() + " of " + files.size() + " file(s)"
+          + " are unlike the training data or have damaged voxels; nothing was written. "
+          + String.join(" || ", refused) + ". Fix: prepare the scans as said (docs/preprocessing.md),"
+          + " or leave out --strict to translate them with warnings");
+    }
   }
 
   /**

@@ -174,7 +174,8 @@ public final class ConfigMapper {
         : SplitSpec.fractions(s.train(), s.val());
     return new PrepareSpec(d.layout().readerName(), dataRoot(c), d.source(), d.target(),
         d.sourceKind(), d.targetKind(), d.slicesPerSubject(), d.axis(), d.imageSize(),
-        SquareMode.CROP, SliceOptions.DEFAULT_MIN_FOREGROUND, split, s.seed(), StoreType.FLOAT32);
+        SquareMode.CROP, SliceOptions.DEFAULT_MIN_FOREGROUND, split, s.seed(), StoreType.FLOAT32,
+        d.normalization());
   }
 
   /** The translation and evaluation options of the eval section. */

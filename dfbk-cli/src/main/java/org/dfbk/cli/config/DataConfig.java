@@ -2,6 +2,8 @@ package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.NormalizationMethod;
+import org.dfbk.data.prep.TissueMode;
 
 /**
  * Where the images are and how slices are made from them.
@@ -20,6 +22,8 @@ import org.dfbk.data.prep.ModalityKind;
  * @param cache folder of the preprocessed slice cache
  * @param split subject-level split
  * @param hflip paired random horizontal flips during training
+ * @param normalization percentile | zscore | tissue: how MR volumes are scaled to the model range
+ *     (docs/config.md); default percentile
  */
 public record DataConfig(
     @JsonProperty("layout") DataLayout layout,
@@ -33,7 +37,8 @@ public record DataConfig(
     @JsonProperty("image_size") Integer imageSize,
     @JsonProperty("cache") String cache,
     @JsonProperty("split") SplitConfig split,
-    @JsonProperty("hflip") Boolean hflip) {
+    @JsonProperty("hflip") Boolean hflip,
+    @JsonProperty("normalization") NormalizationMethod normalization) {
 
   public DataConfig {
     layout = Check.or(layout, DataLayout.PAIRED);
@@ -53,16 +58,27 @@ public record DataConfig(
     cache = Check.or(cache, "cache");
     split = split == null ? SplitConfig.defaults() : split;
     hflip = Check.or(hflip, Boolean.TRUE);
+    normalization = Check.or(normalization, NormalizationMethod.PERCENTILE);
+    if (normalization == NormalizationMethod.TISSUE) {
+      // names the key and the known contrasts when the white-matter peak of a modality is unknown
+      if (sourceKind == ModalityKind.MR) {
+        TissueMode.Peak.forModality(source);
+      }
+      if (targetKind == ModalityKind.MR) {
+        TissueMode.Peak.forModality(target);
+      }
+    }
   }
 
   static DataConfig defaults() {
-    return new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /** This section with its dataset and cache folders replaced (the demo's output folder). */
   public DataConfig withFolders(String newRoot, String newCache) {
     return new DataConfig(layout, newRoot, source, target, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, newCache, split, hflip);
+        slicesPerSubject, axis, imageSize, newCache, split, hflip, normalization);
   }
 
   /** Whether the source is CT (HU). */

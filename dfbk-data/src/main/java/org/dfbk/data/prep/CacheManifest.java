@@ -32,6 +32,15 @@ final class CacheManifest {
    * in caches written before it was recorded.
    */
   Map<String, Double> pixelMm;
+  /**
+   * {@link NormalizationMethod} name of the MR volumes; absent in caches written before it was
+   * recorded, which were normalised by the percentile rule.
+   */
+  String normalization;
+  /**
+   * Each subject's source {@link InputProfile}; absent in caches written before it was recorded.
+   */
+  Map<String, InputProfile> inputProfiles;
 
   /**
    * Checks the numbers that size the store and index the slices, before the store is mapped.
@@ -66,6 +75,21 @@ final class CacheManifest {
       if (s.transform().size() != imageSize) {
         throw new DataException(file + ": slices[" + i + "].transform.size = "
             + s.transform().size() + " differs from imageSize = " + imageSize + fix);
+      }
+    }
+    if (normalization != null && java.util.Arrays.stream(NormalizationMethod.values())
+        .noneMatch(n -> n.name().equals(normalization))) {
+      throw new DataException(file + ": normalization = \"" + normalization + "\" is not one of "
+          + java.util.Arrays.toString(NormalizationMethod.values()) + fix);
+    }
+    if (inputProfiles != null) {
+      for (Map.Entry<String, InputProfile> e : inputProfiles.entrySet()) {
+        InputProfile p = e.getValue();
+        if (p == null || p.quantiles() == null
+            || p.quantiles().length != InputProfile.QUANTILE_LEVELS.length) {
+          throw new DataException(file + ": inputProfiles[\"" + e.getKey() + "\"] lacks its "
+              + InputProfile.QUANTILE_LEVELS.length + " quantiles" + fix);
+        }
       }
     }
     if (pixelMm != null) {

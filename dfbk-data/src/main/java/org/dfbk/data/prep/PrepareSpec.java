@@ -23,11 +23,12 @@ import org.dfbk.data.dataset.SplitSpec;
  * @param split subject split settings
  * @param seed seed of the subject shuffle
  * @param store FLOAT16 or FLOAT32 store
+ * @param normalization how MR volumes are normalised (null: {@link NormalizationMethod#PERCENTILE})
  */
 public record PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
     ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
     int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
-    StoreType store) {
+    StoreType store, NormalizationMethod normalization) {
 
   public PrepareSpec {
     if (layout == null || !DatasetLayouts.NAMES.contains(layout)) {
@@ -55,7 +56,18 @@ public record PrepareSpec(String layout, Path root, String sourceModality, Strin
     sourceKind = sourceKind != null ? sourceKind : ModalityKind.forModality(sourceModality);
     targetKind = targetKind != null ? targetKind : ModalityKind.forModality(targetModality);
     root = root.toAbsolutePath().normalize();
+    normalization = normalization != null ? normalization : NormalizationMethod.PERCENTILE;
     new SliceOptions(slicesPerSubject, axis, imageSize, square, minForegroundFraction);
+  }
+
+  /** A spec with the percentile normalisation. */
+  public PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
+      ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
+      int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
+      StoreType store) {
+    this(layout, root, sourceModality, targetModality, sourceKind, targetKind, slicesPerSubject,
+        axis, imageSize, square, minForegroundFraction, split, seed, store,
+        NormalizationMethod.PERCENTILE);
   }
 
   /**
@@ -76,17 +88,23 @@ public record PrepareSpec(String layout, Path root, String sourceModality, Strin
 
   public PrepareSpec withSplit(SplitSpec newSplit, long newSeed) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, square, minForegroundFraction, newSplit, newSeed, store);
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, newSplit, newSeed, store, normalization);
   }
 
   public PrepareSpec withStore(StoreType newStore) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, newStore);
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, newStore, normalization);
   }
 
   public PrepareSpec withGeometry(int newAxis, int newImageSize, SquareMode newSquare) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
         slicesPerSubject, newAxis, newImageSize, newSquare, minForegroundFraction, split, seed,
-        store);
+        store, normalization);
+  }
+
+  public PrepareSpec withNormalization(NormalizationMethod newNormalization) {
+    return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, store,
+        newNormalization);
   }
 }

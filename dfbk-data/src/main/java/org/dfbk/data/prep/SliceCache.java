@@ -231,6 +231,7 @@ public final class SliceCache {
         .order(ByteOrder.LITTLE_ENDIAN);
     List<SliceInfo> infos = new ArrayList<>();
     Map<String, Double> pixelMm = new LinkedHashMap<>();
+    Map<String, InputProfile> profiles = new LinkedHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "dfbk-prepare");
       t.setDaemon(true);
@@ -249,6 +250,7 @@ public final class SliceCache {
         String splitName = split.splitOf(s.id());
         Prepared prepared = await(window.poll());
         pixelMm.put(s.id(), prepared.pixelMm());
+        profiles.put(s.id(), prepared.profile());
         for (PreparedSlice p : prepared.slices()) {
           record.clear();
           put(record, p.target(), store);
@@ -279,11 +281,13 @@ public final class SliceCache {
     }
     m.slices = infos;
     m.pixelMm = pixelMm;
+    m.normalization = spec.normalization().name();
+    m.inputProfiles = profiles;
     return m;
   }
 
   /** One subject's slices and the in-plane pixel size of its source slices (mm). */
-  private record Prepared(List<PreparedSlice> slices, double pixelMm) {}
+  private record Prepared(List<PreparedSlice> slices, double pixelMm, InputProfile profile) {}
 
   private static Prepared prepareSubject(PrepareSpec spec, Subject s) {
     Path srcFile = s.require(spec.sourceModality());
@@ -291,9 +295,12 @@ public final class SliceCache {
     // slices are cut from the closest-canonical (RAS) orientation, as translation does
     Volume src = canonical(readVolume(srcFile));
     Volume tgt = canonical(readVolume(tgtFile));
-    return new Prepared(SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(), tgtFile,
-        tgt, spec.targetKind(), spec.sliceOptions()),
-        Slicing.inPlanePixelMm(src.voxelSize(), spec.sliceOptions().axis()));
+    return new Prepared(SlicePreparer.prepare(s.id(), srcFile, src, spec.sourceKind(),
+        spec.sourceModality(), tgtFile, tgt, spec.targetKind(), spec.targetModality(),
+        spec.sliceOptions(), spec.normalization()),
+        Slicing.inPlanePixelMm(src.voxelSize(), spec.sliceOptions().axis()),
+        InputProfile.measure(src, Normalization.fit(spec.sourceKind(), src, srcFile),
+            spec.sliceOptions().axis()));
   }
 
   private static <T> T await(Future<T> f) throws IOException {
@@ -435,6 +442,10 @@ public final class SliceCache {
     m.put("split", split);
     m.put("seed", spec.seed());
     m.put("store", spec.store().name());
+    if (spec.normalization() != NormalizationMethod.PERCENTILE) {
+      // absent for the percentile rule, so caches prepared before the choice existed stay valid
+      m.put("normalization", spec.normalization().name());
+    }
     return m;
   }
 
@@ -530,6 +541,38 @@ public final class SliceCache {
         perSubject.values().stream().mapToDouble(Normalization::high).toArray());
     Normalization any = perSubject.values().iterator().next();
     return new Normalization(any.kind(), any.low(), median);
+  }
+
+  /**
+   * How the cache's MR volumes were normalised; {@link NormalizationMethod#PERCENTILE} for a cache
+   * written before the choice was recorded.
+   */
+  public NormalizationMethod normalization() {
+    return manifest.normalization == null ? NormalizationMethod.PERCENTILE
+        : NormalizationMethod.valueOf(manifest.normalization);
+  }
+
+  /**
+   * What the training split's source volumes looked like after preprocessing (all subjects when
+   * the train split is empty); empty for a cache written before profiles were recorded.
+   */
+  public java.util.Optional<DataProfile> sourceProfile() {
+    if (manifest.inputProfiles == null || manifest.inputProfiles.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    List<String> train = manifest.splits.getOrDefault("train", List.of());
+    List<InputProfile> used = new ArrayList<>();
+    for (Map.Entry<String, InputProfile> e : manifest.inputProfiles.entrySet()) {
+      if (train.isEmpty() || train.contains(e.getKey())) {
+        used.add(e.getValue());
+      }
+    }
+    if (used.stream().noneMatch(p -> p.slices() > 0)) {
+      return java.util.Optional.empty();
+    }
+    ModalityKind kind = manifest.spec != null && "CT".equals(manifest.spec.get("sourceKind"))
+        ? ModalityKind.CT : ModalityKind.MR;
+    return java.util.Optional.of(DataProfile.of(used, kind));
   }
 
   /**

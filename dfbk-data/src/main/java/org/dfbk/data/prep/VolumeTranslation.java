@@ -52,12 +52,26 @@ public final class VolumeTranslation {
       Normalization targetNorm, int axis, int imageSize, SquareMode square) {
     VolumeChecks.requireUsable(source, sourceFile);
     Normalization sn = Normalization.fit(sourceKind, source, sourceFile);
+    return plan(sourceFile, source, sn, sn, targetNorm, axis, imageSize, square);
+  }
+
+  /**
+   * As above with the source normalised by {@code sourceNorm} (a {@link NormalizationMethod}'s),
+   * while the crops are placed on the foreground of {@code foregroundNorm} (the percentile
+   * normalisation, as in training, so that every method places them alike).
+   */
+  public static VolumeTranslation plan(Path sourceFile, Volume source, Normalization sourceNorm,
+      Normalization foregroundNorm, Normalization targetNorm, int axis, int imageSize,
+      SquareMode square) {
+    VolumeChecks.requireUsable(source, sourceFile);
+    Normalization sn = sourceNorm;
     int n = source.shape()[axis];
     int[] hw = Slicing.sliceShape(source.shape(), axis);
     SliceTransform[][] t = new SliceTransform[n][];
     for (int k = 0; k < n; k++) {
       if (square == SquareMode.CROP) {
-        int[] range = foregroundRange(Slicing.extract(source, axis, k), hw[0], hw[1], sn);
+        int[] range = foregroundRange(Slicing.extract(source, axis, k), hw[0], hw[1],
+            foregroundNorm);
         t[k] = SliceTransform.coveringCrops(axis, k, hw[0], hw[1], imageSize, sn, targetNorm,
             range[0], range[1]);
       } else {

@@ -1,6 +1,7 @@
 package org.dfbk.train.loop;
 
 import java.util.List;
+import org.dfbk.data.prep.DataProfile;
 
 /**
  * The {@code state.json} of a checkpoint: everything besides the arrays that a resumed run needs.
@@ -23,8 +24,12 @@ import java.util.List;
  * @param createdUtc ISO-8601 time of writing
  * @param modelPixelMm millimetres one model pixel covered in the training slices (median); null
  *     when unknown (checkpoints of older runs, or caches prepared before it was recorded)
+ * @param inputProfile what the training source volumes looked like after preprocessing
+ *     (foreground per slice, intensity quantiles, field of view, skull-on or stripped), which
+ *     translation compares each input with; null when unknown (older runs or caches)
  */
 public record CheckpointState(int format, long step, long seed, long optimizerUpdates,
     double lossScale, long goodStepsSinceScaleChange, double bestPsnr, long bestStep,
     String textEncoderId, List<String> parameterNames, List<long[]> parameterShapes,
-    List<Boolean> trainable, TrainerConfig trainer, String createdUtc, Double modelPixelMm) {}
+    List<Boolean> trainable, TrainerConfig trainer, String createdUtc, Double modelPixelMm,
+    DataProfile inputProfile) {}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.data.prep.DataProfile;
 
 /**
  * Builder of a {@link Trainer} ({@link Trainer#builder()}): {@code set…} for what is required,
@@ -81,7 +82,7 @@ public final class TrainerBuilder {
    */
   public TrainerBuilder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
     this.metadata = new TrainingCheckpointer.RunMetadata(resolvedConfigJson, textEncoderId,
-        metadata.modelPixelMm());
+        metadata.modelPixelMm(), metadata.inputProfile());
     return this;
   }
 
@@ -95,7 +96,17 @@ public final class TrainerBuilder {
           + mm);
     }
     this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
-        metadata.textEncoderId(), mm);
+        metadata.textEncoderId(), mm, metadata.inputProfile());
+    return this;
+  }
+
+  /**
+   * What the training source volumes looked like after preprocessing (stored in state.json, so
+   * that translation can name inputs unlike them); {@code null} when unknown.
+   */
+  public TrainerBuilder optInputProfile(DataProfile profile) {
+    this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
+        metadata.textEncoderId(), metadata.modelPixelMm(), profile);
     return this;
   }
 

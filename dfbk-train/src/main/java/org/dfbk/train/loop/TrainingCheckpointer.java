@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.prep.DataProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,14 @@ final class TrainingCheckpointer {
    * @param resolvedConfig the run's resolved configuration (config.json), may be null
    * @param textEncoderId the text encoder's identifier, may be null
    * @param modelPixelMm millimetres per model pixel of the training slices, may be null
+   * @param inputProfile what the training source volumes looked like, may be null
    */
-  record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {}
+  record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
+      DataProfile inputProfile) {
+    RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {
+      this(resolvedConfig, textEncoderId, modelPixelMm, null);
+    }
+  }
 
   private final FlatLayout layout;
   private final NDArray[] master;
@@ -111,7 +118,8 @@ final class TrainingCheckpointer {
     CheckpointState state = new CheckpointState(1, counters.step(), config.seed(),
         counters.optimizerUpdates(), counters.lossScale(), counters.goodSteps(),
         counters.bestPsnr(), counters.bestStep(), metadata.textEncoderId(), layout.names(),
-        shapes, flags, config, Instant.now().toString(), metadata.modelPixelMm());
+        shapes, flags, config, Instant.now().toString(), metadata.modelPixelMm(),
+        metadata.inputProfile());
     LinkedHashMap<String, Checkpoints.ArrayEntry> entries = new LinkedHashMap<>();
     entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
     entries.put(Checkpoints.EMA, scratch -> hostCopies(ema, "", scratch));

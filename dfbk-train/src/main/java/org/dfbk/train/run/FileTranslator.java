@@ -13,8 +13,13 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.prep.DataProfile;
+import org.dfbk.data.prep.InputProfile;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.prep.NormalizationMethod;
+import org.dfbk.data.prep.VolumeChecks;
+import org.dfbk.data.volume.Canonical;
 import org.dfbk.data.volume.Volume;
 
 /**
@@ -30,8 +35,13 @@ import org.dfbk.data.volume.Volume;
  *       else it is refused with the fix;</li>
  *   <li>NaN and infinite voxels become the source's background (0, or −1024 HU for CT), with a
  *       warning;</li>
- *   <li>{@link VolumeTranslator} translates it slice by slice on the source grid;</li>
+ *   <li>{@link InputCheck} warns when the scan looks unlike the training inputs (skull-on
+ *       against skull-stripped training data, another foreground share, other intensities);</li>
+ *   <li>{@link VolumeTranslator} translates it slice by slice on the source grid, normalised by
+ *       the checkpoint's method;</li>
  *   <li>{@link ScaleCheck} warns when the scan's scale differs from the training scale;</li>
+ *   <li>with {@link Settings#strict()}, any warning so far stops the file here (before the model
+ *       runs, for all but the scale), with nothing written;</li>
  *   <li>the {@code *_std} map (K &gt; 1 samples) and then the prediction are written as float32
  *       with the input's header geometry, each atomically (temporary file + rename), so the
  *       prediction's presence means that both are complete.</li>
@@ -64,10 +74,26 @@ public final class FileTranslator {
    * @param trainedPixelMm millimetres per model pixel of the training slices (null if unknown)
    * @param seed the sampler seed
    * @param volume the volume index of 4-D inputs, or null to refuse series of several volumes
+   * @param normalization the checkpoint's normalisation of MR sources (null: percentile)
+   * @param sourceModality the source's modality name in training (T1, ...), which decides the
+   *     white-matter peak of the tissue normalisation and is named in warnings (null: "source")
+   * @param trainedProfile what the training sources looked like (null if unknown: no check)
+   * @param strict whether a warning is an error: the file is then refused (exit code 3) and
+   *     nothing is written for it
    */
   public record Settings(ModalityKind source, ModalityKind target, int axis, int imageSize,
-      Double trainedPixelMm, long seed, Integer volume) {
+      Double trainedPixelMm, long seed, Integer volume, NormalizationMethod normalization,
+      String sourceModality, DataProfile trainedProfile, boolean strict) {
+    /** Settings with the percentile normalisation, no training profile, not strict. */
+    public Settings(ModalityKind source, ModalityKind target, int axis, int imageSize,
+        Double trainedPixelMm, long seed, Integer volume) {
+      this(source, target, axis, imageSize, trainedPixelMm, seed, volume, null, null, null,
+          false);
+    }
+
     public Settings {
+      normalization = normalization == null ? NormalizationMethod.PERCENTILE : normalization;
+      sourceModality = sourceModality == null ? "source" : sourceModality;
       if (source == null || target == null) {
         throw new IllegalArgumentException("source and target modalities are required");
       }
@@ -152,6 +178,81 @@ public final class FileTranslator {
       }
     };
     NiftiImage img = NiftiIO.read(input);
+    Volume source = usableSource(input, img, warn);
+    for (String w : InputCheck.warnings(input, profile(source, input), settings.trainedProfile(),
+        settings.sourceModality())) {
+      warn.accept(w);
+    }
+    refuseIfStrict(input, given);
+    long t0 = System.nanoTime();
+    int size = settings.imageSize();
+    VolumeTranslator.Result r = VolumeTranslator.translate(source, input, settings.source(),
+        settings.target(), settings.axis(), size, in -> model.translate(in, size, settings.seed(),
+            progress == null ? null : progress.open(input, in.size())),
+        settings.normalization(), settings.sourceModality());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
+    refuseIfStrict(input, given);
+    Path std = null;
+    if (withStd) {
+      if (r.std() == null) {
+        throw new IllegalStateException("the slice model gave no std maps for " + input);
+      }
+      std = stdPath(output);
+      NiftiIO.writeFloat32(std, r.std(), img.header());
+    }
+    NiftiIO.writeFloat32(output, r.prediction(), img.header());
+    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
+  }
+
+  /**
+   * The warnings {@link #translate} would give for {@code input} (non-finite voxels, a scan unlike
+   * the training data, another field of view), without running the model or writing anything.
+   *
+   * @throws DataException when the file cannot be read or is not a translatable volume
+   */
+  public List<String> check(Path input) {
+    List<String> given = new ArrayList<>();
+    NiftiImage img = NiftiIO.read(input);
+    Volume source = usableSource(input, img, given::add);
+    given.addAll(InputCheck.warnings(input, profile(source, input), settings.trainedProfile(),
+        settings.sourceModality()));
+    ScaleCheck.warning(input, VolumeTranslator.plannedModelPixelMm(source, input,
+        settings.source(), settings.axis(), settings.imageSize()), settings.trainedPixelMm(),
+        settings.imageSize()).ifPresent(given::add);
+    return given;
+  }
+
+  /**
+   * The profile of {@code source} as the training volumes' were measured: in closest-canonical
+   * order, along the slicing axis (a single slice as stored).
+   */
+  public InputProfile profile(Volume source, Path file) {
+    Volume v = source.nz() == 1 ? source : Canonical.of(source.affine()).apply(source);
+    VolumeChecks.requireUsable(source.nz() == 1 ? stacked(source) : v, file);
+    return InputProfile.measure(v, Normalization.fit(settings.source(), v, file),
+        source.nz() == 1 ? 2 : settings.axis());
+  }
+
+  private static Volume stacked(Volume slice) {
+    int plane = slice.nx() * slice.ny();
+    float[] twice = new float[2 * plane];
+    System.arraycopy(slice.data(), 0, twice, 0, plane);
+    System.arraycopy(slice.data(), 0, twice, plane, plane);
+    return new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
+  }
+
+  private void refuseIfStrict(Path input, List<String> given) {
+    if (settings.strict() && !given.isEmpty()) {
+      throw new DataException(input + ": --strict refuses a scan unlike the training data or"
+          + " with damaged voxels; nothing was written for it. " + String.join(" | ", given)
+          + ". Fix: prepare the scan as the warnings say, or leave out --strict to translate it"
+          + " anyway");
+    }
+  }
+
+  /** The volume to translate: the right one of a 4-D file, non-finite voxels as background. */
+  private Volume usableSource(Path input, NiftiImage img, Consumer<String> warn) {
     Integer volume = settings.volume();
     if (img.volumeCount() > 1 && volume == null) {
       throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
@@ -168,23 +269,7 @@ public final class FileTranslator {
       warn.accept(input + " has " + nonFinite + " NaN or infinite voxel(s); they are translated"
           + " as background (" + background + ")");
     }
-    long t0 = System.nanoTime();
-    int size = settings.imageSize();
-    VolumeTranslator.Result r = VolumeTranslator.translate(source, input, settings.source(),
-        settings.target(), settings.axis(), size, in -> model.translate(in, size, settings.seed(),
-            progress == null ? null : progress.open(input, in.size())));
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
-    Path std = null;
-    if (withStd) {
-      if (r.std() == null) {
-        throw new IllegalStateException("the slice model gave no std maps for " + input);
-      }
-      std = stdPath(output);
-      NiftiIO.writeFloat32(std, r.std(), img.header());
-    }
-    NiftiIO.writeFloat32(output, r.prediction(), img.header());
-    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
+    return source;
   }
 
   /** The number of NaN and infinite voxels of {@code v}. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.prep.NormalizationMethod;
 import org.dfbk.data.prep.SliceSelector;
 import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.prep.VolumeTranslation;
@@ -20,11 +21,13 @@ import org.dfbk.data.volume.Volume;
  * <p>The volume is first brought to its closest-canonical (RAS) voxel order ({@link Canonical}),
  * as training data are; each slice along {@code axis} of it that holds foreground is normalised
  * like the training data
- * (MR: clip at 0, divide by the volume's 99.5th foreground percentile; CT: [−1024, 3000] HU),
+ * (MR: clip at 0, divide by the volume's 99.5th foreground percentile, or by the upper bound of
+ * the checkpoint's {@link NormalizationMethod}; CT: [−1024, 3000] HU),
  * cut into square crops of side min(H, W) over the part of its long side that holds foreground
  * (one crop centred on the anatomy when it fits, else overlapping crops blended, so no anatomy is
  * dropped), resized to the model size, translated, and mapped back by the inverse transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
- * (its 99.5th percentile maps to the same value), or on [0, 1] when the source is CT. Slices
+ * (the upper bound of its normalisation, by default its 99.5th percentile, maps to the same
+ * value), or on [0, 1] when the source is CT. Slices
  * without foreground, and background outside the crops, get the target's background (0, or
  * −1024 HU).
  */
@@ -56,14 +59,28 @@ public final class VolumeTranslator {
 
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model) {
+    return translate(source, file, sourceKind, targetKind, axis, size, model,
+        NormalizationMethod.PERCENTILE, "");
+  }
+
+  /**
+   * As above with the source normalised by {@code method} (the checkpoint's), {@code modality}
+   * being the source's modality name (which decides the white-matter peak of
+   * {@link NormalizationMethod#TISSUE}). Which slices are translated and where the crops go are
+   * decided on the percentile normalisation whatever the method, as in training.
+   */
+  public static Result translate(Volume source, Path file, ModalityKind sourceKind,
+      ModalityKind targetKind, int axis, int size, SliceModel model, NormalizationMethod method,
+      String modality) {
+    Normalizer normalizer = new Normalizer(method, modality);
     if (source.nz() == 1 && axis == 2) {
-      return translateSlice(source, file, sourceKind, targetKind, size, model);
+      return translateSlice(source, file, sourceKind, targetKind, size, model, normalizer);
     }
     // Slices are cut from the closest-canonical (RAS) orientation, as in training, whatever
     // order the scanner stored; the result goes back to the source's own voxel order.
     Canonical canonical = Canonical.of(source.affine());
     Result r = translate(canonical.apply(source), file, sourceKind, targetKind, axis, size, model,
-        Integer.MAX_VALUE);
+        Integer.MAX_VALUE, normalizer);
     return new Result(canonical.restore(r.prediction(), source),
         r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices(),
         r.modelPixelMm());
@@ -71,12 +88,15 @@ public final class VolumeTranslator {
 
   /** As above; slices from {@code limit} on are left as background, untranslated. */
   private static Result translate(Volume source, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int axis, int size, SliceModel model, int limit) {
+      ModalityKind targetKind, int axis, int size, SliceModel model, int limit,
+      Normalizer normalizer) {
     VolumeChecks.requireUsable(source, file);
-    Normalization srcNorm = Normalization.fit(sourceKind, source, file);
+    Normalization foreground = Normalization.fit(sourceKind, source, file);
+    Normalization srcNorm = normalizer.method() == NormalizationMethod.PERCENTILE ? foreground
+        : normalizer.method().fit(sourceKind, source, file, normalizer.modality());
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
-    VolumeTranslation plan = VolumeTranslation.plan(file, source, sourceKind, tgtNorm, axis, size,
-        SquareMode.CROP);
+    VolumeTranslation plan = VolumeTranslation.plan(file, source, srcNorm, foreground, tgtNorm,
+        axis, size, SquareMode.CROP);
     List<Integer> indices = new ArrayList<>();
     List<Integer> firstInput = new ArrayList<>();
     List<float[]> inputs = new ArrayList<>();
@@ -84,7 +104,7 @@ public final class VolumeTranslator {
     Arrays.fill(empty, -1f);
     for (int k = 0; k < plan.sliceCount(); k++) {
       List<float[]> boxes = plan.modelInputs(k);
-      if (k < limit && SliceSelector.foreground(source, srcNorm, axis, k) > 0) {
+      if (k < limit && SliceSelector.foreground(source, foreground, axis, k) > 0) {
         indices.add(k);
         firstInput.add(inputs.size());
         inputs.addAll(boxes);
@@ -128,30 +148,69 @@ public final class VolumeTranslator {
    * a slice whose third axis is not the axial one is translated as stored.
    */
   private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model) {
+      ModalityKind targetKind, int size, SliceModel model, Normalizer normalizer) {
     Canonical canonical = Canonical.of(slice.affine());
     if (!canonical.isIdentity() && canonical.from()[2] == 2) {
       // an axial slice stored flipped or transposed: in-plane canonical order, as in training
-      Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model);
+      Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model,
+          normalizer);
       return new Result(canonical.restore(r.prediction(), slice),
           r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices(),
           r.modelPixelMm());
     }
-    return translateStacked(slice, file, sourceKind, targetKind, size, model);
+    return translateStacked(slice, file, sourceKind, targetKind, size, model, normalizer);
   }
 
   private static Result translateStacked(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model) {
+      ModalityKind targetKind, int size, SliceModel model, Normalizer normalizer) {
     int plane = slice.nx() * slice.ny();
     float[] twice = new float[2 * plane];
     System.arraycopy(slice.data(), 0, twice, 0, plane);
     System.arraycopy(slice.data(), 0, twice, plane, plane);
     Volume stack = new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
-    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1);
+    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1, normalizer);
     return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
         r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
         Math.min(1, r.translatedSlices()), r.modelPixelMm());
   }
+
+  /**
+   * The {@link Result#modelPixelMm()} that {@link #translate} would report for {@code source},
+   * computed from the crops it would cut, without translating.
+   */
+  public static double plannedModelPixelMm(Volume source, Path file, ModalityKind sourceKind,
+      int axis, int size) {
+    Volume v = source;
+    int ax = axis;
+    int limit = Integer.MAX_VALUE;
+    if (source.nz() == 1 && axis == 2) {
+      int plane = source.nx() * source.ny();
+      float[] twice = new float[2 * plane];
+      System.arraycopy(source.data(), 0, twice, 0, plane);
+      System.arraycopy(source.data(), 0, twice, plane, plane);
+      v = new Volume(source.nx(), source.ny(), 2, twice, source.voxelSize(), source.affine());
+      limit = 1;
+    } else {
+      v = Canonical.of(source.affine()).apply(source);
+    }
+    VolumeChecks.requireUsable(v, file);
+    Normalization fg = Normalization.fit(sourceKind, v, file);
+    VolumeTranslation plan = VolumeTranslation.plan(file, v, fg, fg, fg, ax, size,
+        SquareMode.CROP);
+    double pixelMm = Slicing.inPlanePixelMm(v.voxelSize(), ax);
+    List<Double> mm = new ArrayList<>();
+    for (int k = 0; k < Math.min(limit, plan.sliceCount()); k++) {
+      if (SliceSelector.foreground(v, fg, ax, k) > 0) {
+        for (var t : plan.transforms(k)) {
+          mm.add(t.modelPixelMm(pixelMm));
+        }
+      }
+    }
+    return Normalization.median(mm.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The checkpoint's normalisation method and the source's modality name. */
+  private record Normalizer(NormalizationMethod method, String modality) {}
 
   /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */
   private static float[] shift(float[] s) {

@@ -1,0 +1,156 @@
+package org.dfbk.data.prep;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.dfbk.data.volume.Volume;
+
+/**
+ * What one input volume looks like after preprocessing, measured the same way on the training
+ * volumes (by {@link SliceCache#prepare}, recorded in each checkpoint as a {@link DataProfile})
+ * and on each scan given to translation, so that a scan unlike the training data can be named.
+ *
+ * <p>Measured on the volume in its closest-canonical (RAS) voxel order, over the slices along the
+ * slicing axis whose foreground covers at least {@link #MIN_SLICE_FOREGROUND} of the slice. A pixel
+ * is foreground when it exceeds the percentile normalisation's threshold
+ * ({@link Normalization#foregroundThreshold()}: MR 5 % of the 99.5th percentile of the voxels
+ * &gt; 0; CT −500 HU), whatever normalisation the model was trained with.
+ *
+ * @param slices the number of slices measured
+ * @param foregroundFraction median over those slices of the fraction of the slice's pixels that
+ *     are foreground
+ * @param quantiles the {@link #QUANTILE_LEVELS} quantiles of the foreground pixels' values on the
+ *     percentile scale (MR: value / 99.5th percentile; CT: (HU + 1024) / 4024)
+ * @param fieldOfViewMm the in-plane field of view of the short side of the slices, mm
+ * @param enclosedDarkFraction median over the slices of the share of the head outline (the
+ *     foreground with its holes filled) that is not foreground: dark tissue enclosed by
+ *     foreground. A skull-on MR slice has the dark skull (and the dark CSF of a T1) inside the
+ *     bright scalp; a skull-stripped one only its ventricles and sulci (open-ms: 0.001–0.032)
+ */
+public record InputProfile(int slices, double foregroundFraction, double[] quantiles,
+    double fieldOfViewMm, double enclosedDarkFraction) {
+  /** Quantile levels of {@link #quantiles()}. */
+  public static final double[] QUANTILE_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
+  /** Slices with less foreground than this are not measured (as slice selection's default). */
+  public static final double MIN_SLICE_FOREGROUND = 0.05;
+  /**
+   * An MR volume whose {@link #enclosedDarkFraction()} is at least this looks skull-on. Skull-
+   * stripped open-ms volumes measure 0.001–0.032 (T1, T2, FLAIR), the phantom's skull-on T1, T2
+   * and FLAIR 0.13–0.25 (see InputProfileTest).
+   */
+  public static final double SKULL_ON_ENCLOSED = 0.06;
+
+  /**
+   * Measures {@code v} (closest-canonical order) along {@code axis}.
+   *
+   * @param norm the percentile normalisation of {@code v} ({@link Normalization#fit})
+   */
+  public static InputProfile measure(Volume v, Normalization norm, int axis) {
+    int[] hw = Slicing.sliceShape(v.shape(), axis);
+    int n = v.shape()[axis];
+    double threshold = norm.foregroundThreshold();
+    List<Double> fractions = new ArrayList<>();
+    List<Double> enclosed = new ArrayList<>();
+    List<float[]> values = new ArrayList<>();
+    int total = 0;
+    for (int k = 0; k < n; k++) {
+      float[] s = Slicing.extract(v, axis, k);
+      boolean[] fg = new boolean[s.length];
+      int count = 0;
+      for (int i = 0; i < s.length; i++) {
+        fg[i] = s[i] > threshold;
+        if (fg[i]) {
+          count++;
+        }
+      }
+      double fraction = (double) count / s.length;
+      if (fraction < MIN_SLICE_FOREGROUND) {
+        continue;
+      }
+      fractions.add(fraction);
+      enclosed.add(enclosedDarkFraction(fg, hw[0], hw[1]));
+      float[] vals = new float[count];
+      int j = 0;
+      for (int i = 0; i < s.length; i++) {
+        if (fg[i]) {
+          vals[j++] = (float) ((norm.forward(s[i]) + 1) / 2);
+        }
+      }
+      values.add(vals);
+      total += count;
+    }
+    double pixelMm = Slicing.inPlanePixelMm(v.voxelSize(), axis);
+    double fov = pixelMm * Math.min(hw[0], hw[1]);
+    if (fractions.isEmpty()) {
+      return new InputProfile(0, 0, new double[QUANTILE_LEVELS.length], fov, 0);
+    }
+    float[] all = new float[total];
+    int p = 0;
+    for (float[] a : values) {
+      System.arraycopy(a, 0, all, p, a.length);
+      p += a.length;
+    }
+    double[] q = new double[QUANTILE_LEVELS.length];
+    java.util.Arrays.sort(all);
+    for (int i = 0; i < q.length; i++) {
+      q[i] = sortedQuantile(all, QUANTILE_LEVELS[i]);
+    }
+    return new InputProfile(fractions.size(),
+        Normalization.median(fractions.stream().mapToDouble(Double::doubleValue).toArray()), q,
+        fov, Normalization.median(enclosed.stream().mapToDouble(Double::doubleValue).toArray()));
+  }
+
+  /** Whether an MR volume of this profile looks skull-on ({@link #SKULL_ON_ENCLOSED}). */
+  public boolean looksSkullOn() {
+    return enclosedDarkFraction >= SKULL_ON_ENCLOSED;
+  }
+
+  /**
+   * The share of the filled outline of {@code fg} (H × W, row-major) that is not foreground: the
+   * background pixels that cannot be reached from the slice's border through background pixels
+   * (4-neighbour steps), over those plus the foreground pixels; 0 without foreground.
+   */
+  public static double enclosedDarkFraction(boolean[] fg, int h, int w) {
+    boolean[] outside = new boolean[fg.length];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int r = 0; r < h; r++) {
+      for (int c = 0; c < w; c++) {
+        if ((r == 0 || c == 0 || r == h - 1 || c == w - 1) && !fg[r * w + c]) {
+          outside[r * w + c] = true;
+          queue.add(r * w + c);
+        }
+      }
+    }
+    while (!queue.isEmpty()) {
+      int i = queue.poll();
+      int r = i / w;
+      int c = i % w;
+      int[] next = {r > 0 ? i - w : -1, r < h - 1 ? i + w : -1, c > 0 ? i - 1 : -1,
+          c < w - 1 ? i + 1 : -1};
+      for (int j : next) {
+        if (j >= 0 && !fg[j] && !outside[j]) {
+          outside[j] = true;
+          queue.add(j);
+        }
+      }
+    }
+    int fgCount = 0;
+    int holes = 0;
+    for (int i = 0; i < fg.length; i++) {
+      if (fg[i]) {
+        fgCount++;
+      } else if (!outside[i]) {
+        holes++;
+      }
+    }
+    return fgCount + holes == 0 ? 0 : (double) holes / (fgCount + holes);
+  }
+
+  /** Quantile at {@code level} of sorted values, linear interpolation (numpy's default). */
+  static double sortedQuantile(float[] sorted, double level) {
+    double pos = level * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (sorted[hi] - (double) sorted[lo]) * (pos - lo);
+  }
+}
