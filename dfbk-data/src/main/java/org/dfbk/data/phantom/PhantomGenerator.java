@@ -54,6 +54,7 @@ public final class PhantomGenerator {
   private final double fovZMm;
   private final double noise;
   private final double partialVolumeSigma;
+  private final boolean skullStripped;
 
   private PhantomGenerator(Builder b) {
     this.nx = b.nx;
@@ -64,6 +65,7 @@ public final class PhantomGenerator {
     this.fovZMm = b.fovZMm;
     this.noise = b.noise;
     this.partialVolumeSigma = b.partialVolumeSigma;
+    this.skullStripped = b.skullStripped;
   }
 
   public static Builder builder() {
@@ -138,7 +140,8 @@ public final class PhantomGenerator {
 
     Map<String, Volume> images = new LinkedHashMap<>();
     for (PhantomContrast c : PhantomContrast.values()) {
-      images.put(c.name(), render(c, labels, texture, labelVolume, rng.split()));
+      Volume image = render(c, labels, texture, labelVolume, rng.split());
+      images.put(c.name(), skullStripped ? strip(image, labels, c.isCt()) : image);
     }
     return new PhantomSubject(subjectId(subjectIndex), images, labelVolume);
   }
@@ -220,6 +223,20 @@ public final class PhantomGenerator {
       }
     }
     return smooth;
+  }
+
+  /** {@code image} with air, scalp and skull voxels set to background (0, or −1024 HU). */
+  private static Volume strip(Volume image, byte[] labels, boolean ct) {
+    float[] d = image.data().clone();
+    float background = ct ? -1024f : 0f;
+    for (int i = 0; i < d.length; i++) {
+      int l = labels[i];
+      if (l == Tissue.BACKGROUND.label() || l == Tissue.SCALP.label()
+          || l == Tissue.SKULL.label()) {
+        d[i] = background;
+      }
+    }
+    return image.withData(d);
   }
 
   private static double[][] copy(double[][] a) {
@@ -375,6 +392,7 @@ public final class PhantomGenerator {
     private double fovZMm = 160;
     private double noise = 0.01;
     private double partialVolumeSigma = 0.6;
+    private boolean skullStripped = false;
 
     private Builder() {}
 
@@ -408,6 +426,18 @@ public final class PhantomGenerator {
     /** Partial-volume Gaussian σ in voxels (default 0.6), in [0, 3]. */
     public Builder optPartialVolumeSigma(double sigmaVoxels) {
       this.partialVolumeSigma = sigmaVoxels;
+      return this;
+    }
+
+    /**
+     * Whether the images are skull-stripped (default false: the head with scalp and skull, as a
+     * scanner gives it): every voxel outside the intracranial space (air, scalp, skull) is set to
+     * background, 0 for MR and −1024 HU for CT, after rendering, as multiplying by a brain mask
+     * does. The labels and the random draws are unchanged, so a stripped subject is its
+     * skull-on twin masked.
+     */
+    public Builder optSkullStripped(boolean stripped) {
+      this.skullStripped = stripped;
       return this;
     }
 

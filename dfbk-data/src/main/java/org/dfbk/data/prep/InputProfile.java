@@ -26,19 +26,29 @@ import org.dfbk.data.volume.Volume;
  *     foreground with its holes filled) that is not foreground: dark tissue enclosed by
  *     foreground. A skull-on MR slice has the dark skull (and the dark CSF of a T1) inside the
  *     bright scalp; a skull-stripped one only its ventricles and sulci (open-ms: 0.001–0.032)
+ * @param floorBackgroundShare median over the slices of the share of the non-foreground pixels
+ *     that are at or below the normalisation's low end (MR 0, CT −1024 HU): a brain mask sets
+ *     everything outside the brain to exactly 0 (1.0 in every skull-stripped open-ms volume),
+ *     while a scanner's head image has noise there (the phantom's: 0.0)
  */
 public record InputProfile(int slices, double foregroundFraction, double[] quantiles,
-    double fieldOfViewMm, double enclosedDarkFraction) {
+    double fieldOfViewMm, double enclosedDarkFraction, double floorBackgroundShare) {
   /** Quantile levels of {@link #quantiles()}. */
   public static final double[] QUANTILE_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
   /** Slices with less foreground than this are not measured (as slice selection's default). */
   public static final double MIN_SLICE_FOREGROUND = 0.05;
   /**
    * An MR volume whose {@link #enclosedDarkFraction()} is at least this looks skull-on. Skull-
-   * stripped open-ms volumes measure 0.001–0.032 (T1, T2, FLAIR), the phantom's skull-on T1, T2
-   * and FLAIR 0.13–0.25 (see InputProfileTest).
+   * stripped open-ms volumes measure 0.001–0.032 (T1, T2, FLAIR); a skull-on head with a 6 mm
+   * skull and 3 mm of CSF inside an 85 mm radius gives about 2 · 9 / 85 ≈ 0.2 where the ring is
+   * resolved (at 5 mm slices the phantom resolves it only in its middle slices).
    */
   public static final double SKULL_ON_ENCLOSED = 0.06;
+  /**
+   * An MR volume whose {@link #floorBackgroundShare()} is below this looks skull-on (its
+   * background is not a mask's exact 0).
+   */
+  public static final double MASKED_BACKGROUND = 0.5;
 
   /**
    * Measures {@code v} (closest-canonical order) along {@code axis}.
@@ -51,6 +61,7 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
     double threshold = norm.foregroundThreshold();
     List<Double> fractions = new ArrayList<>();
     List<Double> enclosed = new ArrayList<>();
+    List<Double> floor = new ArrayList<>();
     List<float[]> values = new ArrayList<>();
     int total = 0;
     for (int k = 0; k < n; k++) {
@@ -69,6 +80,13 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
       }
       fractions.add(fraction);
       enclosed.add(enclosedDarkFraction(fg, hw[0], hw[1]));
+      int atFloor = 0;
+      for (int i = 0; i < s.length; i++) {
+        if (!fg[i] && s[i] <= norm.low()) {
+          atFloor++;
+        }
+      }
+      floor.add(count == s.length ? 1.0 : (double) atFloor / (s.length - count));
       float[] vals = new float[count];
       int j = 0;
       for (int i = 0; i < s.length; i++) {
@@ -82,7 +100,7 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
     double pixelMm = Slicing.inPlanePixelMm(v.voxelSize(), axis);
     double fov = pixelMm * Math.min(hw[0], hw[1]);
     if (fractions.isEmpty()) {
-      return new InputProfile(0, 0, new double[QUANTILE_LEVELS.length], fov, 0);
+      return new InputProfile(0, 0, new double[QUANTILE_LEVELS.length], fov, 0, 1);
     }
     float[] all = new float[total];
     int p = 0;
@@ -97,12 +115,19 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
     }
     return new InputProfile(fractions.size(),
         Normalization.median(fractions.stream().mapToDouble(Double::doubleValue).toArray()), q,
-        fov, Normalization.median(enclosed.stream().mapToDouble(Double::doubleValue).toArray()));
+        fov, Normalization.median(enclosed.stream().mapToDouble(Double::doubleValue).toArray()),
+        Normalization.median(floor.stream().mapToDouble(Double::doubleValue).toArray()));
   }
 
-  /** Whether an MR volume of this profile looks skull-on ({@link #SKULL_ON_ENCLOSED}). */
+  /**
+   * Whether an MR volume of this profile looks skull-on: a head, not a brain mask. Either its
+   * background is not masked ({@link #floorBackgroundShare()} below {@link #MASKED_BACKGROUND}:
+   * a brain mask leaves exactly 0 outside the brain, a scanner leaves noise), or dark tissue
+   * enclosed by bright tissue covers {@link #SKULL_ON_ENCLOSED} or more of the head outline (the
+   * skull inside the scalp, for a head whose background was zeroed).
+   */
   public boolean looksSkullOn() {
-    return enclosedDarkFraction >= SKULL_ON_ENCLOSED;
+    return floorBackgroundShare < MASKED_BACKGROUND || enclosedDarkFraction >= SKULL_ON_ENCLOSED;
   }
 
   /**

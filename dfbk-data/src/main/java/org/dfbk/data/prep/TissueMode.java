@@ -14,10 +14,11 @@ import org.dfbk.core.error.DataException;
  * <p>The mode is found on the foreground histogram (voxels &gt; 0, as the brain mask of a
  * skull-stripped volume):
  * <ol>
- *   <li>{@value #BINS} equal bins over [0, u], u the 99.5th percentile of the foreground; voxels
- *       above u are left out;</li>
+ *   <li>{@value #BINS} equal bins over [0, u], u = {@value #RANGE} × the 99.5th percentile of the
+ *       foreground; voxels above u are left out;</li>
  *   <li>the counts are smoothed with a Gaussian of σ = {@value #SIGMA_BINS} bins, truncated at
- *       4σ (zero beyond the first and last bin);</li>
+ *       4σ, the first and last count repeated beyond the ends (so that a histogram that only
+ *       falls, or only rises, has no peak);</li>
  *   <li>peaks are the local maxima of the smoothed counts (a run of equal values whose neighbours
  *       on both sides are lower; its middle bin, rounded down; the first and last bin are never
  *       peaks); a peak's prominence is its height minus the higher of the two lowest values
@@ -30,8 +31,14 @@ import org.dfbk.core.error.DataException;
  * </ol>
  */
 public final class TissueMode {
-  /** Histogram bins over [0, 99.5th percentile]. */
+  /** Histogram bins over [0, {@link #RANGE} × the 99.5th percentile]. */
   public static final int BINS = 256;
+  /**
+   * The histogram's range as a multiple of the 99.5th percentile: a little beyond it, so that a
+   * white-matter mode close to the percentile (a T1 with little brighter than white matter) is
+   * still a peak inside the range, not cut at its end.
+   */
+  public static final double RANGE = 1.2;
   /** Standard deviation, in bins, of the Gaussian smoothing. */
   public static final double SIGMA_BINS = 2;
   /** Peaks below this fraction of the histogram's range are not tissue. */
@@ -98,12 +105,12 @@ public final class TissueMode {
    * @throws DataException when no peak qualifies
    */
   public static double whiteMatterMode(float[] fg, Peak peak, Path file) {
-    double upper = Normalization.percentile(fg, Normalization.MR_PERCENTILE);
+    double upper = RANGE * Normalization.percentile(fg, Normalization.MR_PERCENTILE);
     double[] h = smooth(histogram(fg, upper, BINS), SIGMA_BINS);
     List<Integer> peaks = prominentPeaks(h, MIN_POSITION, MIN_PROMINENCE);
     if (peaks.isEmpty()) {
       throw new DataException(file + ": no white-matter peak in the foreground histogram (no"
-          + " prominent peak above " + MIN_POSITION + " of the 99.5th percentile " + upper
+          + " prominent peak above " + MIN_POSITION + " of the histogram's range " + upper
           + "); the tissue normalisation needs a brain image with a visible white-matter mode."
           + " Fix: check the image (skull-stripped? the right modality?), or use"
           + " data.normalization: percentile");
@@ -126,7 +133,10 @@ public final class TissueMode {
     return h;
   }
 
-  /** {@code h} convolved with a normalised Gaussian of σ = {@code sigma} bins, truncated at 4σ. */
+  /**
+   * {@code h} convolved with a normalised Gaussian of σ = {@code sigma} bins, truncated at 4σ, the
+   * end values repeated beyond the ends.
+   */
   public static double[] smooth(double[] h, double sigma) {
     int r = (int) Math.ceil(4 * sigma);
     double[] k = new double[2 * r + 1];
@@ -139,10 +149,8 @@ public final class TissueMode {
     for (int i = 0; i < h.length; i++) {
       double s = 0;
       for (int j = -r; j <= r; j++) {
-        int p = i + j;
-        if (p >= 0 && p < h.length) {
-          s += h[p] * k[j + r];
-        }
+        int p = Math.min(h.length - 1, Math.max(0, i + j));
+        s += h[p] * k[j + r];
       }
       out[i] = s / sum;
     }
