@@ -18,8 +18,9 @@ import org.dfbk.data.prep.ModalityKind;
  *       skull-on ({@link InputProfile#looksSkullOn()}), or the other way round;</li>
  *   <li><b>foreground</b>: the median share of a slice that is foreground is more than
  *       {@link #FOREGROUND_RATIO} times above or below the training median, and outside the
- *       training volumes' own range widened by {@link #FOREGROUND_MARGIN};</li>
- *   <li><b>intensity</b>: a quantile of the foreground's intensities (on the percentile scale,
+ *       training volumes' own range widened by {@link #FOREGROUND_MARGIN} (not reported at
+ *       another field of view, which explains it and which {@link ScaleCheck} reports);</li>
+ *   <li><b>intensity</b> (not reported beside a skull warning, which explains it): a quantile of the foreground's intensities (on the percentile scale,
  *       where the 99.5th percentile is 1) lies more than {@link #QUANTILE_MARGIN} outside the range
  *       of the training volumes' same quantile: another contrast, a background that is not 0, or a
  *       strong bias field.</li>
@@ -59,22 +60,36 @@ public final class InputCheck {
             || input.foregroundFraction() < trained.foregroundFractionMin() / FOREGROUND_MARGIN);
     String fg = String.format(Locale.ROOT, "foreground covers %.0f %% of the slice vs %.0f %% in"
         + " training", 100 * input.foregroundFraction(), 100 * trained.foregroundFraction());
-    String skullWhy = String.format(Locale.ROOT, "%.0f %% of the head outline is dark tissue"
-        + " enclosed by bright tissue (skull inside scalp; skull-stripped training volumes: below"
-        + " %.0f %%)", 100 * input.enclosedDarkFraction(), 100 * InputProfile.SKULL_ON_ENCLOSED);
+    List<String> skullWhy = new ArrayList<>();
+    if (input.floorBackgroundShare() < InputProfile.MASKED_BACKGROUND) {
+      skullWhy.add(String.format(Locale.ROOT, "only %.0f %% of its background is exactly 0 (a"
+          + " brain mask leaves all of it 0; a scanner leaves noise)",
+          100 * input.floorBackgroundShare()));
+    }
+    if (input.enclosedDarkFraction() >= InputProfile.SKULL_ON_ENCLOSED) {
+      skullWhy.add(String.format(Locale.ROOT, "%.0f %% of the head outline is dark tissue"
+          + " enclosed by bright tissue (skull inside scalp; skull-stripped: below %.0f %%)",
+          100 * input.enclosedDarkFraction(), 100 * InputProfile.SKULL_ON_ENCLOSED));
+    }
+    double fovRatio = input.fieldOfViewMm() / trained.fieldOfViewMm();
+    boolean fovOff = fovRatio > ScaleCheck.TOLERANCE || fovRatio < 1 / ScaleCheck.TOLERANCE;
+    boolean skullReported = false;
     if (skullOn && trainedStripped) {
-      out.add(String.format(Locale.ROOT, "%s: %s%s: the scan looks skull-on; the model was"
+      skullReported = true;
+      out.add(String.format(Locale.ROOT, "%s: %s; %s: the scan looks skull-on; the model was"
           + " trained on skull-stripped %s, so it will translate scalp and skull it never saw."
           + " Fix: strip it first (e.g. SynthStrip: mri_synthstrip -i in.nii.gz -o"
-          + " stripped.nii.gz; HD-BET; FSL bet), see docs/preprocessing.md", file,
-          fgOff ? fg + "; " : "", skullWhy, modality));
+          + " stripped.nii.gz; HD-BET; FSL bet), see docs/preprocessing.md", file, fg,
+          String.join("; ", skullWhy), modality));
     } else if (!skullOn && trainedSkullOn && mr) {
+      skullReported = true;
       out.add(String.format(Locale.ROOT, "%s: %sthe scan looks skull-stripped (%.0f %% of the"
           + " head outline is enclosed dark tissue, skull-on: %.0f %% or more); the model was"
           + " trained on skull-on %s. Fix: translate the scan before skull stripping, or train on"
           + " skull-stripped data", file, fgOff ? fg + "; " : "",
           100 * input.enclosedDarkFraction(), 100 * InputProfile.SKULL_ON_ENCLOSED, modality));
-    } else if (fgOff) {
+    } else if (fgOff && !fovOff) {
+      // (at another field of view the share follows from it: ScaleCheck says so)
       out.add(String.format(Locale.ROOT, "%s: %s (training volumes %.0f–%.0f %%): the anatomy"
           + " fills %s of the slice than in training, so the field of view, the cropping or the"
           + " mask differs. Fix: bring the scan to the training data's preparation (crop or pad"
@@ -82,6 +97,9 @@ public final class InputCheck {
           + " data were), see docs/preprocessing.md", file, fg,
           100 * trained.foregroundFractionMin(), 100 * trained.foregroundFractionMax(),
           fgRatio > 1 ? "more" : "less", trained.fieldOfViewMm()));
+    }
+    if (skullReported) {
+      return out; // scalp and skull change the intensities too: the skull says why
     }
     List<String> off = new ArrayList<>();
     double[] levels = InputProfile.QUANTILE_LEVELS;

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.prep.DataProfile;
+import org.dfbk.data.prep.ModalityKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +97,29 @@ class TrainingCheckpointerTest {
       assertArrayEquals(saved.secondMoments.toFloatArray(), fresh.secondMoments.toFloatArray(),
           "second moments");
     }
+  }
+
+  @Test
+  void theTrainingInputProfileRoundTripsAndOldStatesHaveNone(@TempDir Path dir) {
+    FlatLayout layout = layout(new Shape(5));
+    DataProfile profile = new DataProfile(2, ModalityKind.MR, 0.27, 0.26, 0.29,
+        new double[] {0.3, 0.5, 0.7, 0.8, 0.9}, new double[] {0.2, 0.4, 0.6, 0.75, 0.85},
+        new double[] {0.35, 0.55, 0.72, 0.83, 0.95}, 182, 0.0);
+    Path with = dir.resolve("with.zip");
+    Path without = dir.resolve("without.zip");
+    try (NDManager m = NDManager.newBaseManager()) {
+      State s = new State(m, layout, 42);
+      new TrainingCheckpointer(layout, s.master, s.ema, s.firstMoments, s.secondMoments, CONFIG,
+          new TrainingCheckpointer.RunMetadata(null, null, 1.0, profile), m).save(with, COUNTERS);
+      s.checkpointer(layout, CONFIG, m).save(without, COUNTERS);
+    }
+    DataProfile read = Checkpoints.readState(with).inputProfile();
+    assertEquals(profile.kind(), read.kind());
+    assertEquals(profile.volumes(), read.volumes());
+    assertEquals(profile.foregroundFraction(), read.foregroundFraction(), 0, "JSON keeps doubles");
+    assertArrayEquals(profile.quantilesMax(), read.quantilesMax(), 0, "JSON keeps doubles");
+    assertEquals(0.0, read.skullOnShare(), 0);
+    assertEquals(null, Checkpoints.readState(without).inputProfile(), "no profile recorded");
   }
 
   @Test

@@ -196,4 +196,62 @@ class FileTranslatorTest {
     assertTrue(e.getMessage().contains("broken.nii.gz"), e.getMessage());
     assertFalse(Files.exists(out.getParent()), "nothing written");
   }
+
+  private static Volume phantomT1(double fovMm, boolean stripped) {
+    return org.dfbk.data.phantom.PhantomGenerator.builder().optSize(48, 48, 24)
+        .optFieldOfView(fovMm, 160).optSeed(9).optSkullStripped(stripped).build().generate(0)
+        .image("T1");
+  }
+
+  private FileTranslator checked(Volume trainedOn, boolean strict, List<Integer> calls) {
+    org.dfbk.data.prep.DataProfile trained = org.dfbk.data.prep.DataProfile.of(List.of(
+        org.dfbk.data.prep.InputProfile.measure(trainedOn,
+            org.dfbk.data.prep.Normalization.fit(ModalityKind.MR, trainedOn, null), 2)),
+        ModalityKind.MR);
+    double trainedMm = VolumeTranslator.plannedModelPixelMm(trainedOn, Path.of("train.nii"),
+        ModalityKind.MR, 2, 16);
+    return new FileTranslator(identity(calls, false), false, new FileTranslator.Settings(
+        ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, null,
+        org.dfbk.data.prep.NormalizationMethod.PERCENTILE, "T1", trained, strict));
+  }
+
+  @Test
+  void aScanAtAnotherFieldOfViewIsWarnedAboutAndStrictRefusesIt() {
+    Path in = tmp.resolve("wide.nii.gz");
+    NiftiIO.writeFloat32(in, phantomT1(330, true), null);
+    List<Integer> calls = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    FileTranslator.Outcome o = checked(phantomT1(220, true), false, calls).translate(in,
+        tmp.resolve("o/wide.nii.gz"), warnings::add, null);
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("covers 330 mm")
+        && w.contains("covered 220 mm")), warnings.toString());
+    assertEquals(warnings, o.warnings(), "the warnings reach the outcome (the Spark manifest)");
+    assertEquals(warnings, checked(phantomT1(220, true), false, calls).check(in),
+        "check gives what translate gives, without translating");
+    Path out = tmp.resolve("strict/wide.nii.gz");
+    DataException e = assertThrows(DataException.class, () -> checked(phantomT1(220, true),
+        true, new ArrayList<>()).translate(in, out, w -> { }, null));
+    assertTrue(e.getMessage().contains("--strict") && e.getMessage().contains("330 mm"),
+        e.getMessage());
+    assertFalse(Files.exists(out.getParent()), "nothing written under --strict");
+  }
+
+  @Test
+  void strictRefusesASkullOnScanBeforeTheModelRuns() {
+    Path in = tmp.resolve("raw.nii.gz");
+    NiftiIO.writeFloat32(in, phantomT1(220, false), null);
+    List<Integer> calls = new ArrayList<>();
+    Path out = tmp.resolve("s/raw.nii.gz");
+    DataException e = assertThrows(DataException.class, () -> checked(phantomT1(220, true), true,
+        calls).translate(in, out, w -> { }, null));
+    assertTrue(e.getMessage().contains("looks skull-on") && e.getMessage().contains("SynthStrip"),
+        e.getMessage());
+    assertEquals(List.of(), calls, "the model never ran");
+    assertFalse(Files.exists(out), "nothing written");
+    FileTranslator.Outcome o = checked(phantomT1(220, true), false, calls).translate(in,
+        tmp.resolve("w/raw.nii.gz"), w -> { }, null);
+    assertTrue(o.warnings().stream().anyMatch(w -> w.contains("looks skull-on")),
+        o.warnings().toString());
+    assertTrue(Files.exists(o.output()), "without --strict the scan is translated, with warnings");
+  }
 }
