@@ -13,6 +13,7 @@ import org.dfbk.core.spec.AttentionScope;
 import org.dfbk.core.spec.DfbMode;
 import org.dfbk.core.spec.KgMode;
 import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.NormalizationMethod;
 import org.dfbk.train.loop.Precision;
 import org.dfbk.train.loss.DiffusionLoss;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,27 @@ class ConfigChoicesTest {
     assertTrue(k.getMessage().contains("minilm, biomedclip"), k.getMessage());
     ConfigException pl = rejected("name: t\nmodel: {kg: {placement: top}}\n");
     assertTrue(pl.getMessage().contains("bottom, middle"), pl.getMessage());
+  }
+
+  @Test
+  void normalizationBindsDefaultsToPercentileAndTissueNeedsAKnownContrast() throws IOException {
+    assertEquals(NormalizationMethod.PERCENTILE,
+        ConfigLoader.load(write("name: t\n")).data().normalization());
+    assertEquals(NormalizationMethod.TISSUE, ConfigLoader.load(write(
+        "name: t\ndata: {source: T1, target: FLAIR, normalization: Tissue}\n")).data()
+        .normalization());
+    assertEquals(NormalizationMethod.ZSCORE, ConfigLoader.load(write(
+        "name: t\ndata: {normalization: zscore}\n")).data().normalization());
+    ConfigException e = rejected("name: t\ndata: {normalization: whitestripe}\n");
+    assertTrue(e.getMessage().contains("'data.normalization'")
+        && e.getMessage().contains("percentile, zscore, tissue"), e.getMessage());
+    ConfigException unknown = rejected(
+        "name: t\ndata: {source: T1, target: SWI, normalization: tissue}\n");
+    assertTrue(unknown.getMessage().contains("data.normalization")
+        && unknown.getMessage().contains("'SWI'"), unknown.getMessage());
+    assertEquals(NormalizationMethod.TISSUE, ConfigLoader.load(write(
+        "name: t\ndata: {source: T1, target: CT, normalization: tissue}\n")).data()
+        .normalization(), "a CT side keeps its HU window and needs no peak");
   }
 
   @Test

@@ -72,7 +72,8 @@ class ConfigShowTest {
     String yaml = show(f, false);
     for (String expected : new String[] {"image_size: 192", "mode: LH", "scope: global",
         "placement: bottom", "loss: weighted", "precision: fp32", "layout: paired",
-        "source_kind: MR", "encoder: minilm", "split: test", "levels:"}) {
+        "source_kind: MR", "encoder: minilm", "split: test", "levels:",
+        "normalization: percentile"}) {
       assertTrue(yaml.contains(expected), "missing '" + expected + "' in:\n" + yaml);
     }
   }

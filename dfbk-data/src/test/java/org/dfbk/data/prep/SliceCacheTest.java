@@ -3,6 +3,7 @@ package org.dfbk.data.prep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,51 @@ class SliceCacheTest {
     SliceCache old = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("cache"), null);
     assertTrue(old.modelPixelMm().isEmpty(), "no pixel sizes in the manifest: "
         + Files.readString(manifest).contains("pixelMm"));
+  }
+
+  @Test
+  void normalizationAndInputProfilesAreRecordedAndOldCachesMeanPercentile() throws IOException {
+    PrepareSpec pct = spec(StoreType.FLOAT32);
+    assertFalse(SliceCache.specMap(pct).containsKey("normalization"),
+        "the percentile rule leaves the spec hash of earlier caches unchanged");
+    SliceCache c = SliceCache.prepare(pct, work.resolve("pct"), null);
+    assertEquals(NormalizationMethod.PERCENTILE, c.normalization());
+    DataProfile profile = c.sourceProfile().orElseThrow();
+    assertEquals(c.split().train().size(), profile.volumes(), "the training subjects' sources");
+    assertTrue(profile.foregroundFraction() > 0 && profile.foregroundFraction() < 1,
+        profile.toString());
+
+    PrepareSpec tissue = pct.withNormalization(NormalizationMethod.TISSUE);
+    assertEquals("TISSUE", SliceCache.specMap(tissue).get("normalization"));
+    SliceCache t = SliceCache.prepare(tissue, work.resolve("tissue"), null);
+    assertNotEquals(c.specHash(), t.specHash());
+    assertEquals(NormalizationMethod.TISSUE, t.normalization());
+    for (int i = 0; i < t.size(); i++) {
+      SliceInfo info = t.info(i);
+      Path dir = data.resolve(info.subject());
+      Volume t1 = NiftiIO.read(dir.resolve("T1.nii.gz")).volume();
+      Volume t2 = NiftiIO.read(dir.resolve("T2.nii.gz")).volume();
+      // the same fit on the same floats: bitwise equal by construction
+      assertEquals(NormalizationMethod.TISSUE.fit(ModalityKind.MR, t1, null, "T1"),
+          info.transform().source(), "slice " + i + " source");
+      assertEquals(NormalizationMethod.TISSUE.fit(ModalityKind.MR, t2, null, "T2"),
+          info.transform().target(), "slice " + i + " target");
+      assertEquals(c.info(i).transform().sliceIndex(), info.transform().sliceIndex(),
+          "the same slices whatever the normalisation");
+    }
+
+    // a cache written before the two were recorded: percentile, and no profile (not a guess)
+    Path manifest = work.resolve("pct").resolve(SliceCache.MANIFEST_FILE);
+    com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+        Files.readString(manifest)).getAsJsonObject();
+    assertEquals("PERCENTILE", json.remove("normalization").getAsString());
+    assertTrue(json.remove("inputProfiles").isJsonObject());
+    Files.writeString(manifest, json.toString());
+    SliceCache old = SliceCache.prepare(pct, work.resolve("pct"), null);
+    assertTrue(old.reusedExisting(), "still up to date");
+    assertEquals(NormalizationMethod.PERCENTILE, old.normalization());
+    assertTrue(old.sourceProfile().isEmpty(), "inputProfiles left in the manifest: "
+        + Files.readString(manifest).contains("inputProfiles"));
   }
 
   @Test
