@@ -25,8 +25,9 @@ import org.dfbk.data.prep.ModalityKind;
  *       of the training volumes' same quantile: another contrast, a background that is not 0, or a
  *       strong bias field.</li>
  * </ul>
- * The margins are wide on purpose: two skull-stripped open-ms patients differ by up to 0.09 in the
- * quantiles and by a factor 1.13 in foreground share, and a warning should mean something.
+ * The margins are wide on purpose: the two skull-stripped open-ms T1 volumes differ by up to 0.17
+ * in these quantiles (patient07: 0.19, 0.58, 0.74, 0.86, 0.94; patient19: 0.10, 0.41, 0.66,
+ * 0.79, 0.90) and by a factor 1.13 in foreground share, and a warning should mean something.
  */
 public final class InputCheck {
   /** Foreground shares differing by more than this factor from training are reported. */
@@ -34,7 +35,7 @@ public final class InputCheck {
   /** Factor by which the training volumes' foreground range is widened. */
   public static final double FOREGROUND_MARGIN = 1.25;
   /** Distance (percentile scale) outside the training range of a quantile that is reported. */
-  public static final double QUANTILE_MARGIN = 0.15;
+  public static final double QUANTILE_MARGIN = 0.25;
 
   private InputCheck() {}
 
