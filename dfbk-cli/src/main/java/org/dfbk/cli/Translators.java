@@ -27,11 +27,20 @@ public final class Translators {
    */
   public static FileTranslator of(Pipeline.Loaded m, int batch, int samples, long seed,
       Integer volume, boolean strict) {
+    return of(m, batch, samples, seed, volume, strict, false);
+  }
+
+  /**
+   * As above; with {@code flip} each slice is also translated mirrored left-right and the outputs
+   * are the mean (and std) over both passes' samples ({@link SliceTranslator}).
+   */
+  public static FileTranslator of(Pipeline.Loaded m, int batch, int samples, long seed,
+      Integer volume, boolean strict, boolean flip) {
     var data = m.config().data();
     ModalityKind src = data.sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = data.targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     SliceTranslator slices = new SliceTranslator(m.model(),
-        new ResShiftSampler(Pipeline.schedule(m.config())), m.text(), batch, samples);
+        new ResShiftSampler(Pipeline.schedule(m.config())), m.text(), batch, samples, flip);
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src, tgt,
         data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume,
         data.normalization(), data.source(), m.state().inputProfile(), strict));

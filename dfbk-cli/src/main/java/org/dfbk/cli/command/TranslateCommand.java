@@ -81,10 +81,19 @@ public final class TranslateCommand implements Callable<Integer> {
       + " every file is checked before the first is translated.")
   boolean strict;
 
+  @Option(names = "--tta", defaultValue = "none", paramLabel = "none|flip",
+      description = "Test-time augmentation: flip also translates each slice mirrored left-right"
+          + " and averages both passes (with --samples K: mean and std over 2K samples; twice the"
+          + " time). Default ${DEFAULT-VALUE}.")
+  String tta;
+
   @Override
   public Integer call() {
     if (samples < 1 || batch < 1) {
       throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
+    }
+    if (!tta.equalsIgnoreCase("none") && !tta.equalsIgnoreCase("flip")) {
+      throw new ConfigException("--tta must be none or flip, got '" + tta + "'");
     }
     if (volume != null && volume < 0) {
       throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
@@ -98,7 +107,8 @@ public final class TranslateCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     int written = 0;
     try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
-      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict);
+      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict,
+          tta.equalsIgnoreCase("flip"));
       if (strict) {
         refuseUnlikeTraining(translator, files);
       }

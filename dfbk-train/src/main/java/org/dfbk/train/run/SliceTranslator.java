@@ -27,12 +27,25 @@ public final class SliceTranslator {
   private final TextContext text;
   private final int batch;
   private final int samples;
+  private final boolean flip;
 
   /** Outputs per slice: the prediction and (K &gt; 1) its standard deviation, else null. */
   public record Output(List<float[]> mean, List<float[]> std) {}
 
   public SliceTranslator(TrainingModel model, ResShiftSampler sampler, TextContext text, int batch,
       int samples) {
+    this(model, sampler, text, batch, samples, false);
+  }
+
+  /**
+   * As above; with {@code flip} (test-time augmentation) each batch is also sampled mirrored
+   * left-right, the result mirrored back, and the outputs are the mean (and, for K &gt; 1, the
+   * population standard deviation) over the 2K samples. The mirrored pass uses the same seed as
+   * the plain one, which makes the result exactly mirror-equivariant: translating a mirrored
+   * slice gives the mirrored translation (the two passes swap roles; the sum is the same).
+   */
+  public SliceTranslator(TrainingModel model, ResShiftSampler sampler, TextContext text, int batch,
+      int samples, boolean flip) {
     if (batch < 1 || samples < 1) {
       throw new IllegalArgumentException("batch and samples must be >= 1, got " + batch + ", " + samples);
     }
@@ -41,6 +54,7 @@ public final class SliceTranslator {
     this.text = text;
     this.batch = batch;
     this.samples = samples;
+    this.flip = flip;
   }
 
   /**
@@ -65,24 +79,68 @@ public final class SliceTranslator {
         }
         System.arraycopy(s, 0, y, i * plane, plane);
       }
-      try (NDManager m = NDManager.newBaseManager(model.device())) {
-        NDArray y0 = Ops.engineOwned(m.create(y, new Shape(n, 1, size, size)));
-        NDList ctx = text == null ? new NDList() : text.toNDList(m, n);
-        Denoiser d = model.asDenoiser(m, ctx);
-        long batchSeed = seed + start;
-        if (samples == 1) {
-          split(sampler.sample(d, y0, batchSeed).toFloatArray(), n, plane, means);
-        } else {
-          SampleStatistics st = sampler.sampleMany(d, y0, samples, batchSeed);
-          split(st.mean().toFloatArray(), n, plane, means);
-          split(st.std().toFloatArray(), n, plane, stds);
-        }
+      long batchSeed = seed + start;
+      float[][] plain = pass(y, n, size, batchSeed);
+      if (flip) {
+        float[][] mirrored = pass(mirror(y, size), n, size, batchSeed);
+        plain = pooled(plain, new float[][] {mirror(mirrored[0], size),
+            mirrored[1] == null ? null : mirror(mirrored[1], size)});
+      }
+      split(plain[0], n, plane, means);
+      if (stds != null) {
+        split(plain[1], n, plane, stds);
       }
       if (progress != null) {
         progress.accept(start + n);
       }
     }
     return new Output(means, stds);
+  }
+
+  /** K samples of the n slices {@code y}: {mean, std (null for K = 1)}, each [n · S · S]. */
+  private float[][] pass(float[] y, int n, int size, long batchSeed) {
+    try (NDManager m = NDManager.newBaseManager(model.device())) {
+      NDArray y0 = Ops.engineOwned(m.create(y, new Shape(n, 1, size, size)));
+      NDList ctx = text == null ? new NDList() : text.toNDList(m, n);
+      Denoiser d = model.asDenoiser(m, ctx);
+      if (samples == 1) {
+        return new float[][] {sampler.sample(d, y0, batchSeed).toFloatArray(), null};
+      }
+      SampleStatistics st = sampler.sampleMany(d, y0, samples, batchSeed);
+      return new float[][] {st.mean().toFloatArray(), st.std().toFloatArray()};
+    }
+  }
+
+  /** Rows of side {@code size} reversed (left-right mirror of each S × S image). */
+  static float[] mirror(float[] images, int size) {
+    float[] out = new float[images.length];
+    for (int row = 0; row < images.length / size; row++) {
+      int base = row * size;
+      for (int c = 0; c < size; c++) {
+        out[base + c] = images[base + size - 1 - c];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Mean and population std over two equal groups of K samples from each group's mean m and
+   * population std s: mean = (m_a + m_b) / 2, E[x²] = (s_a² + m_a² + s_b² + m_b²) / 2,
+   * std = sqrt(max(0, E[x²] − mean²)); symmetric in a and b.
+   */
+  static float[][] pooled(float[][] a, float[][] b) {
+    float[] mean = new float[a[0].length];
+    float[] std = a[1] == null ? null : new float[mean.length];
+    for (int i = 0; i < mean.length; i++) {
+      double m = ((double) a[0][i] + b[0][i]) / 2;
+      mean[i] = (float) m;
+      if (std != null) {
+        double sq = ((double) a[1][i] * a[1][i] + (double) a[0][i] * a[0][i]
+            + (double) b[1][i] * b[1][i] + (double) b[0][i] * b[0][i]) / 2;
+        std[i] = (float) Math.sqrt(Math.max(0, sq - m * m));
+      }
+    }
+    return new float[][] {mean, std};
   }
 
   private static void split(float[] all, int n, int plane, List<float[]> out) {
