@@ -75,6 +75,25 @@ class EndToEndCliTest {
     assertEquals(0, ts.code(), ts.err());
     assertTrue(ts.err().contains("warning") && ts.err().contains("small/T1.nii.gz")
         && ts.err().contains("2.00 times larger") && ts.err().contains("Fix: pad"), ts.err());
+    org.dfbk.data.prep.DataProfile trained =
+        org.dfbk.train.loop.Checkpoints.readState(ckpt).inputProfile();
+    assertTrue(trained != null && trained.skullOnShare() == 1.0, "the checkpoint records its"
+        + " training sources (skull-on phantoms): " + trained);
+    // --strict: the same scan is refused, exit code 3, nothing written
+    Path strictOut = tmp.resolve("pred-strict");
+    CliTest.Result st = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        small.toString(), "--output", strictOut.toString(), "--strict");
+    assertEquals(ExitCode.DATA, st.code(), st.err());
+    assertTrue(st.err().contains("--strict") && st.err().contains("2.00 times larger"), st.err());
+    assertTrue(!Files.exists(strictOut.resolve("T1.nii.gz")), "nothing written under --strict");
+    // --tta flip: both passes, same grid
+    CliTest.Result tf = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        src.toString(), "--output", tmp.resolve("pred-tta").toString(), "--tta", "flip");
+    assertEquals(0, tf.code(), tf.err());
+    assertTrue(NiftiIO.read(tmp.resolve("pred-tta/T1.nii.gz")).volume().sameGrid(in, 1e-6));
+    assertEquals(ExitCode.USAGE, CliTest.run("translate", "--checkpoint", ckpt.toString(),
+        "--input", src.toString(), "--output", tmp.resolve("pred-x").toString(), "--tta", "rot")
+        .code(), "--tta names its choices");
 
     // A 4-D file whose volume 1 is the scan (volume 0 is its negative): --volume 1 translates
     // exactly what the 3-D file gives; without --volume the file is refused, naming the option
