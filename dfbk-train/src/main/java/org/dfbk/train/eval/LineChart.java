@@ -144,6 +144,10 @@ public final class LineChart {
       yMin = Math.min(yMin, 0);
       yMax = Math.max(yMax, 0);
     }
+    if (b.includeZeroX) {
+      xMin = Math.min(xMin, 0);
+      xMax = Math.max(xMax, 0);
+    }
 
     Graphics2D g = graphics(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
     try {
@@ -161,7 +165,8 @@ public final class LineChart {
       for (String l : yTicks.labels()) {
         labelWidth = Math.max(labelWidth, tick.stringWidth(l));
       }
-      int left = PAD + (yLabel.isEmpty() ? 0 : tick.getHeight() + 4) + labelWidth + 3 + TICK;
+      int left = Math.max(b.minLeft,
+          PAD + (yLabel.isEmpty() ? 0 : tick.getHeight() + 4) + labelWidth + 3 + TICK);
       int nameWidth = 0;
       for (Series s : drawn) {
         nameWidth = Math.max(nameWidth, tick.stringWidth(s.name()));
@@ -169,7 +174,7 @@ public final class LineChart {
       legendRows = Math.max(1, plotHeight / LEGEND_ROW);
       int columns = (drawn.size() + legendRows - 1) / legendRows;
       legendColumnWidth = SWATCH + 5 + nameWidth + 10;
-      int right = PAD + 12 + columns * legendColumnWidth;
+      int right = Math.max(b.minRight, PAD + 12 + columns * legendColumnWidth);
       int plotWidth = width - left - right;
       if (plotWidth < MIN_PLOT) {
         throw tooSmall();
@@ -205,6 +210,14 @@ public final class LineChart {
     return height;
   }
 
+  public String title() {
+    return title;
+  }
+
+  public boolean logY() {
+    return logY;
+  }
+
   /** The plot area (inside the axes) in pixels of this chart's image. */
   public Rectangle plotArea() {
     return new Rectangle(plot);
@@ -236,6 +249,33 @@ public final class LineChart {
   /** The vertical pixel coordinate of {@code y}: the axis's low end at the plot's bottom edge. */
   public double yPixel(double y) {
     return plot.y + (1 - yTicks.fraction(y)) * plot.height;
+  }
+
+  /**
+   * Builds charts whose plot areas share their left and right margins (the widest of each), so
+   * that charts of one width stacked by {@link #column} line up their x axes.
+   */
+  public static List<LineChart> aligned(List<Builder> builders) {
+    int left = 0;
+    int right = 0;
+    for (Builder b : builders) {
+      LineChart c = b.build();
+      left = Math.max(left, c.plot.x);
+      right = Math.max(right, c.width - c.plot.x - c.plot.width);
+    }
+    List<LineChart> out = new ArrayList<>();
+    for (Builder b : builders) {
+      int[] saved = {b.minLeft, b.minRight};
+      b.minLeft = left;
+      b.minRight = right;
+      try {
+        out.add(b.build());
+      } finally {
+        b.minLeft = saved[0];
+        b.minRight = saved[1];
+      }
+    }
+    return out;
   }
 
   /** Draws this chart on its own image. */
@@ -430,6 +470,9 @@ public final class LineChart {
     private String yLabel = "";
     private boolean logY;
     private boolean includeZeroY;
+    private boolean includeZeroX;
+    private int minLeft;
+    private int minRight;
     private int width = 900;
     private int height = 300;
     private final List<Series> series = new ArrayList<>();
@@ -460,6 +503,12 @@ public final class LineChart {
     /** Stretches a linear y axis to include 0 (for values whose distance from 0 matters). */
     public Builder optIncludeZeroY(boolean include) {
       includeZeroY = include;
+      return this;
+    }
+
+    /** Stretches the x axis to include 0 (a training run's steps start there). */
+    public Builder optIncludeZeroX(boolean include) {
+      includeZeroX = include;
       return this;
     }
 

@@ -143,6 +143,30 @@ class LineChartTest {
   }
 
   @Test
+  void alignedChartsShareThePlotEdges() {
+    LineChart.Builder narrow = LineChart.builder().optSize(600, 200)
+        .addSeries("a", new double[] {0, 1}, new double[] {0, 1});
+    LineChart.Builder wide = LineChart.builder().optSize(600, 200).optYLabel("learning rate")
+        .addSeries("a much longer series name", new double[] {0, 1}, new double[] {0, 1e-4});
+    Rectangle alone = narrow.build().plotArea();
+    List<LineChart> both = LineChart.aligned(List.of(narrow, wide));
+    Rectangle a = both.get(0).plotArea();
+    Rectangle b = both.get(1).plotArea();
+    assertTrue(alone.x < b.x && alone.width > b.width, "the wide labels need more room: alone "
+        + alone + ", aligned " + b);
+    assertEquals(b.x, a.x, "left edges");
+    assertEquals(b.width, a.width, "widths");
+    assertEquals(alone.x, narrow.build().plotArea().x, "the builder is left as it was");
+  }
+
+  @Test
+  void includeZeroXStartsTheAxisAtZero() {
+    LineChart c = LineChart.builder().optIncludeZeroX(true)
+        .addSeries("v", new double[] {500, 3000}, new double[] {1, 2}).build();
+    assertEquals(0.0, c.xTicks().low());
+  }
+
+  @Test
   void badInputIsRejectedWithTheNumbers() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LineChart.builder().addSeries("s", new double[3], new double[2]));
