@@ -21,9 +21,9 @@ final class EvalCheckpoint {
     try (Pipeline.Loaded m = Pipeline.load(cmd.mode.checkpoint, device)) {
       DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
-      Evaluation.Outcome o = Evaluation.run(m, c, "test", out, c.eval().samples(), Map.of(),
-          cmd.spec.commandLine().getErr(), cmd.checkpointOptions(c.data().target(),
-              c.data().targetIsCt()));
+      Evaluation.Outcome o = Evaluation.run(m, cmd.mode.checkpoint, c, "test", out,
+          c.eval().samples(), Map.of(), cmd.spec.commandLine().getErr(),
+          cmd.checkpointOptions(c.data().target(), c.data().targetIsCt()));
       cmd.status("report: " + o.html().toAbsolutePath().normalize());
       return cmd.writeReport(o.report(), out.resolve("tables"));
     }
