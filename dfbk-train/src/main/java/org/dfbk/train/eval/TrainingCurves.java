@@ -220,11 +220,48 @@ public final class TrainingCurves {
     return incompleteLastLine;
   }
 
-  /** The names of the values in the rows of {@code kind}, sorted. */
+  /**
+   * The names of the values in the rows of {@code kind}, sorted with runs of digits compared as
+   * numbers (output_2 before output_10).
+   */
   public List<String> names(String kind) {
-    TreeSet<String> names = new TreeSet<>();
+    TreeSet<String> names = new TreeSet<>(TrainingCurves::compareNatural);
     rows.get(kind).values().forEach(r -> names.addAll(r.keySet()));
     return List.copyOf(names);
+  }
+
+  static int compareNatural(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(j);
+      if (Character.isDigit(ca) && Character.isDigit(cb)) {
+        int ei = i;
+        int ej = j;
+        while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+          ei++;
+        }
+        while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+          ej++;
+        }
+        int c = new java.math.BigInteger(a.substring(i, ei))
+            .compareTo(new java.math.BigInteger(b.substring(j, ej)));
+        if (c != 0) {
+          return c;
+        }
+        i = ei;
+        j = ej;
+      } else {
+        if (ca != cb) {
+          return Character.compare(ca, cb);
+        }
+        i++;
+        j++;
+      }
+    }
+    int c = Integer.compare(a.length() - i, b.length() - j);
+    return c != 0 ? c : a.compareTo(b);
   }
 
   /** Value {@code name} of the rows of {@code kind} against the step, ascending. */
@@ -324,7 +361,8 @@ public final class TrainingCurves {
       }
     }
     if (!curves.isEmpty()) {
-      int height = Math.min(1000, Math.max(260, 70 + 16 * curves.size()));
+      // the title and the x axis take 72 pixels: one legend column holds every series
+      int height = Math.min(1000, Math.max(260, 90 + 16 * curves.size()));
       panels.add(panel(title, yLabel, false, includeZero, height,
           curves.toArray(new Curve[0])));
     }

@@ -141,6 +141,29 @@ class TrainingCurvesTest {
   }
 
   @Test
+  void namesSortDigitRunsAsNumbers() {
+    List<String> names = new java.util.ArrayList<>(List.of("output_10_kg", "output_9_kg",
+        "input_2_dfb", "input_02_dfb", "input_10", "input_1_dfb"));
+    names.sort(TrainingCurves::compareNatural);
+    assertEquals(List.of("input_1_dfb", "input_02_dfb", "input_2_dfb", "input_10",
+        "output_9_kg", "output_10_kg"), names);
+  }
+
+  @Test
+  void aBlockLegendOfManySeriesFitsOneColumn() throws Exception {
+    StringBuilder row = new StringBuilder("{\"kind\":\"blocks\",\"step\":4");
+    for (int k = 0; k < 30; k++) {
+      row.append(",\"level_").append(k).append("_dfb_proj_out\":").append(k * 0.1);
+    }
+    TrainingCurves c = TrainingCurves.read(write(row + "}\n"));
+    LineChart proj = c.charts().values().iterator().next().get(0);
+    assertEquals(30, proj.legend().size());
+    assertEquals("level_9_dfb", proj.legend().get(9));
+    java.awt.Rectangle p = proj.plotArea();
+    assertTrue(p.height >= 30 * 16, "30 legend rows of 16 pixels beside a plot of " + p);
+  }
+
+  @Test
   void runDirectoryIsAboveCheckpoints() {
     assertEquals(Path.of("/data/runs/a"),
         TrainingCurves.runDirectory(Path.of("/data/runs/a/checkpoints/best.zip")));
