@@ -78,9 +78,7 @@ public final class HtmlReport {
 
   /** A figure (PNG relative to the report) with its caption. */
   public HtmlReport figure(String caption, String relativePng) {
-    body.add("<figure>" + "<a href=\"" + href(relativePng) + "\"><img src=\""
-        + href(relativePng) + "\" alt=\"" + Html.escape(caption) + "\"></a><figcaption>"
-        + Html.escape(caption) + "</figcaption></figure>\n");
+    body.add(figureHtml("<figure>", caption, relativePng));
     return this;
   }
 
@@ -89,10 +87,15 @@ public final class HtmlReport {
    * smoothly when the page is narrower than the image (a figure of images keeps its pixels).
    */
   public HtmlReport chart(String caption, String relativePng) {
-    body.add("<figure class=\"chart\">" + "<a href=\"" + href(relativePng) + "\"><img src=\""
-        + href(relativePng) + "\" alt=\"" + Html.escape(caption) + "\"></a><figcaption>"
-        + Html.escape(caption) + "</figcaption></figure>\n");
+    body.add(figureHtml("<figure class=\"chart\">", caption, relativePng));
     return this;
+  }
+
+  private String figureHtml(String open, String caption, String relativePng) {
+    String src = href(relativePng);
+    return open + "<a href=\"" + src + "\"><img src=\"" + src + "\" alt=\""
+        + Html.escape(caption) + "\"></a><figcaption>" + Html.escape(caption)
+        + "</figcaption></figure>\n";
   }
 
   /** A section heading. */

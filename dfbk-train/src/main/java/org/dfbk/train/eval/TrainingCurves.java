@@ -4,9 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>A resumed run appends to the same file, repeating the steps between its checkpoint and where
  * the earlier attempt stopped: a row whose step is at or before the last step already read for its
  * kind replaces every earlier row of that kind from that step on, so the later row wins and rows
- * of the abandoned stretch are dropped. A last line that is not valid JSON (a run killed while
- * writing it) is left out with a warning; any other malformed line is an error naming the file
- * and line. Rows of other kinds, and values that are neither numbers nor null, are not curves and
+ * of the abandoned stretch are dropped. A malformed last line (a run killed while writing it
+ * leaves one that is not valid JSON) is left out with a warning; any other malformed line is an
+ * error naming the file and line. Rows of other kinds, and values that are neither numbers nor null, are not curves and
  * are ignored; null (a value that was not finite) is a gap in the line.
  */
 public final class TrainingCurves {
@@ -103,7 +101,8 @@ public final class TrainingCurves {
   /**
    * Reads a metrics file.
    *
-   * @throws DataException for a malformed line other than the last, naming the file and line
+   * @throws DataException for a malformed line other than the last, naming the file and line,
+   *     or an unreadable file
    */
   public static TrainingCurves read(Path metricsFile) {
     String text;
@@ -111,7 +110,8 @@ public final class TrainingCurves {
       // decoded leniently: a write cut short may end inside a character
       text = new String(Files.readAllBytes(metricsFile), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read training metrics " + metricsFile, e);
+      throw new DataException("cannot read the training metrics " + metricsFile + " (" + e
+          + "); make it readable, or move it away to evaluate without training curves", e);
     }
     TrainingCurves c = new TrainingCurves(metricsFile);
     String[] lines = text.split("\n", -1);
