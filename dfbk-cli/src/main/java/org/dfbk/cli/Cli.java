@@ -1,9 +1,10 @@
 package org.dfbk.cli;
 
 import java.io.PrintWriter;
+import org.dfbk.cli.command.BenchCommand;
+import org.dfbk.cli.command.ConfigCommand;
 import org.dfbk.cli.command.DataCommand;
 import org.dfbk.cli.command.DemoCommand;
-import org.dfbk.cli.command.BenchCommand;
 import org.dfbk.cli.command.EvalCommand;
 import org.dfbk.cli.command.InfoCommand;
 import org.dfbk.cli.command.KnowledgeCommand;
@@ -11,12 +12,13 @@ import org.dfbk.cli.command.ModelCommand;
 import org.dfbk.cli.command.PhantomCommand;
 import org.dfbk.cli.command.TrainCommand;
 import org.dfbk.cli.command.TranslateCommand;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DfbkException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code dfbk} root command and the one factory that builds the command line. */
 @Command(
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
       TranslateCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -50,7 +53,7 @@ import picocli.CommandLine.Spec;
 public final class Cli implements Runnable {
   @Spec CommandSpec spec;
 
-  @Mixin LoggingMixin logging;
+  @Mixin LoggingMixin logging; // the root's instance holds -v/-q for the whole line
 
   @Override
   public void run() {
@@ -64,6 +67,8 @@ public final class Cli implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setUsageHelpWidth(100); // the commands' descriptions are written in lines of up to 100
+    cl.setExecutionStrategy(LoggingMixin::executionStrategy);
+    cl.setExitCodeExceptionMapper(ExitCode.MAPPER);
     cl.setExecutionExceptionHandler(Cli::handleException);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
@@ -72,47 +77,49 @@ public final class Cli implements Runnable {
         c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
       }
       c.getErr().flush();
-      return ExitCode.USAGE;
+      return ExitCode.of(ex);
     });
     return cl;
   }
 
   /** Runs the CLI and returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    LoggingMixin.reset();
     int code = create(out, err).execute(args);
     out.flush();
     err.flush();
     return code;
   }
 
+  /** Prints the error (its message; the stack trace under -v) and maps it to the exit code. */
   private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult pr) {
     PrintWriter err = cl.getErr();
-    int code;
-    if (ex instanceof DfbkException d) {
-      err.println("dfbk " + cl.getCommandName() + ": " + d.getMessage());
-      code = d.exitCode();
+    boolean verbose = LoggingMixin.of(cl.getCommandSpec()).isVerbose();
+    DfbkException d = firstDfbkError(ex);
+    if (d != null) {
+      // library errors name their settings (TrainerConfig.batchSize); the user wrote config keys
+      err.println("dfbk " + cl.getCommandName() + ": " + ConfigMapper.translate(d.getMessage()));
     } else {
-      Throwable root = ex;
-      while (root.getCause() != null && root.getCause() != root && !(root instanceof DfbkException)) {
-        root = root.getCause();
-      }
-      if (root instanceof DfbkException d) {
-        err.println("dfbk " + cl.getCommandName() + ": " + d.getMessage());
-        code = d.exitCode();
-      } else {
-        err.println("dfbk " + cl.getCommandName() + ": internal error: " + ex.getClass().getSimpleName()
-            + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
-        if (!LoggingMixin.isVerbose()) {
-          err.println("(rerun with -v for the stack trace)");
-        }
-        code = ExitCode.INTERNAL;
+      err.println("dfbk " + cl.getCommandName() + ": internal error: "
+          + ex.getClass().getSimpleName()
+          + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+      if (!verbose) {
+        err.println("(rerun with -v for the stack trace)");
       }
     }
-    if (LoggingMixin.isVerbose()) {
+    if (verbose) {
       ex.printStackTrace(err);
     }
     err.flush();
-    return code;
+    return ExitCode.of(ex);
+  }
+
+  /** The first dfbk error in the cause chain (a library error wrapped by a framework), or null. */
+  private static DfbkException firstDfbkError(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DfbkException d) {
+        return d;
+      }
+    }
+    return null;
   }
 }

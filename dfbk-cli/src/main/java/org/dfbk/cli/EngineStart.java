@@ -63,6 +63,17 @@ public final class EngineStart {
   }
 
   /**
+   * Turns autograd off on the calling thread. PyTorch's grad mode is per thread and DJL turns it
+   * off only on the thread that starts the engine; a thread that did not (a Spark task thread, a
+   * pool thread) would record graphs, and initialising or translating with a network there fails
+   * ("a leaf Variable that requires grad is being used in an in-place operation"). Call it on
+   * such a thread after {@link #start} and before any network call; it costs one JNI call.
+   */
+  public static void inferenceOnThisThread() {
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
+
+  /**
    * Starts the engine (never downloads). {@code wantGpu} makes a CPU-only build fail clearly.
    */
   public static synchronized Engine start(boolean wantGpu) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.cli.config.Specs;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.Subject;
@@ -71,7 +71,7 @@ public final class Evaluation {
       EvalOptions options) {
     Path runDirectory = TrainingCurves.runDirectory(checkpoint);
     Optional<TrainingCurves> curves = TrainingCurves.find(runDirectory);
-    PrepareSpec ps = Specs.prepareSpec(c);
+    PrepareSpec ps = ConfigMapper.prepareSpec(c);
     List<Subject> subjects = DatasetLayouts.byName(ps.layout()).scan(ps.root());
     SubjectSplit sp = SubjectSplit.assign(subjects, ps.split(), ps.seed());
     List<String> ids = sp.ids(split);
@@ -82,7 +82,7 @@ public final class Evaluation {
     String task = c.data().source() + "→" + c.data().target();
     ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
-    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(c)),
+    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(ConfigMapper.schedule(c)),
         m.text(), c.eval().batch(), samples);
     EvalReport report = new EvalReport("DFBK " + task, "Method", options);
     HtmlReport html = new HtmlReport("dfbk evaluation: " + c.name() + " (" + task + ")");

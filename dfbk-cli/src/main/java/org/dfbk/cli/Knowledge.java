@@ -30,7 +30,7 @@ public final class Knowledge {
   /** Opens the configured encoder (lazy: the model loads only on a cache miss). */
   public static TextEncoder encoder(KnowledgeConfig k) {
     Path dir = k.encoderDir() == null ? null : Paths.get(k.encoderDir());
-    return TextEncoders.create(k.encoder(), dir);
+    return TextEncoders.create(k.encoder().id(), dir);
   }
 
   /**

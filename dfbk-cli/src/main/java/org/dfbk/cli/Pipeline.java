@@ -7,20 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.cli.config.ModelConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.core.nn.AttentionScope;
-import org.dfbk.core.nn.DfbMode;
-import org.dfbk.core.nn.KgMode;
 import org.dfbk.core.nn.SwinUNet;
-import org.dfbk.core.spec.KgPlacement;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.dfbk.train.knowledge.EncoderId;
@@ -30,81 +23,20 @@ import org.dfbk.train.loop.CheckpointState;
 import org.dfbk.train.loop.Checkpoints;
 import org.dfbk.train.loop.ConcatInputModel;
 import org.dfbk.train.loop.Precision;
-import org.dfbk.train.loop.TrainerConfig;
-import org.dfbk.train.loss.DiffusionLoss;
 
-/** Config → network, schedule, trainer settings, text context; and checkpoints → models. */
+/**
+ * Networks from specs, and trained models from checkpoints. The config → spec mapping is
+ * {@link ConfigMapper}'s.
+ */
 public final class Pipeline {
-  /** DFB levels by default: every level whose feature map side is at most this many pixels. */
-  public static final int DFB_DEFAULT_MAX_SIDE = 56;
-
   private Pipeline() {}
 
-  /** Whether the config's model has KG blocks (and so needs the text context). */
-  public static boolean usesKnowledge(DfbkConfig c) {
-    return !c.model().kg().mode().equals("NONE");
-  }
-
-  /** The network spec of a config; {@code textDim} is the text encoder's width (0 without KG). */
-  public static UNetSpec spec(DfbkConfig c, int textDim) {
-    ModelConfig m = c.model();
-    int levels = m.channelMult().size();
-    DfbMode dfb = DfbMode.valueOf(m.dfb().mode());
-    AttentionScope scope = AttentionScope.valueOf(m.dfb().scope());
-    Set<Integer> dfbLevels = new HashSet<>(m.dfb().levels());
-    if (dfb != DfbMode.NONE && dfbLevels.isEmpty()) {
-      for (int l = 0; l < levels; l++) {
-        if ((m.imageSize() >> l) <= DFB_DEFAULT_MAX_SIDE) {
-          dfbLevels.add(l);
-        }
-      }
-    }
-    if (dfb == DfbMode.NONE) {
-      dfbLevels.clear();
-    }
-    KgMode kg = KgMode.valueOf(m.kg().mode());
-    KgPlacement placement = kg == KgMode.NONE ? KgPlacement.none()
-        : m.kg().placement().equals("middle") ? new KgPlacement(true, Set.of())
-            : KgPlacement.bottom(levels);
-    Set<Integer> attention = new HashSet<>(m.attentionResolutions());
-    if (attention.isEmpty()) {
-      for (int l = 1; l < levels; l++) {
-        attention.add(m.imageSize() >> l);
-      }
-    }
-    return new UNetSpec(m.imageSize(), 2, 1, m.channels(), List.copyOf(m.channelMult()),
-        m.numResBlocks(), attention, 32, m.swinDepth(), m.swinEmbedDim(), m.headChannels(),
-        m.windowSize(), dfb, scope, dfbLevels, kg, placement, kg == KgMode.NONE ? 0 : textDim);
-  }
-
-  /** The ResShift schedule of a config. */
+  /**
+   * {@link ConfigMapper#schedule(DfbkConfig)}; kept for the callers that have not moved to the
+   * mapper yet ({@code Evaluation}, {@code TranslateCommand}).
+   */
   public static ResShiftSchedule schedule(DfbkConfig c) {
-    var d = c.diffusion();
-    return new ResShiftSchedule(d.steps(), d.power(), d.kappa(), d.minNoiseLevel(), d.etasEnd());
-  }
-
-  /** Trainer settings of a config ({@code maxSteps} overrides train.max_steps when positive). */
-  public static TrainerConfig trainerConfig(DfbkConfig c, long maxSteps) {
-    var t = c.train();
-    long steps = maxSteps > 0 ? maxSteps : t.maxSteps();
-    // A shorter run from --max-steps keeps its warm-up inside the run.
-    long warmup = Math.min(t.warmupSteps(), Math.max(0, steps - 1));
-    return TrainerConfig.builder()
-        .maxSteps(steps)
-        .batchSize(t.batchSize())
-        .learningRate(t.lr())
-        .learningRateMin(t.lrMin())
-        .warmupSteps(warmup)
-        .weightDecay(t.weightDecay())
-        .emaRate(t.emaRate())
-        .gradClipNorm(t.gradClip())
-        .loss(DiffusionLoss.valueOf(c.diffusion().loss().toUpperCase(Locale.ROOT)))
-        .precision(t.precision().equals("fp16") ? Precision.FP16 : Precision.FP32)
-        .seed(t.seed())
-        .logEvery(t.logEvery())
-        .validateEvery(t.valEvery())
-        .checkpointEvery(t.checkpointEvery())
-        .build();
+    return ConfigMapper.schedule(c);
   }
 
   /**
@@ -161,14 +93,14 @@ public final class Pipeline {
     CheckpointState state = Checkpoints.readState(checkpoint);
     DfbkConfig c = ConfigLoader.fromJson(Checkpoints.readConfig(checkpoint), checkpoint.toString());
     TextContext text = null;
-    if (usesKnowledge(c)) {
+    if (ConfigMapper.usesKnowledge(c)) {
       if (state.textEncoderId() == null) {
         throw new DataException(checkpoint + " has KG blocks but records no text encoder");
       }
       EncoderId id = EncoderId.fromJson(state.textEncoderId());
       text = findText(checkpoint, c, id);
     }
-    UNetSpec spec = spec(c, text == null ? 0 : text.dim());
+    UNetSpec spec = ConfigMapper.networkSpec(c, text == null ? 0 : text.dim());
     Model holder = Model.newInstance("dfbk-" + c.name(), device);
     try {
       ConcatInputModel model = network(spec, holder, c.train().seed(), text == null ? 1 : text.length());

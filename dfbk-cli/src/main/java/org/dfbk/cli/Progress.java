@@ -5,10 +5,11 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar on the error stream: {@code [#####.....] 5/10 50% 3.2 it/s eta 2s}.
- * On a terminal it redraws in place; otherwise it prints a line every 10 %. Silent under
- * {@code -q}.
+ * On a terminal it redraws in place; otherwise it prints a line every 10 %. Progress is
+ * information: silent when the log shows only warnings ({@code -q}).
  */
 public final class Progress {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Progress.class);
   private final PrintWriter err;
   private final String label;
   private final long total;
@@ -24,7 +25,7 @@ public final class Progress {
 
   /** Reports {@code done} of {@code total} units, with an optional note. */
   public synchronized void update(long done, String note) {
-    if (LoggingMixin.isQuiet()) {
+    if (!LOG.isInfoEnabled()) {
       return;
     }
     double secs = (System.nanoTime() - startNanos) / 1e9;

@@ -13,18 +13,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.dfbk.cli.command.DataPrepareCommand;
 import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.cli.config.SplitName;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
+import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.dfbk.train.knowledge.KnowledgeCache;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.DiffusionObjective;
 import org.dfbk.train.loop.ProgressListener;
 import org.dfbk.train.loop.Trainer;
 import org.dfbk.train.loop.TrainerBuilder;
+import org.dfbk.train.loop.TrainerConfig;
 import org.dfbk.train.loop.TrainingModel;
 import org.dfbk.train.loop.TrainingProgress;
 import org.dfbk.train.loop.TrainingResult;
@@ -47,13 +50,13 @@ public final class Training {
    */
   public static TrainingResult run(DfbkConfig c, Path runDir, Device[] devices, long maxSteps,
       boolean resume, PrintWriter err) {
-    SliceCache cache = DataPrepareCommand.prepare(c, err);
+    SliceCache cache = Datasets.prepare(c, err);
     TextContext text = null;
-    if (Pipeline.usesKnowledge(c)) {
+    if (ConfigMapper.usesKnowledge(c)) {
       text = Knowledge.embed(c);
       keepCopy(c, text, runDir);
     }
-    UNetSpec spec = Pipeline.spec(c, text == null ? 0 : text.dim());
+    UNetSpec spec = ConfigMapper.networkSpec(c, text == null ? 0 : text.dim());
     Path last = runDir.resolve("checkpoints").resolve("last.zip");
     if (resume && !Files.isRegularFile(last)) {
       throw new org.dfbk.core.error.ConfigException("--resume: no checkpoint " + last
@@ -65,7 +68,10 @@ public final class Training {
     }
     List<Model> holders = new ArrayList<>();
     try {
-      var tc = Pipeline.trainerConfig(c, maxSteps);
+      TrainerConfig tc = ConfigMapper.trainerConfig(c, maxSteps > 0
+          ? ConfigMapper.RunOverrides.maxSteps(maxSteps) : ConfigMapper.RunOverrides.NONE);
+      ConfigMapper.EvalOptions eval = ConfigMapper.evalOptions(c);
+      ResShiftSchedule schedule = ConfigMapper.schedule(c);
       List<TrainingModel> replicas = new ArrayList<>();
       for (Device d : devices) {
         Model holder = Model.newInstance("dfbk-" + c.name(), d);
@@ -73,14 +79,14 @@ public final class Training {
         replicas.add(Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length(),
             Pipeline.parameterType(tc.precision())));
       }
-      CacheBatchSource batches = new CacheBatchSource(cache, "train", c.train().batchSize(),
+      CacheBatchSource batches = new CacheBatchSource(cache, SplitName.TRAIN.id(), tc.batchSize(),
           c.train().seed(), c.data().hflip(), text);
       int[] valIdx = validationSlices(cache, c.train().valSlices());
       OptionalDouble modelPixelMm = cache.modelPixelMm();
       TextContext ctx = text;
       Progress bar = new Progress(err, "train", tc.maxSteps());
       TrainerBuilder b = Trainer.builder().setConfig(tc)
-          .setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
+          .setObjective(new DiffusionObjective(schedule, tc.loss()))
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
@@ -94,8 +100,8 @@ public final class Training {
             }
           });
       if (valIdx.length > 0) {
-        b.optValidation(v -> validate(cache, valIdx, v.model(), new ResShiftSampler(Pipeline.schedule(c)),
-            ctx, c.eval().batch(), c.eval().seed()));
+        b.optValidation(v -> validate(cache, valIdx, v.model(), new ResShiftSampler(schedule),
+            ctx, eval.batch(), eval.seed()));
       }
       try (Trainer trainer = b.build()) {
         if (resume) {
@@ -114,8 +120,8 @@ public final class Training {
    * validation and checkpoints; between 20 and {@code cap}.
    */
   public static long fitSteps(DfbkConfig c, Device device, double seconds, long cap) {
-    TextContext text = Pipeline.usesKnowledge(c) ? Knowledge.embed(c) : null;
-    UNetSpec spec = Pipeline.spec(c, text == null ? 0 : text.dim());
+    TextContext text = ConfigMapper.usesKnowledge(c) ? Knowledge.embed(c) : null;
+    UNetSpec spec = ConfigMapper.networkSpec(c, text == null ? 0 : text.dim());
     int b = c.train().batchSize();
     int s = spec.imageSize();
     double perStep;
@@ -144,9 +150,9 @@ public final class Training {
 
   /** Validation slices: the first {@code max} of the val split (else of the test split). */
   static int[] validationSlices(SliceCache cache, int max) {
-    int[] v = cache.indices("val");
+    int[] v = cache.indices(SplitName.VAL.id());
     if (v.length == 0) {
-      v = cache.indices("test");
+      v = cache.indices(SplitName.TEST.id());
     }
     return max > 0 && v.length > max ? Arrays.copyOf(v, max) : v;
   }

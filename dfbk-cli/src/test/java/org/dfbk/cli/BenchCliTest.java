@@ -103,7 +103,9 @@ class BenchCliTest {
     assertTrue(r.err().contains("--precision fp16 needs a GPU"), r.err());
     CliTest.Result bad = CliTest.run("bench", "--config", tinyConfig().toString(), "--precision", "fp8");
     assertEquals(2, bad.code(), bad.err() + bad.out());
-    assertTrue(bad.err().contains("unknown precision 'fp8'"), bad.err());
+    assertTrue(bad.err().contains("'--precision'") && bad.err().contains("'fp8'")
+        && bad.err().contains("FP32, FP16"), "names the option, the value and the allowed ones: "
+        + bad.err());
   }
 
   @Test

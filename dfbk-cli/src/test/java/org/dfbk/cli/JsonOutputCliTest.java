@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.dfbk.cli.command.PhantomCommand;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.volume.Volume;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,7 +83,7 @@ class JsonOutputCliTest {
   @BeforeAll
   static void inputs() throws IOException {
     phantom = tmp.resolve("phantom");
-    PhantomCommand.write(phantom, 2, 32, 16, 0);
+    Datasets.writePhantom(phantom, 2, 32, 16, 0);
     tinyConfig = tmp.resolve("tiny.yaml");
     Files.writeString(tinyConfig, String.join("\n",
         "name: tiny-json",
@@ -155,6 +154,14 @@ class JsonOutputCliTest {
             List.of("--ablation", runA.toString(), runB.toString(), "-o",
                 tmp.resolve("ablation-out").toString()),
             (doc, err) -> assertEquals(Set.of("a", "b"), labels(doc), doc.toString())),
+        new Case("config show", "config show, tiny config", 0,
+            List.of("--config", tinyConfig.toString()),
+            (doc, err) -> {
+              assertEquals("none", doc.get("model").get("dfb").get("mode").asText(), doc.toString());
+              assertEquals(16, doc.get("model").get("image_size").asInt(), doc.toString());
+              assertEquals("MR", doc.get("data").get("target_kind").asText(), doc.toString());
+              assertEquals("phantom", doc.get("data").get("layout").asText(), doc.toString());
+            }),
         new Case("bench", "bench, tiny config, one repeat", 0,
             List.of("--config", tinyConfig.toString(), "--repeats", "1", "--warmup", "0"),
             (doc, err) -> {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ProgressTest {
   @AfterEach
   void reset() {
-    LoggingMixin.reset();
+    new LoggingMixin().apply(); // info level again
   }
 
   private static String run() {
@@ -27,7 +27,9 @@ class ProgressTest {
   void printsTheBarAndIsSilentUnderQuiet() {
     String normal = run();
     assertTrue(normal.contains("train [") && normal.contains("4/4 100%"), normal);
-    new LoggingMixin().setQuiet(true);
+    LoggingMixin quiet = new LoggingMixin();
+    quiet.setQuiet(true);
+    quiet.apply();
     assertEquals("", run(), "-q must silence progress bars");
   }
 }

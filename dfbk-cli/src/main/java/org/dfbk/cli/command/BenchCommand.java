@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.Datasets;
 import org.dfbk.cli.DevicesMixin;
 import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.Knowledge;
@@ -32,7 +33,10 @@ import org.dfbk.cli.LibTorchInfo;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.ConfigMapper;
+import org.dfbk.cli.config.DataLayout;
 import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.cli.config.SplitName;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.data.prep.SliceCache;
@@ -82,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--precision", paramLabel = "fp32|fp16",
       description = "Precision of the network and its training step (default: train.precision;"
           + " fp16 needs a GPU).")
-  String precision;
+  Precision precision;
 
   @Option(names = "--only-train", description = "Run only the trainer's steps (no forward, "
       + "sampling or loader timings), so peakRssMiB is that of a training process.")
@@ -103,14 +107,18 @@ public final class BenchCommand implements Callable<Integer> {
     Engine engine = EngineStart.start(devices.wantsGpu());
     rss.put("afterEngineStart", rssMiB("VmRSS:"));
     Device device = devices.resolve(engine.getGpuCount())[0];
-    int b = batch != null ? batch : c.train().batchSize();
-    Precision prec = Precision.parse("--precision", precision != null ? precision : c.train().precision());
+    // exactly the step dfbk train runs (the same mapping), with the bench's batch, precision and
+    // step count, and nothing periodic inside the timed steps
+    TrainerConfig tc = ConfigMapper.trainerConfig(c, new ConfigMapper.RunOverrides(
+        (long) warmup + repeats, batch, precision, true));
+    int b = tc.batchSize();
+    Precision prec = tc.precision();
     if (prec == Precision.FP16 && !device.isGpu()) {
       throw new ConfigException("--precision fp16 needs a GPU, but the bench runs on " + device
           + "; use --devices gpu0 on a machine with a GPU, or --precision fp32");
     }
-    TextContext text = Pipeline.usesKnowledge(c) ? Knowledge.embed(c) : null;
-    UNetSpec us = Pipeline.spec(c, text == null ? 0 : text.dim());
+    TextContext text = ConfigMapper.usesKnowledge(c) ? Knowledge.embed(c) : null;
+    UNetSpec us = ConfigMapper.networkSpec(c, text == null ? 0 : text.dim());
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("config", cfg.toString());
     r.put("device", device.toString());
@@ -169,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
               loss.toType(DataType.FLOAT32, false).getFloat();
             }
           }));
-          ResShiftSampler sampler = new ResShiftSampler(Pipeline.schedule(c));
+          ResShiftSampler sampler = new ResShiftSampler(ConfigMapper.schedule(c));
           sample4StepsMs = median(() -> {
             try (NDManager sub = m.newSubManager()) {
               sampler.sample(net.asDenoiser(sub, ctx), local(y0, sub), 0)
@@ -179,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
           r.put("sample4StepsMs", sample4StepsMs);
         }
       }
-      double step = trainStep(c, us, net, text, b, prec, r, rss);
+      double step = trainStep(c, tc, us, net, text, r, rss);
       r.put("trainStepMs", step);
       r.put("imagesPerS", b * 1000.0 / step);
       if (device.isGpu()) {
@@ -205,21 +213,21 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Median ms of the whole trainer step, from a short run of warmup + repeats steps of exactly the
-   * step {@code dfbk train} runs (the same config mapping, with the bench's batch, precision and
-   * step count), and the mean time of each phase of the timed steps.
+   * Median ms of the whole trainer step, from a short run of warmup + repeats steps of
+   * {@code tc} (the config's mapping with the bench's overrides), and the mean time of each phase
+   * of the timed steps.
    */
-  private double trainStep(DfbkConfig c, UNetSpec us, ConcatInputModel net, TextContext text,
-      int b, Precision prec, Map<String, Object> r, Map<String, Long> rss) throws IOException {
+  private double trainStep(DfbkConfig c, TrainerConfig tc, UNetSpec us, ConcatInputModel net,
+      TextContext text, Map<String, Object> r, Map<String, Long> rss) throws IOException {
     Path dir = Files.createTempDirectory("dfbk-bench");
     int s = us.imageSize();
-    TrainerConfig tc = Pipeline.trainerConfig(c, warmup + repeats).toBuilder().batchSize(b)
-        .precision(prec).logEvery(1_000_000).validateEvery(0).checkpointEvery(0).build();
+    int b = tc.batchSize();
+    Precision prec = tc.precision();
     List<Double> times = new ArrayList<>();
     long[] last = {System.nanoTime()};
     Trainer[] self = new Trainer[1];
     try (Trainer trainer = Trainer.builder().setConfig(tc)
-        .setObjective(new DiffusionObjective(Pipeline.schedule(c), tc.loss()))
+        .setObjective(new DiffusionObjective(ConfigMapper.schedule(c), tc.loss()))
         .setReplicas(List.of(net)).setRunDirectory(dir).optProfile(true)
         .setBatchSource((m, step) -> new Batch(m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
             m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
@@ -274,14 +282,14 @@ public final class BenchCommand implements Callable<Integer> {
     Path tmp = null;
     try {
       DfbkConfig cfg = c;
-      if ("phantom".equals(c.data().layout())) {
+      if (c.data().layout() == DataLayout.PHANTOM) {
         tmp = Files.createTempDirectory("dfbk-bench-data");
-        cfg = DemoCommand.rebase(c, tmp);
-        PhantomCommand.write(Path.of(cfg.data().root()), 3, c.data().imageSize(), 40, 0);
+        cfg = c.underFolder(tmp);
+        Datasets.writePhantom(Path.of(cfg.data().root()), 3, c.data().imageSize(), 40, 0);
       }
-      SliceCache cache = DataPrepareCommand.prepare(cfg, spec.commandLine().getErr());
-      CacheBatchSource source = new CacheBatchSource(cache, "train", b, c.train().seed(),
-          c.data().hflip(), text);
+      SliceCache cache = Datasets.prepare(cfg, spec.commandLine().getErr());
+      CacheBatchSource source = new CacheBatchSource(cache, SplitName.TRAIN.id(), b,
+          c.train().seed(), c.data().hflip(), text);
       int batches = Math.max(20, 5 * repeats);
       try (NDManager m = NDManager.newBaseManager(device)) {
         for (int i = 0; i < warmup; i++) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.ExitCode;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.VolumeInfo;
@@ -48,7 +49,7 @@ public final class DataInspectCommand implements Callable<Integer> {
         }
       } catch (DfbkException e) {
         err.println("dfbk data inspect: " + e.getMessage());
-        worst = Math.max(worst, e.exitCode());
+        worst = Math.max(worst, ExitCode.of(e));
       }
     }
     if (json) {

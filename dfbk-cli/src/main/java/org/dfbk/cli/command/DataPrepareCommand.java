@@ -3,12 +3,10 @@ package org.dfbk.cli.command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.Datasets;
 import org.dfbk.cli.LoggingMixin;
-import org.dfbk.cli.Progress;
 import org.dfbk.cli.config.ConfigLoader;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.cli.config.Specs;
-import org.dfbk.data.prep.PrepareSpec;
 import org.dfbk.data.prep.SliceCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +28,7 @@ public final class DataPrepareCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DfbkConfig c = ConfigLoader.load(config);
-    SliceCache cache = prepare(c, spec.commandLine().getErr());
+    SliceCache cache = Datasets.prepare(c, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s %d slices (%s -> %s, %dx%d) in %s%n",
         cache.reusedExisting() ? "up to date:" : "prepared", cache.size(), c.data().source(),
@@ -38,18 +36,5 @@ public final class DataPrepareCommand implements Callable<Integer> {
     out.printf("split: %d train, %d val, %d test subjects%n", cache.split().train().size(),
         cache.split().val().size(), cache.split().test().size());
     return 0;
-  }
-
-  /** Prepares (or reuses) the config's cache, with a progress bar; shared with train and demo. */
-  public static SliceCache prepare(DfbkConfig c, PrintWriter err) {
-    PrepareSpec ps = Specs.prepareSpec(c);
-    Path dir = Specs.cacheDir(c);
-    Progress[] bar = new Progress[1];
-    return SliceCache.prepare(ps, dir, (done, total, subject) -> {
-      if (bar[0] == null) {
-        bar[0] = new Progress(err, "prepare", total);
-      }
-      bar[0].update(done, subject);
-    });
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.Datasets;
 import org.dfbk.cli.DevicesMixin;
 import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.Evaluation;
@@ -19,9 +20,8 @@ import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.Training;
 import org.dfbk.cli.config.ConfigLoader;
-import org.dfbk.cli.config.DataConfig;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.cli.config.KnowledgeConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.train.eval.SliceResult;
 import org.dfbk.train.loop.TrainingResult;
@@ -69,19 +69,19 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = output.toAbsolutePath().normalize();
-    DfbkConfig c = rebase(ConfigLoader.loadResource("/org/dfbk/cli/configs/demo.yaml"), dir);
+    DfbkConfig c = ConfigLoader.loadResource("/org/dfbk/cli/configs/demo.yaml").underFolder(dir);
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device[] devs = devices.resolve(engine.getGpuCount());
     Map<String, Duration> timings = new LinkedHashMap<>();
 
     long t = System.nanoTime();
     out.println("[1/5] phantom: " + subjects + " subjects -> " + dir.resolve("phantom"));
-    PhantomCommand.write(Paths.get(c.data().root()), subjects, 64, 40, 0);
+    Datasets.writePhantom(Paths.get(c.data().root()), subjects, 64, 40, 0);
     timings.put("phantom", since(t));
 
     t = System.nanoTime();
     out.println("[2/5] slice cache and prompt embeddings");
-    DataPrepareCommand.prepare(c, err);
+    Datasets.prepare(c, err);
     Knowledge.embed(c);
     timings.put("prepare + embed", since(t));
 
@@ -99,7 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
         ? run.resolve("checkpoints/best.zip") : tr.lastCheckpoint();
     Evaluation.Outcome o;
     try (Pipeline.Loaded m = Pipeline.load(ckpt, devs[0])) {
-      o = Evaluation.run(m, ckpt, c, "test", dir.resolve("report"), 1, timings, err);
+      o = Evaluation.run(m, ckpt, c, ConfigMapper.evalOptions(c).split().id(),
+          dir.resolve("report"), 1, timings, err);
     }
     timings.put("translate + evaluate", since(t));
 
@@ -120,18 +121,6 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "demo finished in %s; report: %s%n",
         org.dfbk.cli.Progress.duration(since(t0).toSeconds()), o.html());
     return 0;
-  }
-
-  /** The bundled config with its folders moved under the demo's output folder. */
-  static DfbkConfig rebase(DfbkConfig c, Path dir) {
-    DataConfig d = c.data();
-    DataConfig data = new DataConfig(d.layout(), dir.resolve("phantom").toString(), d.source(), d.target(),
-        d.slicesPerSubject(), d.axis(), d.imageSize(), dir.resolve("cache").toString(), d.split(), d.hflip());
-    KnowledgeConfig k = c.knowledge();
-    KnowledgeConfig knowledge = new KnowledgeConfig(k.encoder(), k.encoderDir(), k.prompts(),
-        dir.resolve("knowledge").toString(), k.embeddings());
-    return new DfbkConfig(c.version(), c.name(), data, c.model(), c.diffusion(), c.train(), knowledge,
-        c.eval());
   }
 
   private static void deleteCheckpoints(Path run) {

@@ -9,9 +9,13 @@ import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.Evaluation;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
 
-/** {@code dfbk eval --checkpoint C [--config F]}: translate the test split, then evaluate. */
+/**
+ * {@code dfbk eval --checkpoint C [--config F]}: translate the split of {@code eval.split} (the
+ * test split by default), then evaluate.
+ */
 final class EvalCheckpoint {
   private EvalCheckpoint() {}
 
@@ -21,8 +25,9 @@ final class EvalCheckpoint {
     try (Pipeline.Loaded m = Pipeline.load(cmd.mode.checkpoint, device)) {
       DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
-      Evaluation.Outcome o = Evaluation.run(m, cmd.mode.checkpoint, c, "test", out,
-          c.eval().samples(), Map.of(), cmd.spec.commandLine().getErr(),
+      ConfigMapper.EvalOptions eval = ConfigMapper.evalOptions(c);
+      Evaluation.Outcome o = Evaluation.run(m, cmd.mode.checkpoint, c, eval.split().id(), out,
+          eval.samples(), Map.of(), cmd.spec.commandLine().getErr(),
           cmd.checkpointOptions(c.data().target(), c.data().targetIsCt()));
       cmd.status("report: " + o.html().toAbsolutePath().normalize());
       return cmd.writeReport(o.report(), out.resolve("tables"));

@@ -3,8 +3,8 @@ package org.dfbk.cli.command;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.LoggingMixin;
-import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.config.ConfigLoader;
+import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.nn.ModelSummary;
 import picocli.CommandLine.Command;
@@ -50,7 +50,7 @@ public final class ModelCommand implements Runnable {
     @Override
     public Integer call() {
       DfbkConfig c = ConfigLoader.load(config);
-      ModelSummary s = ModelSummary.of(Pipeline.spec(c, textDim), textLength);
+      ModelSummary s = ModelSummary.of(ConfigMapper.networkSpec(c, textDim), textLength);
       spec.commandLine().getOut().println(json ? s.toJson() : s.toText());
       return 0;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
+import org.dfbk.train.run.FileTranslator;
 
 /** Finding NIfTI files under a folder. */
 final class NiftiFiles {
@@ -50,6 +51,6 @@ final class NiftiFiles {
 
   /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
   static String stem(String name) {
-    return name.replaceAll("(?i)\\.(nii|hdr|img)(\\.gz)?$", "");
+    return FileTranslator.stem(name);
   }
 }

@@ -3,9 +3,9 @@ package org.dfbk.cli.command;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dfbk.cli.Datasets;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.core.error.ConfigException;
-import org.dfbk.data.phantom.PhantomGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,15 +41,9 @@ public final class PhantomCommand implements Callable<Integer> {
       throw new ConfigException("phantom needs --subjects >= 1, --size >= 16 and --slices >= 1; got "
           + subjects + ", " + size + ", " + slices);
     }
-    List<Path> dirs = write(output, subjects, size, slices, seed);
+    List<Path> dirs = Datasets.writePhantom(output, subjects, size, slices, seed);
     spec.commandLine().getOut().println("wrote " + dirs.size() + " phantom subjects (T1, T2, FLAIR, PD, CT, "
         + "LABELS) to " + output.toAbsolutePath().normalize());
     return 0;
-  }
-
-  /** Generates and writes a phantom dataset; shared with the demo. */
-  public static List<Path> write(Path out, int subjects, int size, int slices, long seed) {
-    PhantomGenerator g = PhantomGenerator.builder().optSize(size, size, slices).optSeed(seed).build();
-    return PhantomGenerator.writeDataset(out, subjects, g);
   }
 }

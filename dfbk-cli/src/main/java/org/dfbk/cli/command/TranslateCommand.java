@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,18 +18,11 @@ import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.Progress;
+import org.dfbk.cli.Translators;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.error.DfbkException;
-import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.nifti.NiftiImage;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.Normalization;
-import org.dfbk.data.volume.Volume;
-import org.dfbk.train.diffusion.ResShiftSampler;
-import org.dfbk.train.run.ScaleCheck;
-import org.dfbk.train.run.SliceTranslator;
-import org.dfbk.train.run.VolumeTranslator;
+import org.dfbk.train.run.FileTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -100,46 +92,16 @@ public final class TranslateCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     int written = 0;
     try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
-      var data = m.config().data();
-      ModalityKind src = data.sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
-      ModalityKind tgt = data.targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
-      SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(Pipeline.schedule(m.config())),
-          m.text(), batch, samples);
+      FileTranslator translator = Translators.of(m, batch, samples, seed, volume);
       for (Path f : files) {
-        Path dest = destinations.get(f);
         try {
-          NiftiImage img = NiftiIO.read(f);
-          if (img.volumeCount() > 1 && volume == null) {
-            throw new DataException(f + " is 4-D (dims " + Arrays.toString(img.header().dims())
-                + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
-                + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
-                + "), or extract it, e.g. fslroi " + f.getFileName() + " "
-                + NiftiFiles.stem(f.getFileName().toString()) + "_vol0.nii.gz 0 1");
-          }
-          Volume source = img.volume(volume == null ? 0 : volume); // names the range if outside
-          int nonFinite = countNonFinite(source);
-          if (nonFinite > 0) {
-            float background = src == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
-            source = withBackground(source, background);
-            err.println("dfbk translate: warning: " + f + " has " + nonFinite + " NaN or infinite"
-                + " voxel(s); they are translated as background (" + background + ")");
-          }
-          long t0 = System.nanoTime();
-          VolumeTranslator.Result r = VolumeTranslator.translate(source, f, src, tgt, data.axis(),
-              m.spec().imageSize(), in -> {
-                Progress p = new Progress(err, "translate " + f.getFileName(), in.size());
-                return slices.translate(in, m.spec().imageSize(), seed, done -> p.update(done, null));
+          FileTranslator.Outcome o = translator.translate(f, destinations.get(f),
+              w -> err.println("dfbk translate: warning: " + w), (file, n) -> {
+                Progress p = new Progress(err, "translate " + file.getFileName(), n);
+                return done -> p.update(done, null);
               });
-          ScaleCheck.warning(f, r.modelPixelMm(), m.state().modelPixelMm(), m.spec().imageSize())
-              .ifPresent(w -> err.println("dfbk translate: warning: " + w));
-          NiftiIO.writeFloat32(dest, r.prediction(), img.header());
-          if (r.std() != null) {
-            NiftiIO.writeFloat32(dest.resolveSibling(NiftiFiles.stem(dest.getFileName().toString())
-                + "_std.nii.gz"), r.std(), img.header());
-          }
-          double secs = (System.nanoTime() - t0) / 1e9;
-          out.printf(Locale.ROOT, "%s -> %s (%d slices, %.2f slices/s)%n", f, dest, r.translatedSlices(),
-              r.translatedSlices() / Math.max(secs, 1e-9));
+          out.printf(Locale.ROOT, "%s -> %s (%d slices, %.2f slices/s)%n", f, o.output(),
+              o.translatedSlices(), o.translatedSlices() / Math.max(o.seconds(), 1e-9));
           written++;
         } catch (DfbkException e) {
           if (!keepGoing) {
@@ -161,27 +123,6 @@ public final class TranslateCommand implements Callable<Integer> {
       return org.dfbk.cli.ExitCode.DATA;
     }
     return 0;
-  }
-
-  static int countNonFinite(Volume v) {
-    int n = 0;
-    for (float x : v.data()) {
-      if (!Float.isFinite(x)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** {@code v} with its NaN and infinite voxels set to {@code background}. */
-  static Volume withBackground(Volume v, float background) {
-    float[] d = v.data().clone();
-    for (int i = 0; i < d.length; i++) {
-      if (!Float.isFinite(d[i])) {
-        d[i] = background;
-      }
-    }
-    return v.withData(d);
   }
 
   /**
@@ -210,8 +151,7 @@ public final class TranslateCommand implements Callable<Integer> {
           : NiftiFiles.stem(rel.getFileName().toString()) + ".nii.gz");
       List<Path> written = new ArrayList<>(List.of(dest));
       if (samples > 1) {
-        written.add(dest.resolveSibling(NiftiFiles.stem(dest.getFileName().toString())
-            + "_std.nii.gz"));
+        written.add(FileTranslator.stdPath(dest));
       }
       for (Path w : written) {
         Path k = key(w);

@@ -1,8 +1,7 @@
 package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.List;
-import java.util.Locale;
+import org.dfbk.data.prep.ModalityKind;
 
 /**
  * Where the images are and how slices are made from them.
@@ -11,6 +10,9 @@ import java.util.Locale;
  * @param root dataset folder (relative paths resolve against the working directory)
  * @param source source modality name as the layout names it (e.g. T1)
  * @param target target modality name (e.g. T2)
+ * @param sourceKind MR | CT: how the source intensities are normalised (MR: 99.5th percentile of
+ *     the foreground; CT: the HU window [-1024, 3000]); default CT for a modality named CT, else MR
+ * @param targetKind MR | CT for the target, with the same default
  * @param slicesPerSubject axial slices taken per subject over its non-empty range
  * @param axis slice axis of the volume brought to its closest-canonical (RAS) voxel order:
  *     2 axial (default), 1 coronal, 0 sagittal, whatever order the files store
@@ -20,10 +22,12 @@ import java.util.Locale;
  * @param hflip paired random horizontal flips during training
  */
 public record DataConfig(
-    @JsonProperty("layout") String layout,
+    @JsonProperty("layout") DataLayout layout,
     @JsonProperty("root") String root,
     @JsonProperty("source") String source,
     @JsonProperty("target") String target,
+    @JsonProperty("source_kind") ModalityKind sourceKind,
+    @JsonProperty("target_kind") ModalityKind targetKind,
     @JsonProperty("slices_per_subject") Integer slicesPerSubject,
     @JsonProperty("axis") Integer axis,
     @JsonProperty("image_size") Integer imageSize,
@@ -31,15 +35,14 @@ public record DataConfig(
     @JsonProperty("split") SplitConfig split,
     @JsonProperty("hflip") Boolean hflip) {
 
-  static final List<String> LAYOUTS = List.of("brats2023", "isles2015", "synthrad2023", "paired", "phantom");
-
   public DataConfig {
-    layout = Check.or(layout, "paired").toLowerCase(Locale.ROOT);
-    Check.that(LAYOUTS.contains(layout), "data.layout", "must be one of " + LAYOUTS + ", got " + layout);
+    layout = Check.or(layout, DataLayout.PAIRED);
     root = Check.or(root, "data");
     source = Check.or(source, "T1");
     target = Check.or(target, "T2");
     Check.that(!source.equalsIgnoreCase(target), "data.target", "must differ from data.source (" + source + ")");
+    sourceKind = Check.or(sourceKind, ModalityKind.forModality(source));
+    targetKind = Check.or(targetKind, ModalityKind.forModality(target));
     slicesPerSubject = Check.or(slicesPerSubject, 32);
     Check.that(slicesPerSubject > 0, "data.slices_per_subject", "must be > 0, got " + slicesPerSubject);
     axis = Check.or(axis, 2);
@@ -53,16 +56,23 @@ public record DataConfig(
   }
 
   static DataConfig defaults() {
-    return new DataConfig(null, null, null, null, null, null, null, null, null, null);
+    return new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
-  /** Source modality kind: CT (HU) or MR. */
+  /** This section with its dataset and cache folders replaced (the demo's output folder). */
+  public DataConfig withFolders(String newRoot, String newCache) {
+    return new DataConfig(layout, newRoot, source, target, sourceKind, targetKind,
+        slicesPerSubject, axis, imageSize, newCache, split, hflip);
+  }
+
+  /** Whether the source is CT (HU). */
   public boolean sourceIsCt() {
-    return source.equalsIgnoreCase("CT");
+    return sourceKind == ModalityKind.CT;
   }
 
+  /** Whether the target is CT (HU). */
   public boolean targetIsCt() {
-    return target.equalsIgnoreCase("CT");
+    return targetKind == ModalityKind.CT;
   }
 
   /**

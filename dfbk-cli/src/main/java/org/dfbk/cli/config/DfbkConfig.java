@@ -44,4 +44,15 @@ public record DfbkConfig(
             + data.imageSize() + "; the model's input is the slice. Fix: leave model.image_size"
             + " out (it follows data.image_size) or make the two equal");
   }
+
+  /**
+   * This config with its dataset, slice cache and prompt-embedding cache moved under
+   * {@code dir} ({@code phantom/}, {@code cache/}, {@code knowledge/}): the demo's output folder,
+   * the benchmark's temporary phantom.
+   */
+  public DfbkConfig underFolder(java.nio.file.Path dir) {
+    return new DfbkConfig(version, name,
+        data.withFolders(dir.resolve("phantom").toString(), dir.resolve("cache").toString()),
+        model, diffusion, train, knowledge.withCache(dir.resolve("knowledge").toString()), eval);
+  }
 }

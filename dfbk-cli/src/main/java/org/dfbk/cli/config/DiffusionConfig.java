@@ -1,7 +1,7 @@
 package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Locale;
+import org.dfbk.train.loss.DiffusionLoss;
 
 /**
  * ResShift schedule (DESIGN.md "ResShift schedule").
@@ -19,7 +19,7 @@ public record DiffusionConfig(
     @JsonProperty("power") Double power,
     @JsonProperty("min_noise_level") Double minNoiseLevel,
     @JsonProperty("etas_end") Double etasEnd,
-    @JsonProperty("loss") String loss) {
+    @JsonProperty("loss") DiffusionLoss loss) {
 
   public DiffusionConfig {
     steps = Check.or(steps, 4);
@@ -32,9 +32,7 @@ public record DiffusionConfig(
     Check.that(minNoiseLevel > 0, "diffusion.min_noise_level", "must be > 0, got " + minNoiseLevel);
     etasEnd = Check.or(etasEnd, 0.99);
     Check.that(etasEnd > 0 && etasEnd < 1, "diffusion.etas_end", "must be in (0, 1), got " + etasEnd);
-    loss = Check.or(loss, "weighted").toLowerCase(Locale.ROOT);
-    Check.that(loss.equals("weighted") || loss.equals("mse"), "diffusion.loss",
-        "must be weighted or mse, got " + loss);
+    loss = Check.or(loss, DiffusionLoss.WEIGHTED);
   }
 
   static DiffusionConfig defaults() {

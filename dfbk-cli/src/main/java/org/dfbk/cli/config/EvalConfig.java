@@ -9,12 +9,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param batch slices per network call
  * @param figuresPerSubject Fig. 3-style figures written per subject
  * @param seed sampler seed
+ * @param split the subjects {@code dfbk eval --checkpoint} and the demo translate and evaluate:
+ *     test (the paper's protocol, default) | val | train
  */
 public record EvalConfig(
     @JsonProperty("samples") Integer samples,
     @JsonProperty("batch") Integer batch,
     @JsonProperty("figures_per_subject") Integer figuresPerSubject,
-    @JsonProperty("seed") Long seed) {
+    @JsonProperty("seed") Long seed,
+    @JsonProperty("split") SplitName split) {
 
   public EvalConfig {
     samples = Check.or(samples, 1);
@@ -24,9 +27,10 @@ public record EvalConfig(
     figuresPerSubject = Check.or(figuresPerSubject, 2);
     Check.that(figuresPerSubject >= 0, "eval.figures_per_subject", "must be >= 0, got " + figuresPerSubject);
     seed = Check.or(seed, 0L);
+    split = Check.or(split, SplitName.TEST);
   }
 
   static EvalConfig defaults() {
-    return new EvalConfig(null, null, null, null);
+    return new EvalConfig(null, null, null, null, null);
   }
 }

@@ -2,7 +2,6 @@ package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Text knowledge for the KG blocks (paper Eq. 9–10).
@@ -17,17 +16,15 @@ import java.util.Locale;
  *     its prompts must be the config's
  */
 public record KnowledgeConfig(
-    @JsonProperty("encoder") String encoder,
+    @JsonProperty("encoder") TextEncoderName encoder,
     @JsonProperty("encoder_dir") String encoderDir,
     @JsonProperty("prompts") List<String> prompts,
     @JsonProperty("cache") String cache,
     @JsonProperty("embeddings") String embeddings) {
 
   public KnowledgeConfig {
-    encoder = Check.or(encoder, "minilm").toLowerCase(Locale.ROOT);
-    Check.that(encoder.equals("minilm") || encoder.equals("biomedclip"), "knowledge.encoder",
-        "must be minilm or biomedclip, got " + encoder);
-    Check.that(!encoder.equals("biomedclip") || encoderDir != null, "knowledge.encoder_dir",
+    encoder = Check.or(encoder, TextEncoderName.MINILM);
+    Check.that(encoder != TextEncoderName.BIOMEDCLIP || encoderDir != null, "knowledge.encoder_dir",
         "is required for encoder biomedclip: export it with scripts/export_biomedclip_text.py");
     prompts = Check.or(prompts, List.of(
         "Axial T1-weighted brain MR image: grey matter darker than white matter, dark CSF.",
@@ -41,5 +38,10 @@ public record KnowledgeConfig(
 
   static KnowledgeConfig defaults() {
     return new KnowledgeConfig(null, null, null, null, null);
+  }
+
+  /** This section with its embedding cache folder replaced (the demo's output folder). */
+  public KnowledgeConfig withCache(String newCache) {
+    return new KnowledgeConfig(encoder, encoderDir, prompts, newCache, embeddings);
   }
 }

@@ -1,8 +1,11 @@
 package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 
 /**
  * The SwinUNet backbone and where DFB and KG blocks sit (DESIGN.md "SwinUNet backbone").
@@ -12,7 +15,8 @@ import java.util.Locale;
  * @param channels base channel count
  * @param channelMult per-level channel multipliers
  * @param numResBlocks ResBlocks per encoder level
- * @param attentionResolutions feature-map sizes that get a Swin layer
+ * @param attentionResolutions feature-map sides that get a Swin layer; empty = every level's but
+ *     the full-resolution one (filled in once the image size is known)
  * @param swinDepth Swin blocks per Swin layer (alternating W-MSA and SW-MSA)
  * @param swinEmbedDim Swin layer width
  * @param headChannels channels per attention head
@@ -57,6 +61,19 @@ public record ModelConfig(
     Check.that(imageSize == null || imageSize % (1 << (levels - 1)) == 0, "model.channel_mult",
         levels + " levels halve the image " + (levels - 1) + " times; image_size " + imageSize
             + " must be divisible by " + (1 << (levels - 1)));
+    if (imageSize != null) {
+      // the defaults that depend on the image size, filled in here so that a resolved config
+      // (dfbk config show, a checkpoint's config.json) states them
+      if (attentionResolutions.isEmpty()) {
+        List<Integer> sides = new ArrayList<>();
+        for (int l = 1; l < levels; l++) {
+          sides.add(imageSize >> l);
+        }
+        attentionResolutions = sides;
+      }
+      dfb = dfb.resolved(imageSize, levels);
+    }
+    attentionResolutions = List.copyOf(attentionResolutions);
   }
 
   static ModelConfig defaults() {
@@ -82,25 +99,43 @@ public record ModelConfig(
    *     see docs/memory.md)
    */
   public record DfbConfig(
-      @JsonProperty("mode") String mode,
-      @JsonProperty("scope") String scope,
+      @JsonProperty("mode") DfbMode mode,
+      @JsonProperty("scope") AttentionScope scope,
       @JsonProperty("levels") List<Integer> levels) {
-    static final List<String> MODES = List.of("none", "l", "h", "lh", "normattn");
+    /** Default DFB levels: every level whose feature map side is at most this many pixels. */
+    public static final int DEFAULT_MAX_SIDE = 56;
 
     public DfbConfig {
-      mode = Check.or(mode, "LH").toUpperCase(Locale.ROOT);
-      Check.that(MODES.contains(mode.toLowerCase(Locale.ROOT)), "model.dfb.mode",
-          "must be one of none, L, H, LH, normattn; got " + mode);
-      scope = Check.or(scope, "global").toUpperCase(Locale.ROOT);
-      Check.that(scope.equals("GLOBAL") || scope.equals("WINDOW"), "model.dfb.scope",
-          "must be global or window, got " + scope);
+      mode = Check.or(mode, DfbMode.LH);
+      scope = Check.or(scope, AttentionScope.GLOBAL);
       levels = Check.or(levels, List.of());
       Check.that(levels.stream().allMatch(l -> l != null && l >= 0), "model.dfb.levels",
           "must be level indices >= 0 (0 = full resolution), got " + levels);
+      levels = List.copyOf(new java.util.TreeSet<>(levels));
     }
 
     static DfbConfig defaults() {
       return new DfbConfig(null, null, null);
+    }
+
+    /**
+     * With the levels filled in: none without DFB; else the given ones, or by default every
+     * level whose side is at most {@link #DEFAULT_MAX_SIDE} px (docs/memory.md).
+     */
+    DfbConfig resolved(int imageSize, int numLevels) {
+      if (mode == DfbMode.NONE) {
+        return new DfbConfig(mode, scope, List.of());
+      }
+      if (!levels.isEmpty()) {
+        return this;
+      }
+      List<Integer> l = new ArrayList<>();
+      for (int level = 0; level < numLevels; level++) {
+        if ((imageSize >> level) <= DEFAULT_MAX_SIDE) {
+          l.add(level);
+        }
+      }
+      return new DfbConfig(mode, scope, l);
     }
   }
 
@@ -110,16 +145,11 @@ public record ModelConfig(
    * @param mode none | L | H | LH | crossattn (paper Table 5)
    * @param placement bottom (middle block + deepest level) | middle
    */
-  public record KgConfig(@JsonProperty("mode") String mode, @JsonProperty("placement") String placement) {
-    static final List<String> MODES = List.of("none", "l", "h", "lh", "crossattn");
-
+  public record KgConfig(@JsonProperty("mode") KgMode mode,
+      @JsonProperty("placement") KgPosition placement) {
     public KgConfig {
-      mode = Check.or(mode, "LH").toUpperCase(Locale.ROOT);
-      Check.that(MODES.contains(mode.toLowerCase(Locale.ROOT)), "model.kg.mode",
-          "must be one of none, L, H, LH, crossattn; got " + mode);
-      placement = Check.or(placement, "bottom").toLowerCase(Locale.ROOT);
-      Check.that(placement.equals("bottom") || placement.equals("middle"), "model.kg.placement",
-          "must be bottom or middle, got " + placement);
+      mode = Check.or(mode, KgMode.LH);
+      placement = Check.or(placement, KgPosition.BOTTOM);
     }
 
     static KgConfig defaults() {

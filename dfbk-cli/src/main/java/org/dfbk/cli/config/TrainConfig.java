@@ -1,7 +1,7 @@
 package org.dfbk.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Locale;
+import org.dfbk.train.loop.Precision;
 
 /**
  * Optimisation settings (paper §4: AdamW, lr 5e-5 cosine to 2e-5, 100k iterations).
@@ -31,7 +31,7 @@ public record TrainConfig(
     @JsonProperty("weight_decay") Double weightDecay,
     @JsonProperty("ema_rate") Double emaRate,
     @JsonProperty("grad_clip") Double gradClip,
-    @JsonProperty("precision") String precision,
+    @JsonProperty("precision") Precision precision,
     @JsonProperty("seed") Long seed,
     @JsonProperty("log_every") Integer logEvery,
     @JsonProperty("val_every") Integer valEvery,
@@ -56,11 +56,9 @@ public record TrainConfig(
     Check.that(emaRate >= 0 && emaRate < 1, "train.ema_rate", "must be in [0, 1), got " + emaRate);
     gradClip = Check.or(gradClip, 1.0);
     Check.that(gradClip >= 0, "train.grad_clip", "must be >= 0 (0 = off), got " + gradClip);
-    precision = Check.or(precision, "fp32").toLowerCase(Locale.ROOT);
-    Check.that(!precision.equals("bf16") && !precision.equals("bfloat16"), "train.precision",
-        "bfloat16 crashes the DJL 0.29 PyTorch engine; use fp16 (GPU) or fp32");
-    Check.that(precision.equals("fp32") || precision.equals("fp16"), "train.precision",
-        "must be fp32 or fp16, got " + precision);
+    precision = Check.or(precision, Precision.FP32);
+    Check.that(precision != Precision.BF16, "train.precision",
+        "bf16: bfloat16 crashes the DJL 0.29 PyTorch engine; use fp16 (GPU) or fp32");
     seed = Check.or(seed, 0L);
     logEvery = Check.or(logEvery, 50);
     Check.that(logEvery > 0, "train.log_every", "must be > 0, got " + logEvery);

@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dfbk.cli.ExitCode;
 import org.dfbk.core.error.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -36,7 +37,7 @@ class ConfigLoaderLimitsTest {
       assertTrue(e.getMessage().contains(f), "message should contain \"" + f + "\": "
           + e.getMessage());
     }
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
     assertTrue(seconds < 2, "rejected in " + seconds + " s");
     return e;
   }

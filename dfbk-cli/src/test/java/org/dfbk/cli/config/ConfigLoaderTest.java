@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import org.dfbk.cli.ExitCode;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.train.loss.DiffusionLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +39,16 @@ class ConfigLoaderTest {
     assertEquals(List.of(1, 2, 2, 4), c.model().channelMult());
     assertEquals(1e-4, c.train().lr(), 0);
     assertEquals(4, c.diffusion().steps());
-    assertEquals("weighted", c.diffusion().loss());
+    assertEquals(DiffusionLoss.WEIGHTED, c.diffusion().loss());
     assertEquals(0.999, c.train().emaRate(), 0);
-    assertEquals("LH", c.model().dfb().mode());
+    assertEquals(DfbMode.LH, c.model().dfb().mode());
   }
 
   @Test
   void dfbScopeDefaultsToThePapersGlobalAttention() throws IOException {
     DfbkConfig c = ConfigLoader.load(write("name: t\n"));
-    assertEquals("GLOBAL", c.model().dfb().scope());
-    assertEquals(org.dfbk.core.spec.UNetSpec.paper192(), org.dfbk.cli.Pipeline.spec(c, 768),
+    assertEquals(AttentionScope.GLOBAL, c.model().dfb().scope());
+    assertEquals(org.dfbk.core.spec.UNetSpec.paper192(), ConfigMapper.networkSpec(c, 768),
         "the default model section is the paper's 192-px network");
   }
 
@@ -61,7 +65,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("line 4"), e.getMessage());
     assertTrue(e.getMessage().contains("channels"), "lists allowed keys: " + e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
   }
 
   @Test
@@ -75,7 +79,7 @@ class ConfigLoaderTest {
   void checkpointEveryZeroMeansOnlyTheFinalCheckpoint() throws IOException {
     DfbkConfig c = ConfigLoader.load(write("name: t\ntrain: {checkpoint_every: 0}\n"));
     assertEquals(0, c.train().checkpointEvery());
-    assertEquals(0, org.dfbk.cli.Pipeline.trainerConfig(c, 0).checkpointEvery());
+    assertEquals(0, ConfigMapper.trainerConfig(c).checkpointEvery());
     Path f = write("name: t\ntrain: {checkpoint_every: -1}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
     assertTrue(e.getMessage().contains("'train.checkpoint_every'") && e.getMessage().contains("-1"),
@@ -94,9 +98,10 @@ class ConfigLoaderTest {
   void trainWorkersIsAnUnknownKeyButOldCheckpointConfigsStillLoad() throws IOException {
     Path f = write("name: t\ntrain:\n  lr: 1.0e-4\n  workers: 4\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("unknown key 'train.workers'")
-        && e.getMessage().contains("line 4"), e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("key 'train.workers'") && e.getMessage().contains("removed")
+        && e.getMessage().contains("delete the line") && e.getMessage().contains("line 4"),
+        e.getMessage());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
     DfbkConfig c = ConfigLoader.load(write("name: t\n"));
     String stored = ConfigLoader.toJson(c).replace("\"val_slices\" : 64",
         "\"val_slices\" : 64,\n    \"workers\" : 2");
@@ -135,7 +140,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("model.image_size") && e.getMessage().contains("96")
         && e.getMessage().contains("data.image_size") && e.getMessage().contains("64")
         && e.getMessage().contains(f.toString()), e.getMessage());
-    assertEquals(2, e.exitCode());
+    assertEquals(ExitCode.USAGE, ExitCode.of(e));
   }
 
   @Test
@@ -143,7 +148,7 @@ class ConfigLoaderTest {
     DfbkConfig c = ConfigLoader.load(write(
         "name: t\ndata: {image_size: 64}\nmodel: {channels: 32, channel_mult: [1, 2, 2]}\n"));
     assertEquals(64, c.model().imageSize());
-    assertEquals(64, org.dfbk.cli.Pipeline.spec(c, 16).imageSize());
+    assertEquals(64, ConfigMapper.networkSpec(c, 16).imageSize());
     assertEquals(c, ConfigLoader.fromJson(ConfigLoader.toJson(c), "stored"));
     assertEquals(192, ConfigLoader.load(write("name: t\n")).model().imageSize());
     Path f = write("name: t\ndata: {image_size: 48}\nmodel: {channel_mult: [1, 2, 2, 2, 2, 2]}\n");

@@ -1,6 +1,6 @@
 package org.dfbk.core.error;
 
-/** A bad configuration, option or argument (CLI exit code 2). */
+/** A bad configuration, option or argument: the user must change what they asked for. */
 public final class ConfigException extends DfbkException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public final class ConfigException extends DfbkException {
 
   public ConfigException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 2;
   }
 }

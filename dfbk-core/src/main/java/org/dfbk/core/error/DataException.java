@@ -1,6 +1,6 @@
 package org.dfbk.core.error;
 
-/** Input data that cannot be used: unreadable, malformed or inconsistent files (CLI exit code 3). */
+/** Input data that cannot be used: unreadable, malformed or inconsistent files. */
 public final class DataException extends DfbkException {
   private static final long serialVersionUID = 1L;
 
@@ -10,10 +10,5 @@ public final class DataException extends DfbkException {
 
   public DataException(String message, Throwable cause) {
     super(message, cause);
-  }
-
-  @Override
-  public int exitCode() {
-    return 3;
   }
 }

@@ -1,8 +1,9 @@
 package org.dfbk.core.error;
 
 /**
- * Base of the errors dfbk reports to a user. Each subclass maps to one CLI exit code, and its
- * message says what went wrong, where (file, key, shape) and how to fix it.
+ * Base of the errors dfbk reports to a user: the message says what went wrong, where (file, key,
+ * shape) and how to fix it. The kind of error is the subclass; a front end maps it to its own
+ * signal (the command line to an exit code).
  */
 public abstract class DfbkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -14,7 +15,4 @@ public abstract class DfbkException extends RuntimeException {
   protected DfbkException(String message, Throwable cause) {
     super(message, cause);
   }
-
-  /** The process exit code the CLI returns for this error. */
-  public abstract int exitCode();
 }

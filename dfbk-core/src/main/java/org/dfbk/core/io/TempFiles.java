@@ -19,8 +19,7 @@ public final class TempFiles {
   public static Path newSibling(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     for (int attempt = 0; ; attempt++) {
-      Path candidate = dir.resolve("." + target.getFileName() + "."
-          + Long.toUnsignedString(NAMES.nextLong(), 36) + ".tmp");
+      Path candidate = dir.resolve("." + target.getFileName() + "." + randomName() + ".tmp");
       try {
         return Files.createFile(candidate);
       } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -29,5 +28,10 @@ public final class TempFiles {
         }
       }
     }
+  }
+
+  /** A random base-36 name part, unguessable so that siblings of one target never collide. */
+  static String randomName() {
+    return Long.toUnsignedString(NAMES.nextLong(), 36);
   }
 }

@@ -2,6 +2,8 @@ package org.dfbk.core.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Conversions between feature maps (N, C, H, W) and token sequences (B, L, C), globally or in
@@ -36,6 +38,40 @@ public final class Tokens {
           "fromTokens: expected (N, " + (h * w) + ", C) for a " + h + "x" + w + " map, found " + s);
     }
     return t.transpose(0, 2, 1).reshape(s.get(0), s.get(2), h, w); // (N, C, H, W)
+  }
+
+  /**
+   * The window side a Swin layer uses on an S×S map for a configured window w: w when it divides
+   * S and S &gt; w; S when S ≤ w or when w does not divide S and S &lt; 2w (one window covers the
+   * map).
+   *
+   * @throws IllegalArgumentException when w does not divide S and S ≥ 2w, naming both and the
+   *     window sides that would work
+   */
+  public static int swinWindow(int mapSize, int window) {
+    if (mapSize <= 0 || window <= 0) {
+      throw new IllegalArgumentException("map size " + mapSize + " and window " + window
+          + " must be > 0");
+    }
+    if (mapSize <= window) {
+      return mapSize;
+    }
+    if (mapSize % window == 0) {
+      return window;
+    }
+    if (mapSize < 2 * window) {
+      return mapSize;
+    }
+    List<Integer> divisors = new ArrayList<>();
+    for (int d = 2; d <= mapSize / 2; d++) {
+      if (mapSize % d == 0) {
+        divisors.add(d);
+      }
+    }
+    throw new IllegalArgumentException("window " + window + " does not divide the " + mapSize
+        + "×" + mapSize + " feature map of a Swin layer (it holds more than one window, so"
+        + " neither a whole-map window nor padding is used); choose a window among " + divisors
+        + " or drop " + mapSize + " from attentionResolutions");
   }
 
   /**

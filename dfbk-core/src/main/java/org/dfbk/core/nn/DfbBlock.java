@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
 
 /**
  * Dynamic Frequency Balance block (paper Algorithm 1, lines 1–9; Eq. 1, 5–8), residual:

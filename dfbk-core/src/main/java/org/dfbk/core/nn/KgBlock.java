@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.dfbk.core.spec.KgMode;
 
 /**
  * Knowledge Guidance block (paper Algorithm 1, lines 10–15; Eq. 9–11), residual:

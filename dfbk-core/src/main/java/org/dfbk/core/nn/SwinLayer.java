@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.dfbk.core.math.Tokens;
 
 /**
  * A Swin layer of the SwinUNet (ResShift's BasicLayer with patch size 1): a 1×1 conv from the
@@ -57,36 +58,11 @@ public final class SwinLayer extends AbstractBlock {
   }
 
   /**
-   * The window side used on an S×S map for a configured window w: w when it divides S and S &gt;
-   * w; S when S ≤ w or when w does not divide S and S &lt; 2w (one window covers the map).
-   *
-   * @throws IllegalArgumentException when w does not divide S and S ≥ 2w, naming both and the
-   *     window sides that would work
+   * The window side a Swin layer uses on an S×S map for a configured window w; the rule is
+   * {@link Tokens#swinWindow(int, int)}.
    */
   public static int effectiveWindow(int mapSize, int window) {
-    if (mapSize <= 0 || window <= 0) {
-      throw new IllegalArgumentException("map size " + mapSize + " and window " + window
-          + " must be > 0");
-    }
-    if (mapSize <= window) {
-      return mapSize;
-    }
-    if (mapSize % window == 0) {
-      return window;
-    }
-    if (mapSize < 2 * window) {
-      return mapSize;
-    }
-    List<Integer> divisors = new ArrayList<>();
-    for (int d = 2; d <= mapSize / 2; d++) {
-      if (mapSize % d == 0) {
-        divisors.add(d);
-      }
-    }
-    throw new IllegalArgumentException("window " + window + " does not divide the " + mapSize
-        + "×" + mapSize + " feature map of a Swin layer (it holds more than one window, so"
-        + " neither a whole-map window nor padding is used); choose a window among " + divisors
-        + " or drop " + mapSize + " from attentionResolutions");
+    return Tokens.swinWindow(mapSize, window);
   }
 
   public static Builder builder() {

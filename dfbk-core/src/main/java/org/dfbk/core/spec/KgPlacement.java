@@ -24,7 +24,7 @@ public record KgPlacement(boolean middle, Set<Integer> levels) {
     for (Integer l : levels) {
       if (l == null || l < 0) {
         throw new org.dfbk.core.error.ConfigException(
-            "model.kgPlacement.levels: level indices must be >= 0, found " + levels
+            "KgPlacement.levels: level indices must be >= 0, found " + levels
                 + "; use 0 for the full-resolution level");
       }
     }

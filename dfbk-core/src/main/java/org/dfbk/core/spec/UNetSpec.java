@@ -3,68 +3,103 @@ package org.dfbk.core.spec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.math.Tokens;
-import org.dfbk.core.nn.AttentionScope;
-import org.dfbk.core.nn.DfbMode;
-import org.dfbk.core.nn.KgMode;
-import org.dfbk.core.nn.SwinLayer;
 
 /**
  * The complete description of the network f_θ(x_t, y_0, t, c) → x̂_0 (DESIGN.md, "SwinUNet
- * backbone"); {@link org.dfbk.core.nn.SwinUNet#of(UNetSpec)} builds it.
+ * backbone"); {@code org.dfbk.core.nn.SwinUNet.of(spec)} builds it.
+ *
+ * <p>Built with {@link #builder()} ({@code setX} for the required settings, {@code optX} for the
+ * optional ones, validation in {@link Builder#build()}) or taken from a named preset
+ * ({@link #paper192()}, {@link #paper224()}, {@link #tiny()}). Errors name the setting as
+ * {@code UNetSpec.<setting>}, the offending values and the fix.
  *
  * <p>Levels are numbered 0 (full resolution, {@code imageSize}) to {@code channelMult.size()-1}
  * (deepest, {@code imageSize / 2^(levels-1)}); level {@code l} has {@code modelChannels *
- * channelMult[l]} channels.
+ * channelMult[l]} channels. The settings:
  *
- * @param imageSize side S of the square input (pixels); divisible by {@code 2^(levels-1)}
- * @param inChannels input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0)
- * @param outChannels output channels: 1 (x̂_0)
- * @param modelChannels base width C₀ (paper: 160)
- * @param channelMult width multiplier per level (paper: 1,1,2,2,4,4 at 192; 1,1,2,2,4 at 224)
- * @param numResBlocks ResBlocks per encoder level (the decoder has one more per level)
- * @param attentionResolutions feature-map SIDES (not downsample factors) whose levels get a Swin
- *     layer after their first ResBlock, in encoder and decoder; the middle block always has one
- * @param normGroups groups of every GroupNorm (ResShift: 32)
- * @param swinDepth Swin blocks per Swin layer, alternating W-MSA and shifted SW-MSA
- * @param swinEmbedDim width D of the Swin layers (1×1 conv in and out)
- * @param headChannels channels per attention head (heads = width / headChannels)
- * @param windowSize Swin window side; see {@link SwinLayer#effectiveWindow(int, int)} for sizes
- *     the window does not divide
- * @param dfbMode Dynamic Frequency Balance variant ({@link DfbMode#NONE}: no DFB block)
- * @param dfbScope DFB attention over the whole map or within windows of {@code windowSize}
- * @param dfbLevels encoder levels whose deepest skip feature (the output of the level's last
- *     ResBlock) passes through a DFB block before entering the skip connection
- * @param kgMode Knowledge Guidance variant ({@link KgMode#NONE}: no KG block, no text input)
- * @param kgPlacement where KG blocks sit
- * @param textDim width D_c of the text token embeddings c (BiomedCLIP: 768; MiniLM: 384)
+ * <ul>
+ *   <li>{@code imageSize}: side S of the square input (pixels); divisible by {@code 2^(levels-1)}
+ *   <li>{@code inChannels}: input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0)
+ *   <li>{@code outChannels}: output channels: 1 (x̂_0)
+ *   <li>{@code modelChannels}: base width C₀ (paper: 160)
+ *   <li>{@code channelMult}: width multiplier per level (paper: 1,1,2,2,4,4 at 192; 1,1,2,2,4
+ *       at 224)
+ *   <li>{@code numResBlocks}: ResBlocks per encoder level (the decoder has one more per level)
+ *   <li>{@code attentionResolutions}: feature-map SIDES (not downsample factors) whose levels
+ *       get a Swin layer after their first ResBlock, in encoder and decoder; the middle block
+ *       always has one
+ *   <li>{@code normGroups}: groups of every GroupNorm (ResShift: 32)
+ *   <li>{@code swinDepth}: Swin blocks per Swin layer, alternating W-MSA and shifted SW-MSA
+ *   <li>{@code swinEmbedDim}: width D of the Swin layers (1×1 conv in and out)
+ *   <li>{@code headChannels}: channels per attention head (heads = width / headChannels)
+ *   <li>{@code windowSize}: Swin window side; see {@link Tokens#swinWindow(int, int)} for sizes
+ *       the window does not divide
+ *   <li>{@code dfbMode}: Dynamic Frequency Balance variant ({@link DfbMode#NONE}: no DFB block)
+ *   <li>{@code dfbScope}: DFB attention over the whole map or within windows of
+ *       {@code windowSize}
+ *   <li>{@code dfbLevels}: encoder levels whose deepest skip feature (the output of the level's
+ *       last ResBlock) passes through a DFB block before entering the skip connection
+ *   <li>{@code kgMode}: Knowledge Guidance variant ({@link KgMode#NONE}: no KG block, no text
+ *       input)
+ *   <li>{@code kgPlacement}: where KG blocks sit
+ *   <li>{@code textDim}: width D_c of the text token embeddings c (BiomedCLIP: 768; MiniLM: 384)
+ * </ul>
  */
-public record UNetSpec(
-    int imageSize,
-    int inChannels,
-    int outChannels,
-    int modelChannels,
-    List<Integer> channelMult,
-    int numResBlocks,
-    Set<Integer> attentionResolutions,
-    int normGroups,
-    int swinDepth,
-    int swinEmbedDim,
-    int headChannels,
-    int windowSize,
-    DfbMode dfbMode,
-    AttentionScope dfbScope,
-    Set<Integer> dfbLevels,
-    KgMode kgMode,
-    KgPlacement kgPlacement,
-    int textDim) {
+public final class UNetSpec {
+  private final int imageSize;
+  private final int inChannels;
+  private final int outChannels;
+  private final int modelChannels;
+  private final List<Integer> channelMult;
+  private final int numResBlocks;
+  private final Set<Integer> attentionResolutions;
+  private final int normGroups;
+  private final int swinDepth;
+  private final int swinEmbedDim;
+  private final int headChannels;
+  private final int windowSize;
+  private final DfbMode dfbMode;
+  private final AttentionScope dfbScope;
+  private final Set<Integer> dfbLevels;
+  private final KgMode kgMode;
+  private final KgPlacement kgPlacement;
+  private final int textDim;
 
-  /** Validates every field against the others; messages name the key, the value and the fix. */
-  public UNetSpec {
+  /** Validates every setting against the others; messages name the setting, value and fix. */
+  private UNetSpec(Builder b) {
+    List<String> missing = new ArrayList<>();
+    if (b.imageSize == null) {
+      missing.add("setImageSize");
+    }
+    if (b.modelChannels == null) {
+      missing.add("setModelChannels");
+    }
+    if (b.channelMult == null) {
+      missing.add("setChannelMult");
+    }
+    if (!missing.isEmpty()) {
+      throw new ConfigException("UNetSpec: the builder is missing " + String.join(", ", missing));
+    }
+    imageSize = b.imageSize;
+    inChannels = b.inChannels;
+    outChannels = b.outChannels;
+    modelChannels = b.modelChannels;
+    numResBlocks = b.numResBlocks;
+    normGroups = b.normGroups;
+    swinDepth = b.swinDepth;
+    swinEmbedDim = b.swinEmbedDim;
+    headChannels = b.headChannels;
+    windowSize = b.windowSize;
+    dfbMode = b.dfbMode;
+    dfbScope = b.dfbScope;
+    kgMode = b.kgMode;
+    textDim = b.textDim;
     positive("imageSize", imageSize);
     positive("inChannels", inChannels);
     positive("outChannels", outChannels);
@@ -75,44 +110,44 @@ public record UNetSpec(
     positive("swinEmbedDim", swinEmbedDim);
     positive("headChannels", headChannels);
     positive("windowSize", windowSize);
-    if (channelMult == null || channelMult.isEmpty()) {
-      throw new ConfigException("model.channelMult: needs at least one level, found "
-          + channelMult + "; the paper uses [1, 1, 2, 2, 4, 4] at 192 px");
+    if (b.channelMult.isEmpty()) {
+      throw new ConfigException("UNetSpec.channelMult: needs at least one level, found "
+          + b.channelMult + "; the paper uses [1, 1, 2, 2, 4, 4] at 192 px");
     }
-    for (Integer m : channelMult) {
+    for (Integer m : b.channelMult) {
       if (m == null || m <= 0) {
-        throw new ConfigException("model.channelMult: multipliers must be > 0, found "
-            + channelMult);
+        throw new ConfigException("UNetSpec.channelMult: multipliers must be > 0, found "
+            + b.channelMult);
       }
     }
-    channelMult = List.copyOf(channelMult);
+    channelMult = List.copyOf(b.channelMult);
     int levels = channelMult.size();
     int factor = 1 << (levels - 1);
     if (imageSize % factor != 0) {
-      throw new ConfigException("model.imageSize: " + imageSize + " is not divisible by 2^"
-          + (levels - 1) + " = " + factor + " (channelMult has " + levels
+      throw new ConfigException("UNetSpec.imageSize: " + imageSize + " is not divisible by 2^"
+          + (levels - 1) + " = " + factor + " (UNetSpec.channelMult has " + levels
           + " levels, each but the last halves the map); use a multiple of " + factor);
     }
     for (int l = 0; l < levels; l++) {
       int c = modelChannels * channelMult.get(l);
       if (c % normGroups != 0) {
-        throw new ConfigException("model.modelChannels × channelMult[" + l + "] = " + c
-            + " is not divisible by normGroups = " + normGroups);
+        throw new ConfigException("UNetSpec.modelChannels " + modelChannels + " × channelMult["
+            + l + "] = " + c + " is not divisible by UNetSpec.normGroups = " + normGroups);
       }
     }
     if (swinEmbedDim % headChannels != 0 || swinEmbedDim % normGroups != 0) {
-      throw new ConfigException("model.swinEmbedDim: " + swinEmbedDim
-          + " must be divisible by headChannels (" + headChannels + ") and normGroups ("
-          + normGroups + ")");
+      throw new ConfigException("UNetSpec.swinEmbedDim: " + swinEmbedDim
+          + " must be divisible by UNetSpec.headChannels (" + headChannels
+          + ") and UNetSpec.normGroups (" + normGroups + ")");
     }
     SortedSet<Integer> sizes = new TreeSet<>();
     for (int l = 0; l < levels; l++) {
       sizes.add(imageSize >> l);
     }
-    attentionResolutions = frozen(attentionResolutions);
+    attentionResolutions = frozen("attentionResolutions", b.attentionResolutions);
     for (Integer r : attentionResolutions) {
       if (!sizes.contains(r)) {
-        throw new ConfigException("model.attentionResolutions: " + r
+        throw new ConfigException("UNetSpec.attentionResolutions: " + r
             + " is not a feature-map side of this network; the sides are " + sizes
             + " (attentionResolutions lists sides, not downsample factors)");
       }
@@ -121,18 +156,19 @@ public record UNetSpec(
     swinSides.add(imageSize >> (levels - 1));
     for (int side : swinSides) {
       try {
-        SwinLayer.effectiveWindow(side, windowSize);
+        Tokens.swinWindow(side, windowSize);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("model.windowSize: " + e.getMessage(), e);
+        throw new ConfigException("UNetSpec.windowSize: " + e.getMessage(), e);
       }
     }
     if (dfbMode == null) {
-      throw new ConfigException("model.dfbMode: missing; one of none, L, H, LH, normattn");
+      throw new ConfigException("UNetSpec.dfbMode: missing; one of " + List.of(DfbMode.values()));
     }
     if (dfbScope == null) {
-      throw new ConfigException("model.dfbScope: missing; one of global, window");
+      throw new ConfigException("UNetSpec.dfbScope: missing; one of "
+          + List.of(AttentionScope.values()));
     }
-    dfbLevels = frozen(dfbLevels);
+    dfbLevels = frozen("dfbLevels", b.dfbLevels);
     checkLevels("dfbLevels", dfbLevels, levels);
     if (dfbMode != DfbMode.NONE) {
       for (int l : dfbLevels) {
@@ -141,12 +177,10 @@ public record UNetSpec(
       }
     }
     if (kgMode == null) {
-      throw new ConfigException("model.kgMode: missing; one of none, L, H, LH, crossattn");
+      throw new ConfigException("UNetSpec.kgMode: missing; one of " + List.of(KgMode.values()));
     }
-    if (kgPlacement == null) {
-      kgPlacement = KgPlacement.none();
-    }
-    checkLevels("kgPlacement.levels", kgPlacement.levels(), levels);
+    kgPlacement = b.kgPlacement == null ? KgPlacement.none() : b.kgPlacement;
+    checkLevels("kgPlacement", kgPlacement.levels(), levels);
     if (kgMode != KgMode.NONE) {
       List<Integer> kgLevels = new ArrayList<>(kgPlacement.levels());
       if (kgPlacement.middle()) {
@@ -157,25 +191,43 @@ public record UNetSpec(
         int side = imageSize >> l;
         if (c % headChannels != 0
             || ((kgMode == KgMode.H || kgMode == KgMode.LH) && headChannels % 2 != 0)) {
-          throw new ConfigException("model.headChannels: " + headChannels + " must divide the "
-              + c + " channels of KG level " + l + " (and be even for mode " + kgMode + ")");
+          throw new ConfigException("UNetSpec.headChannels: " + headChannels + " must divide the "
+              + c + " channels of KG level " + l + " (and be even for KG mode " + kgMode + ")");
         }
         if (kgMode != KgMode.CROSSATTN && side % 2 != 0) {
-          throw new ConfigException("model.kgPlacement: level " + l + " has an odd " + side
+          throw new ConfigException("UNetSpec.kgPlacement: level " + l + " has an odd " + side
               + "×" + side + " map, which the Haar transform of KG mode " + kgMode
               + " cannot split");
         }
       }
     }
     if (kgMode != KgMode.NONE) {
-      positive("textDim", textDim);
+      if (textDim <= 0) {
+        throw new ConfigException("UNetSpec.textDim: KG mode " + kgMode + " needs the width of"
+            + " the text embeddings (> 0), found " + textDim);
+      }
       if (kgPlacement.blockCount() == 0) {
-        throw new ConfigException("model.kgPlacement: kgMode is " + kgMode
-            + " but the placement has no KG block; set middle: true or list levels");
+        throw new ConfigException("UNetSpec.kgPlacement: KG mode is " + kgMode
+            + " but the placement has no KG block; set middle or list levels");
       }
     } else if (textDim < 0) {
-      throw new ConfigException("model.textDim: must be >= 0, found " + textDim);
+      throw new ConfigException("UNetSpec.textDim: must be >= 0, found " + textDim);
     }
+  }
+
+  /** A builder with the optional settings at their defaults (ResShift's, without DFB and KG). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this spec's settings, to change a few. */
+  public Builder toBuilder() {
+    return builder().setImageSize(imageSize).setModelChannels(modelChannels)
+        .setChannelMult(channelMult).optInChannels(inChannels).optOutChannels(outChannels)
+        .optNumResBlocks(numResBlocks).optAttentionResolutions(attentionResolutions)
+        .optNormGroups(normGroups).optSwinDepth(swinDepth).optSwinEmbedDim(swinEmbedDim)
+        .optHeadChannels(headChannels).optWindowSize(windowSize)
+        .optDfb(dfbMode, dfbScope, dfbLevels).optKg(kgMode, kgPlacement, textDim);
   }
 
   /**
@@ -187,10 +239,13 @@ public record UNetSpec(
    * batch 4 fits one 24 GB GPU in fp32: the arithmetic is in docs/memory.md.
    */
   public static UNetSpec paper192() {
-    return new UNetSpec(192, 2, 1, 160, List.of(1, 1, 2, 2, 4, 4), 2,
-        Set.of(96, 48, 24, 12, 6), 32, 2, 256, 32, 8,
-        DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4, 5),
-        KgMode.LH, KgPlacement.bottom(6), 768);
+    return builder().setImageSize(192).setModelChannels(160)
+        .setChannelMult(List.of(1, 1, 2, 2, 4, 4)).optNumResBlocks(2)
+        .optAttentionResolutions(Set.of(96, 48, 24, 12, 6)).optNormGroups(32).optSwinDepth(2)
+        .optSwinEmbedDim(256).optHeadChannels(32).optWindowSize(8)
+        .optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4, 5))
+        .optKg(KgMode.LH, KgPlacement.bottom(6), 768)
+        .build();
   }
 
   /**
@@ -200,10 +255,13 @@ public record UNetSpec(
    * {@link #paper192()}; see docs/memory.md.
    */
   public static UNetSpec paper224() {
-    return new UNetSpec(224, 2, 1, 160, List.of(1, 1, 2, 2, 4), 2,
-        Set.of(224, 112, 56, 28, 14), 32, 2, 256, 32, 14,
-        DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4),
-        KgMode.LH, KgPlacement.bottom(5), 768);
+    return builder().setImageSize(224).setModelChannels(160)
+        .setChannelMult(List.of(1, 1, 2, 2, 4)).optNumResBlocks(2)
+        .optAttentionResolutions(Set.of(224, 112, 56, 28, 14)).optNormGroups(32).optSwinDepth(2)
+        .optSwinEmbedDim(256).optHeadChannels(32).optWindowSize(14)
+        .optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3, 4))
+        .optKg(KgMode.LH, KgPlacement.bottom(5), 768)
+        .build();
   }
 
   /**
@@ -211,30 +269,103 @@ public record UNetSpec(
    * Swin layers, shifted windows, DFB and KG) for tests and the demo.
    */
   public static UNetSpec tiny() {
-    return new UNetSpec(16, 2, 1, 16, List.of(1, 2, 2), 1,
-        Set.of(16, 8), 8, 2, 16, 8, 4,
-        DfbMode.LH, AttentionScope.GLOBAL, Set.of(1, 2),
-        KgMode.LH, KgPlacement.bottom(3), 16);
+    return builder().setImageSize(16).setModelChannels(16).setChannelMult(List.of(1, 2, 2))
+        .optNumResBlocks(1).optAttentionResolutions(Set.of(16, 8)).optNormGroups(8)
+        .optSwinDepth(2).optSwinEmbedDim(16).optHeadChannels(8).optWindowSize(4)
+        .optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(1, 2))
+        .optKg(KgMode.LH, KgPlacement.bottom(3), 16)
+        .build();
   }
 
   /** The same network without DFB and KG blocks (the SwinUNet backbone alone). */
   public UNetSpec backboneOnly() {
-    return withDfb(DfbMode.NONE, dfbScope, Set.of()).withKg(KgMode.NONE, KgPlacement.none(),
-        textDim);
+    return toBuilder().optDfb(DfbMode.NONE, dfbScope, Set.of())
+        .optKg(KgMode.NONE, KgPlacement.none(), textDim).build();
   }
 
   /** A copy with another DFB configuration. */
   public UNetSpec withDfb(DfbMode mode, AttentionScope scope, Set<Integer> levels) {
-    return new UNetSpec(imageSize, inChannels, outChannels, modelChannels, channelMult,
-        numResBlocks, attentionResolutions, normGroups, swinDepth, swinEmbedDim, headChannels,
-        windowSize, mode, scope, levels, kgMode, kgPlacement, textDim);
+    return toBuilder().optDfb(mode, scope, levels).build();
   }
 
   /** A copy with another KG configuration. */
   public UNetSpec withKg(KgMode mode, KgPlacement placement, int textWidth) {
-    return new UNetSpec(imageSize, inChannels, outChannels, modelChannels, channelMult,
-        numResBlocks, attentionResolutions, normGroups, swinDepth, swinEmbedDim, headChannels,
-        windowSize, dfbMode, dfbScope, dfbLevels, mode, placement, textWidth);
+    return toBuilder().optKg(mode, placement, textWidth).build();
+  }
+
+  public int imageSize() {
+    return imageSize;
+  }
+
+  public int inChannels() {
+    return inChannels;
+  }
+
+  public int outChannels() {
+    return outChannels;
+  }
+
+  public int modelChannels() {
+    return modelChannels;
+  }
+
+  /** Width multiplier per level (unmodifiable). */
+  public List<Integer> channelMult() {
+    return channelMult;
+  }
+
+  public int numResBlocks() {
+    return numResBlocks;
+  }
+
+  /** Feature-map sides with Swin layers (sorted, unmodifiable). */
+  public Set<Integer> attentionResolutions() {
+    return attentionResolutions;
+  }
+
+  public int normGroups() {
+    return normGroups;
+  }
+
+  public int swinDepth() {
+    return swinDepth;
+  }
+
+  public int swinEmbedDim() {
+    return swinEmbedDim;
+  }
+
+  public int headChannels() {
+    return headChannels;
+  }
+
+  public int windowSize() {
+    return windowSize;
+  }
+
+  public DfbMode dfbMode() {
+    return dfbMode;
+  }
+
+  public AttentionScope dfbScope() {
+    return dfbScope;
+  }
+
+  /** Levels whose skips pass a DFB block (sorted, unmodifiable). */
+  public Set<Integer> dfbLevels() {
+    return dfbLevels;
+  }
+
+  public KgMode kgMode() {
+    return kgMode;
+  }
+
+  public KgPlacement kgPlacement() {
+    return kgPlacement;
+  }
+
+  public int textDim() {
+    return textDim;
   }
 
   /** Number of levels (= {@code channelMult.size()}). */
@@ -282,9 +413,39 @@ public record UNetSpec(
     return kgMode != KgMode.NONE && kgPlacement.blockCount() > 0;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UNetSpec s && imageSize == s.imageSize && inChannels == s.inChannels
+        && outChannels == s.outChannels && modelChannels == s.modelChannels
+        && channelMult.equals(s.channelMult) && numResBlocks == s.numResBlocks
+        && attentionResolutions.equals(s.attentionResolutions) && normGroups == s.normGroups
+        && swinDepth == s.swinDepth && swinEmbedDim == s.swinEmbedDim
+        && headChannels == s.headChannels && windowSize == s.windowSize
+        && dfbMode == s.dfbMode && dfbScope == s.dfbScope && dfbLevels.equals(s.dfbLevels)
+        && kgMode == s.kgMode && kgPlacement.equals(s.kgPlacement) && textDim == s.textDim;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(imageSize, inChannels, outChannels, modelChannels, channelMult,
+        numResBlocks, attentionResolutions, normGroups, swinDepth, swinEmbedDim, headChannels,
+        windowSize, dfbMode, dfbScope, dfbLevels, kgMode, kgPlacement, textDim);
+  }
+
+  @Override
+  public String toString() {
+    return "UNetSpec[imageSize=" + imageSize + ", inChannels=" + inChannels + ", outChannels="
+        + outChannels + ", modelChannels=" + modelChannels + ", channelMult=" + channelMult
+        + ", numResBlocks=" + numResBlocks + ", attentionResolutions=" + attentionResolutions
+        + ", normGroups=" + normGroups + ", swinDepth=" + swinDepth + ", swinEmbedDim="
+        + swinEmbedDim + ", headChannels=" + headChannels + ", windowSize=" + windowSize
+        + ", dfbMode=" + dfbMode + ", dfbScope=" + dfbScope + ", dfbLevels=" + dfbLevels
+        + ", kgMode=" + kgMode + ", kgPlacement=" + kgPlacement + ", textDim=" + textDim + "]";
+  }
+
   private static void positive(String key, int v) {
     if (v <= 0) {
-      throw new ConfigException("model." + key + ": must be > 0, found " + v);
+      throw new ConfigException("UNetSpec." + key + ": must be > 0, found " + v);
     }
   }
 
@@ -292,12 +453,12 @@ public record UNetSpec(
       AttentionScope scope, int window, int headChannels) {
     boolean wavelet = mode != DfbMode.NORMATTN;
     if (wavelet && side % 2 != 0) {
-      throw new ConfigException("model.dfbLevels: level " + level + " has an odd " + side + "×"
+      throw new ConfigException("UNetSpec.dfbLevels: level " + level + " has an odd " + side + "×"
           + side + " map, which the Haar transform of DFB mode " + mode + " cannot split");
     }
     if (channels % headChannels != 0
         || ((mode == DfbMode.H || mode == DfbMode.LH) && headChannels % 2 != 0)) {
-      throw new ConfigException("model.headChannels: " + headChannels + " must divide the "
+      throw new ConfigException("UNetSpec.headChannels: " + headChannels + " must divide the "
           + channels + " channels of DFB level " + level + " (and be even for mode " + mode + ")");
     }
     if (scope == AttentionScope.WINDOW) {
@@ -305,20 +466,20 @@ public record UNetSpec(
       try {
         Tokens.effectiveWindow(window, attended, attended);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("model.dfbLevels: level " + level + " (DFB attends a "
+        throw new ConfigException("UNetSpec.dfbLevels: level " + level + " (DFB attends a "
             + attended + "×" + attended + " map with windowSize " + window + "): "
-            + e.getMessage() + "; or use dfbScope: global, or drop level " + level, e);
+            + e.getMessage() + "; or use UNetSpec.dfbScope global, or drop level " + level, e);
       }
     }
   }
 
-  private static Set<Integer> frozen(Set<Integer> s) {
+  private static Set<Integer> frozen(String key, Set<Integer> s) {
     if (s == null) {
       return Set.of();
     }
     for (Integer i : s) {
       if (i == null) {
-        throw new ConfigException("model: a level/size set contains null: " + s);
+        throw new ConfigException("UNetSpec." + key + ": contains null: " + s);
       }
     }
     return Collections.unmodifiableSortedSet(new TreeSet<>(s));
@@ -327,9 +488,134 @@ public record UNetSpec(
   private static void checkLevels(String key, Set<Integer> set, int levels) {
     for (int l : set) {
       if (l < 0 || l >= levels) {
-        throw new ConfigException("model." + key + ": level " + l + " does not exist; levels are 0.."
-            + (levels - 1) + " (0 = full resolution)");
+        throw new ConfigException("UNetSpec." + key + ": level " + l + " does not exist; levels"
+            + " are 0.." + (levels - 1) + " (0 = full resolution)");
       }
+    }
+  }
+
+  /**
+   * Settings of a {@link UNetSpec}: {@code setX} are required, {@code optX} have the defaults
+   * named on each; {@link #build()} validates them together.
+   */
+  public static final class Builder {
+    private Integer imageSize;
+    private Integer modelChannels;
+    private List<Integer> channelMult;
+    private int inChannels = 2;
+    private int outChannels = 1;
+    private int numResBlocks = 2;
+    private Set<Integer> attentionResolutions = Set.of();
+    private int normGroups = 32;
+    private int swinDepth = 2;
+    private int swinEmbedDim = 256;
+    private int headChannels = 32;
+    private int windowSize = 8;
+    private DfbMode dfbMode = DfbMode.NONE;
+    private AttentionScope dfbScope = AttentionScope.GLOBAL;
+    private Set<Integer> dfbLevels = Set.of();
+    private KgMode kgMode = KgMode.NONE;
+    private KgPlacement kgPlacement = KgPlacement.none();
+    private int textDim = 0;
+
+    private Builder() {}
+
+    /** Side S of the square input, pixels (required); divisible by 2^(levels − 1). */
+    public Builder setImageSize(int v) {
+      imageSize = v;
+      return this;
+    }
+
+    /** Base width C₀ (required; paper 160). */
+    public Builder setModelChannels(int v) {
+      modelChannels = v;
+      return this;
+    }
+
+    /** Width multiplier per level (required; paper 1,1,2,2,4,4 at 192 px). */
+    public Builder setChannelMult(List<Integer> v) {
+      channelMult = v;
+      return this;
+    }
+
+    /** Input channels (default 2: the scaled x_t and y_0). */
+    public Builder optInChannels(int v) {
+      inChannels = v;
+      return this;
+    }
+
+    /** Output channels (default 1: x̂_0). */
+    public Builder optOutChannels(int v) {
+      outChannels = v;
+      return this;
+    }
+
+    /** ResBlocks per encoder level (default 2). */
+    public Builder optNumResBlocks(int v) {
+      numResBlocks = v;
+      return this;
+    }
+
+    /** Feature-map sides with Swin layers (default none: only the middle block has one). */
+    public Builder optAttentionResolutions(Set<Integer> v) {
+      attentionResolutions = v;
+      return this;
+    }
+
+    /** Groups of every GroupNorm (default 32, as ResShift). */
+    public Builder optNormGroups(int v) {
+      normGroups = v;
+      return this;
+    }
+
+    /** Swin blocks per Swin layer (default 2). */
+    public Builder optSwinDepth(int v) {
+      swinDepth = v;
+      return this;
+    }
+
+    /** Width of the Swin layers (default 256). */
+    public Builder optSwinEmbedDim(int v) {
+      swinEmbedDim = v;
+      return this;
+    }
+
+    /** Channels per attention head (default 32). */
+    public Builder optHeadChannels(int v) {
+      headChannels = v;
+      return this;
+    }
+
+    /** Swin window side (default 8). */
+    public Builder optWindowSize(int v) {
+      windowSize = v;
+      return this;
+    }
+
+    /** DFB blocks: variant, attention scope and levels (default none). */
+    public Builder optDfb(DfbMode mode, AttentionScope scope, Set<Integer> levels) {
+      dfbMode = mode;
+      dfbScope = scope;
+      dfbLevels = levels;
+      return this;
+    }
+
+    /** KG blocks: variant, placement and the text width D_c (default none, 0). */
+    public Builder optKg(KgMode mode, KgPlacement placement, int textWidth) {
+      kgMode = mode;
+      kgPlacement = placement;
+      textDim = textWidth;
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @throws ConfigException naming the setting ({@code UNetSpec.<setting>}), the offending
+     *     values and the fix, when a required setting is missing or the settings disagree
+     */
+    public UNetSpec build() {
+      return new UNetSpec(this);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.dfbk.core.bench;
 
-import org.dfbk.fixtures.Params;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,10 +10,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
-import org.dfbk.core.nn.AttentionScope;
 import org.dfbk.core.nn.DfbBlock;
-import org.dfbk.core.nn.DfbMode;
 import org.dfbk.core.nn.ParameterNames;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.fixtures.Params;
 
 /**
  * Forward + backward time of one DFB block (float32, CPU), the counterpart of

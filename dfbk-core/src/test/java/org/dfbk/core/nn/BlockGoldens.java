@@ -1,7 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
-import org.dfbk.core.math.Ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,7 +14,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeSet;
+import org.dfbk.core.math.Ops;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.fixtures.Golden;
+import org.dfbk.fixtures.Params;
+
 
 /** Builds DFB/KG blocks from golden files written by scripts/reference/make_block_goldens.py. */
 final class BlockGoldens {

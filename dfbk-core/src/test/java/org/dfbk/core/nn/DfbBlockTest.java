@@ -1,6 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,10 +14,14 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import java.util.List;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
 
 class DfbBlockTest {
   private NDManager manager;

@@ -1,7 +1,6 @@
 package org.dfbk.core.nn;
 
 import ai.djl.engine.Engine;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import org.dfbk.core.math.Ops;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 
 /**
@@ -89,8 +90,7 @@ final class GradCheck {
     for (Parameter p : block.getParameters().values()) {
       NDArray a = p.getArray();
       if (a.hasGradient()) {
-        NDArray g = a.getGradient();
-        g.subi(g);
+        Params.zero(a.getGradient());
       }
     }
   }

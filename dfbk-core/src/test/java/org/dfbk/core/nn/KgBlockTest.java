@@ -1,6 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,11 +20,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.List;
 import java.util.Map;
+import org.dfbk.core.spec.KgMode;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+
 
 class KgBlockTest {
   private NDManager manager;

@@ -9,6 +9,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import java.util.Set;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
 
@@ -27,8 +30,11 @@ public final class SwinUNetBenchmark {
 
   /** The benchmark network: 64 px, C₀ 64, four levels, Swin at 32/16/8, DFB and KG. */
   static UNetSpec midSize() {
-    return new UNetSpec(64, 2, 1, 64, List.of(1, 2, 2, 4), 2, Set.of(32, 16, 8), 32, 2, 128, 32,
-        8, DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3), KgMode.LH, KgPlacement.bottom(4), 384);
+    return UNetSpec.builder().setImageSize(64).setModelChannels(64)
+        .setChannelMult(List.of(1, 2, 2, 4)).optNumResBlocks(2)
+        .optAttentionResolutions(Set.of(32, 16, 8)).optSwinEmbedDim(128)
+        .optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3))
+        .optKg(KgMode.LH, KgPlacement.bottom(4), 384).build();
   }
 
   /**
@@ -71,7 +77,7 @@ public final class SwinUNetBenchmark {
           }
         }
         for (ai.djl.nn.Parameter p : ParameterNames.dotted(net).values()) {
-          p.getArray().getGradient().subi(p.getArray().getGradient());
+          org.dfbk.fixtures.Params.zero(p.getArray().getGradient());
         }
       }
       System.out.printf("DJL %s SwinUNet mid-size training step, batch %d: mean %.3f s, best"

@@ -15,6 +15,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.List;
 import java.util.Set;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
 import org.junit.jupiter.api.Test;
@@ -25,9 +28,12 @@ import org.junit.jupiter.api.Test;
  * layers that keeps its activations in range (it doubled them per layer before).
  */
 class SwinUNetInitTest {
-  private static final UNetSpec MID = new UNetSpec(64, 2, 1, 64, List.of(1, 2, 2, 4), 2,
-      Set.of(32, 16, 8), 32, 2, 128, 32, 8, DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3),
-      KgMode.LH, KgPlacement.bottom(4), 16);
+  private static final UNetSpec MID = UNetSpec.builder().setImageSize(64).setModelChannels(64)
+      .setChannelMult(List.of(1, 2, 2, 4)).optNumResBlocks(2)
+      .optAttentionResolutions(Set.of(32, 16, 8)).optNormGroups(32).optSwinDepth(2)
+      .optSwinEmbedDim(128).optHeadChannels(32).optWindowSize(8)
+      .optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(2, 3))
+      .optKg(KgMode.LH, KgPlacement.bottom(4), 16).build();
 
   private static double rms(NDArray a) {
     return Math.sqrt(a.square().mean().getFloat());

@@ -1,6 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,11 +21,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 class SwinUNetTest {
 
@@ -49,8 +53,9 @@ class SwinUNetTest {
   @Test
   void skipPlanMatchesTheDecoderForEveryLevelCount() {
     for (List<Integer> mult : List.of(List.of(1), List.of(1, 2), List.of(1, 2, 2, 4))) {
-      UNetSpec spec = new UNetSpec(32, 2, 1, 16, mult, 2, Set.of(), 8, 2, 16, 8, 4,
-          DfbMode.NONE, AttentionScope.GLOBAL, Set.of(), KgMode.NONE, KgPlacement.none(), 0);
+      UNetSpec spec = UNetSpec.builder().setImageSize(32).setModelChannels(16).setChannelMult(mult)
+          .optNumResBlocks(2).optNormGroups(8).optSwinDepth(2).optSwinEmbedDim(16)
+          .optHeadChannels(8).optWindowSize(4).build();
       SwinUNet net = SwinUNet.of(spec);
       int levels = mult.size();
       // stem + numRes per level + one downsample between levels
@@ -186,10 +191,7 @@ class SwinUNetTest {
   @Test
   void loadingAnotherConfigurationNamesTheFirstMismatch(@TempDir Path dir) throws IOException {
     UNetSpec small = UNetSpec.tiny().backboneOnly();
-    UNetSpec wider = new UNetSpec(16, 2, 1, 24, small.channelMult(), small.numResBlocks(),
-        small.attentionResolutions(), small.normGroups(), small.swinDepth(),
-        small.swinEmbedDim(), small.headChannels(), small.windowSize(), DfbMode.NONE,
-        AttentionScope.GLOBAL, Set.of(), KgMode.NONE, KgPlacement.none(), 0);
+    UNetSpec wider = small.toBuilder().setModelChannels(24).build();
     Path file = dir.resolve("small.params");
     try (NDManager m = NDManager.newBaseManager()) {
       SwinUNet a = SwinUNet.of(small);

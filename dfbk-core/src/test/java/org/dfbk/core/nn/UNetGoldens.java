@@ -1,7 +1,6 @@
 package org.dfbk.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import org.dfbk.core.math.Ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
@@ -21,10 +20,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.dfbk.core.nn.AttentionScope;
+import org.dfbk.core.math.Ops;
+import org.dfbk.core.spec.AttentionScope;
+import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.fixtures.Golden;
+
 
 /** Loads the golden files of scripts/reference/make_unet_golden.py. */
 final class UNetGoldens {
@@ -37,17 +40,25 @@ final class UNetGoldens {
   static UNetSpec spec(JsonObject golden) {
     JsonObject s = golden.getAsJsonObject("spec");
     JsonObject kg = s.getAsJsonObject("kgPlacement");
-    return new UNetSpec(s.get("imageSize").getAsInt(), s.get("inChannels").getAsInt(),
-        s.get("outChannels").getAsInt(), s.get("modelChannels").getAsInt(),
-        ints(s.get("channelMult")), s.get("numResBlocks").getAsInt(),
-        new HashSet<>(ints(s.get("attentionResolutions"))), s.get("normGroups").getAsInt(),
-        s.get("swinDepth").getAsInt(), s.get("swinEmbedDim").getAsInt(),
-        s.get("headChannels").getAsInt(), s.get("windowSize").getAsInt(),
-        DfbMode.valueOf(s.get("dfbMode").getAsString()),
-        AttentionScope.valueOf(s.get("dfbScope").getAsString()),
-        new HashSet<>(ints(s.get("dfbLevels"))), KgMode.valueOf(s.get("kgMode").getAsString()),
-        new KgPlacement(kg.get("middle").getAsBoolean(), new HashSet<>(ints(kg.get("levels")))),
-        s.get("textDim").getAsInt());
+    return UNetSpec.builder().setImageSize(s.get("imageSize").getAsInt())
+        .setModelChannels(s.get("modelChannels").getAsInt())
+        .setChannelMult(ints(s.get("channelMult")))
+        .optInChannels(s.get("inChannels").getAsInt())
+        .optOutChannels(s.get("outChannels").getAsInt())
+        .optNumResBlocks(s.get("numResBlocks").getAsInt())
+        .optAttentionResolutions(new HashSet<>(ints(s.get("attentionResolutions"))))
+        .optNormGroups(s.get("normGroups").getAsInt())
+        .optSwinDepth(s.get("swinDepth").getAsInt())
+        .optSwinEmbedDim(s.get("swinEmbedDim").getAsInt())
+        .optHeadChannels(s.get("headChannels").getAsInt())
+        .optWindowSize(s.get("windowSize").getAsInt())
+        .optDfb(DfbMode.valueOf(s.get("dfbMode").getAsString()),
+            AttentionScope.valueOf(s.get("dfbScope").getAsString()),
+            new HashSet<>(ints(s.get("dfbLevels"))))
+        .optKg(KgMode.valueOf(s.get("kgMode").getAsString()),
+            new KgPlacement(kg.get("middle").getAsBoolean(), new HashSet<>(ints(kg.get("levels")))),
+            s.get("textDim").getAsInt())
+        .build();
   }
 
   static java.util.List<Integer> ints(JsonElement e) {

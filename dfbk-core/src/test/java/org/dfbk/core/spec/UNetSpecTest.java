@@ -7,23 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Set;
 import org.dfbk.core.error.ConfigException;
-import org.dfbk.core.nn.AttentionScope;
-import org.dfbk.core.nn.DfbMode;
-import org.dfbk.core.nn.KgMode;
 import org.junit.jupiter.api.Test;
 
 class UNetSpecTest {
 
   private static UNetSpec with(int imageSize, List<Integer> mult, Set<Integer> attn, int window) {
-    return new UNetSpec(imageSize, 2, 1, 16, mult, 1, attn, 8, 2, 16, 8, window, DfbMode.NONE,
-        AttentionScope.GLOBAL, Set.of(), KgMode.NONE, KgPlacement.none(), 0);
+    return UNetSpec.builder().setImageSize(imageSize).setModelChannels(16).setChannelMult(mult)
+        .optNumResBlocks(1).optAttentionResolutions(attn).optNormGroups(8).optSwinDepth(2)
+        .optSwinEmbedDim(16).optHeadChannels(8).optWindowSize(window).build();
   }
 
   private static void assertRejected(String mustContain, Runnable r) {
     ConfigException e = assertThrows(ConfigException.class, r::run);
     assertTrue(e.getMessage().contains(mustContain), "message lacks '" + mustContain + "': "
         + e.getMessage());
-    assertEquals(2, e.exitCode());
   }
 
   @Test
@@ -84,9 +81,8 @@ class UNetSpecTest {
   void windowedDfbRejectsAWindowThatDoesNotDivideTheLowBand() {
     // level 0 of 24 px: LL is 12x12, window 8 neither covers nor divides it.
     UNetSpec base = with(24, List.of(1, 2), Set.of(), 4);
-    assertRejected("dfbLevels", () -> new UNetSpec(24, 2, 1, 16, List.of(1, 2), 1, Set.of(), 8,
-        2, 16, 8, 8, DfbMode.LH, AttentionScope.WINDOW, Set.of(0), KgMode.NONE,
-        KgPlacement.none(), 0));
+    assertRejected("dfbLevels", () -> base.toBuilder().optWindowSize(8)
+        .optDfb(DfbMode.LH, AttentionScope.WINDOW, Set.of(0)).build());
     assertEquals(Set.of(0), base.withDfb(DfbMode.LH, AttentionScope.WINDOW, Set.of(0))
         .dfbLevels());
   }
@@ -97,5 +93,49 @@ class UNetSpecTest {
     assertEquals(DfbMode.NONE, b.dfbMode());
     assertEquals(KgMode.NONE, b.kgMode());
     assertTrue(!b.needsText() && !b.hasDfb(3) && !b.hasMiddleKg());
+  }
+
+  @Test
+  void theBuilderNamesMissingRequiredSettings() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> UNetSpec.builder().setImageSize(64).build());
+    assertTrue(e.getMessage().contains("setModelChannels")
+        && e.getMessage().contains("setChannelMult") && !e.getMessage().contains("setImageSize"),
+        e.getMessage());
+  }
+
+  @Test
+  void theBuilderNamesTheSettingAndTheOffendingValues() {
+    ConfigException e = assertThrows(ConfigException.class, () -> UNetSpec.builder()
+        .setImageSize(48).setModelChannels(20).setChannelMult(List.of(1, 2)).build());
+    // 20 × 1 channels cannot form GroupNorm's 32 groups
+    assertTrue(e.getMessage().contains("UNetSpec.modelChannels 20")
+        && e.getMessage().contains("normGroups = 32"), e.getMessage());
+    ConfigException w = assertThrows(ConfigException.class, () -> UNetSpec.builder()
+        .setImageSize(40).setModelChannels(32).setChannelMult(List.of(1)).optWindowSize(16)
+        .build());
+    assertTrue(w.getMessage().startsWith("UNetSpec.windowSize:") && w.getMessage().contains("40"),
+        w.getMessage());
+  }
+
+  @Test
+  void theBuilderDefaultsAreResShiftsWithoutDfbAndKg() {
+    UNetSpec s = UNetSpec.builder().setImageSize(64).setModelChannels(32)
+        .setChannelMult(List.of(1, 2)).build();
+    assertEquals(List.of(2, 1, 2, 32, 2, 256, 32, 8), List.of(s.inChannels(), s.outChannels(),
+        s.numResBlocks(), s.normGroups(), s.swinDepth(), s.swinEmbedDim(), s.headChannels(),
+        s.windowSize()));
+    assertEquals(DfbMode.NONE, s.dfbMode());
+    assertEquals(KgMode.NONE, s.kgMode());
+    assertEquals(0, s.textDim());
+  }
+
+  @Test
+  void toBuilderRebuildsAnEqualSpec() {
+    for (UNetSpec s : List.of(UNetSpec.paper192(), UNetSpec.paper224(), UNetSpec.tiny())) {
+      assertEquals(s, s.toBuilder().build());
+      assertEquals(s.hashCode(), s.toBuilder().build().hashCode());
+    }
+    assertTrue(!UNetSpec.tiny().equals(UNetSpec.tiny().toBuilder().optWindowSize(8).build()));
   }
 }

@@ -8,11 +8,9 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
@@ -20,7 +18,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.core.io.TempFiles;
+import org.dfbk.core.io.AtomicFiles;
 import org.dfbk.data.volume.Volume;
 
 /**
@@ -533,33 +531,18 @@ public final class NiftiIO {
     ByteBuffer voxels = ByteBuffer.allocate(v.data().length * type.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     VoxelCodec.encode(v.data(), voxels, type, h.sclSlope(), h.sclInter());
-    Path dir = out.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = TempFiles.newSibling(out); // permissions of any new file, not createTempFile's 0600
-      OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
-      try (os; OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
-        dst.write(header);
-        dst.write(voxels.array());
-      }
-      try {
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      // a new sibling has the permissions of any new file, not createTempFile's 0600
+      AtomicFiles.write(out, tmp -> {
+        OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
+        try (os; OutputStream dst = gz ? new GZIPOutputStream(os, GZIP_BUFFER) : os) {
+          dst.write(header);
+          dst.write(voxels.array());
+        }
+      });
     } catch (IOException e) {
       throw new DataException("cannot write NIfTI file " + out + ": " + e
           + ". Fix: check that the folder is writable and the disk has space", e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original error is the one to report
-        }
-      }
     }
   }
 

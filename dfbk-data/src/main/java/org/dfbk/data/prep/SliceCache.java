@@ -14,16 +14,13 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.io.AtomicFiles;
 import org.dfbk.data.dataset.DatasetLayout;
 import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.SplitSpec;
@@ -205,36 +203,24 @@ public final class SliceCache {
     }
     requireReplaceable(target);
 
-    Path parent = target.getParent();
-    Path tmp;
+    CacheManifest[] built = new CacheManifest[1];
     try {
-      Files.createDirectories(parent);
-      // a plain mkdir (not createTempDirectory) so the cache gets the usual permissions
-      tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
-          + Long.toHexString(System.nanoTime()) + "-" + ProcessHandle.current().pid()));
+      AtomicFiles.replaceDirectory(target, tmp -> {
+        CacheManifest m = build(spec, used, split, tmp, progress, threads);
+        m.specHash = hash;
+        m.spec = specMap;
+        m.sources = fingerprints;
+        try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST_FILE),
+            StandardCharsets.UTF_8)) {
+          GSON.toJson(m, w);
+        }
+        built[0] = m;
+      });
     } catch (IOException e) {
-      throw new DataException("cannot create a temporary folder in " + parent + ": "
-          + e.getMessage(), e);
-    }
-    try {
-      CacheManifest m = build(spec, used, split, tmp, progress, threads);
-      m.specHash = hash;
-      m.spec = specMap;
-      m.sources = fingerprints;
-      try (Writer w = Files.newBufferedWriter(tmp.resolve(MANIFEST_FILE),
-          StandardCharsets.UTF_8)) {
-        GSON.toJson(m, w);
-      }
-      swapInto(tmp, target);
-      LOG.info("prepared {} slice pairs of {} subjects into {}", m.count, used.size(), target);
-      return new SliceCache(target, m, false);
-    } catch (IOException e) {
-      deleteQuietly(tmp);
       throw new DataException("cannot write slice cache " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException | Error e) {
-      deleteQuietly(tmp);
-      throw e;
     }
+    LOG.info("prepared {} slice pairs of {} subjects into {}", built[0].count, used.size(), target);
+    return new SliceCache(target, built[0], false);
   }
 
   private static CacheManifest build(PrepareSpec spec, List<Subject> subjects, SubjectSplit split,
@@ -376,29 +362,6 @@ public final class SliceCache {
     }
   }
 
-  private static void swapInto(Path tmp, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    try {
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target);
-      }
-    } catch (IOException e) {
-      if (old != null) {
-        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-      throw e;
-    }
-    if (old != null) {
-      deleteQuietly(old);
-    }
-  }
-
   private static CacheManifest readManifest(Path dir) {
     Path f = dir.resolve(MANIFEST_FILE);
     if (!Files.isRegularFile(f)) {
@@ -490,22 +453,6 @@ public final class SliceCache {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not delete temporary folder {}: {}", dir, e.getMessage());
-    }
-  }
 
   // ---------------------------------------------------------------- reading
 

@@ -62,7 +62,6 @@ class NiftiHeaderRangeTest {
       assertTrue(msg.contains(f.toLowerCase(Locale.ROOT)),
           "message should contain \"" + f + "\": " + e.getMessage());
     }
-    assertEquals(3, e.exitCode(), "data errors exit with code 3");
     return e;
   }
 

@@ -60,26 +60,27 @@ public final class ResShiftSchedule {
    * @param kappa κ, the noise strength, {@code > 0}
    * @param minNoiseLevel the smallest noise level, in (0, etasEnd)
    * @param etasEnd √η_T, in (0, 1)
-   * @throws ConfigException naming the offending key and value
+   * @throws ConfigException naming the offending setting ({@code ResShiftSchedule.<name>}) and value
    */
   public ResShiftSchedule(int numSteps, double power, double kappa, double minNoiseLevel,
       double etasEnd) {
     if (numSteps < 2) {
-      throw new ConfigException("diffusion.steps must be >= 2, found " + numSteps);
+      throw new ConfigException("ResShiftSchedule.numSteps must be >= 2, found " + numSteps);
     }
     if (!(power > 0) || !Double.isFinite(power)) {
-      throw new ConfigException("diffusion.power must be a finite number > 0, found " + power);
+      throw new ConfigException("ResShiftSchedule.power must be a finite number > 0, found " + power);
     }
     if (!(kappa > 0) || !Double.isFinite(kappa)) {
-      throw new ConfigException("diffusion.kappa must be a finite number > 0, found " + kappa);
+      throw new ConfigException("ResShiftSchedule.kappa must be a finite number > 0, found " + kappa);
     }
     if (!(etasEnd > 0 && etasEnd < 1)) {
-      throw new ConfigException("diffusion.etas_end must lie in (0, 1), found " + etasEnd);
+      throw new ConfigException("ResShiftSchedule.etasEnd must lie in (0, 1), found " + etasEnd);
     }
     if (!(minNoiseLevel > 0 && Math.min(minNoiseLevel / kappa, minNoiseLevel) < etasEnd)) {
-      throw new ConfigException("diffusion.min_noise_level must be > 0 and min(min_noise_level/"
-          + "kappa, min_noise_level) < etas_end; found min_noise_level " + minNoiseLevel
-          + ", kappa " + kappa + ", etas_end " + etasEnd);
+      throw new ConfigException("ResShiftSchedule.minNoiseLevel must be > 0 and min("
+          + "minNoiseLevel / kappa, minNoiseLevel) < etasEnd; found ResShiftSchedule.minNoiseLevel "
+          + minNoiseLevel + ", ResShiftSchedule.kappa " + kappa + ", ResShiftSchedule.etasEnd "
+          + etasEnd);
     }
     this.numSteps = numSteps;
     this.power = power;

@@ -16,12 +16,11 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.dfbk.core.io.AtomicFiles;
 
 /**
  * A line chart drawn with Java2D: several series of (x, y) points against shared axes with round
@@ -316,25 +315,17 @@ public final class LineChart {
   }
 
   /**
-   * Draws {@code charts} one above the other and writes the PNG (parent folders created; written
-   * to a temporary file in the same folder, then renamed, so a failed write leaves no partial
-   * file).
+   * Draws {@code charts} one above the other and writes the PNG (parent folders created;
+   * through {@link AtomicFiles}, so a failed write leaves no partial file).
    */
   public static void write(Path png, List<LineChart> charts) {
     BufferedImage img = column(charts);
-    Path dir = png.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, png.getFileName().toString(), ".tmp");
-      try {
+      AtomicFiles.write(png, tmp -> {
         if (!ImageIO.write(img, "png", tmp.toFile())) {
           throw new IllegalStateException("no PNG writer available in this Java runtime");
         }
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write chart " + png, e);
     }

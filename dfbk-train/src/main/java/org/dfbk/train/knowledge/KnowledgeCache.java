@@ -11,15 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,27 +278,10 @@ public final class KnowledgeCache {
         Fingerprints.sha256().digest(bytes)));
     String text = new GsonBuilder().setPrettyPrinting().create().toJson(meta) + "\n";
     try {
-      Path parent = json.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      atomicWrite(parent, bin, bytes);
-      atomicWrite(parent, json, text.getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.writeBytes(bin, bytes);
+      AtomicFiles.writeBytes(json, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write knowledge cache entry " + json, e);
-    }
-  }
-
-  private static void atomicWrite(Path dir, Path target, byte[] bytes) throws IOException {
-    Path tmp = org.dfbk.core.io.TempFiles.newSibling(dir.resolve(target.getFileName()));
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

@@ -32,7 +32,7 @@ public record Batch(NDArray x0, NDArray y0, NDList context) {
     Shape s = x0.getShape();
     if (s.dimension() != 4 || s.get(0) != batchSize) {
       throw new DataException("batch x0 must be [B = " + batchSize + ", C, H, W], found " + s
-          + " at step " + step + "; the batch source must return train.batch_size samples");
+          + " at step " + step + "; the batch source must return TrainerConfig.batchSize samples");
     }
     if (!y0.getShape().equals(s)) {
       throw new DataException("batch y0 " + y0.getShape() + " differs from x0 " + s + " at step "

@@ -16,14 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +29,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.io.AtomicFiles;
 
 /**
  * Checkpoint files: one zip per checkpoint (entries not compressed), written to a temporary file
@@ -90,10 +88,7 @@ public final class Checkpoints {
   static void write(Path target, CheckpointState state, String config,
       java.util.LinkedHashMap<String, ArrayEntry> arrayEntries, NDManager manager)
       throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = org.dfbk.core.io.TempFiles.newSibling(target);
-    try {
+    AtomicFiles.write(target, tmp -> {
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp),
           1 << 20); ZipOutputStream zip = new ZipOutputStream(out)) {
         zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
@@ -126,38 +121,19 @@ public final class Checkpoints {
           }
         }
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      moveAtomically(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, AtomicFiles.Option.SYNC, AtomicFiles.Option.REQUIRE_ATOMIC_MOVE);
   }
 
   /** Makes {@code alias} a second name of {@code file} (a hard link, else a copy), atomically. */
   static void alias(Path file, Path alias) throws IOException {
-    Path dir = alias.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + alias.getFileName() + "." + System.nanoTime() + ".tmp");
-    try {
+    AtomicFiles.write(alias, tmp -> {
+      Files.delete(tmp); // a link needs a free name
       try {
         Files.createLink(tmp, file);
       } catch (UnsupportedOperationException | FileSystemException e) {
         Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
       }
-      moveAtomically(tmp, alias);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + to + " cannot rename atomically; choose a run "
-          + "directory on a local file system", e);
-    }
+    }, AtomicFiles.Option.REQUIRE_ATOMIC_MOVE);
   }
 
   /** An open checkpoint: its state and a reader of one array entry at a time. */

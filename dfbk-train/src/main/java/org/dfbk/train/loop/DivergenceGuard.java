@@ -51,7 +51,7 @@ final class DivergenceGuard {
     if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
       throw new TrainingDivergedException(String.format(Locale.ROOT,
           "training diverged at step %d: %d steps in a row had a non-finite gradient norm"
-              + " (%s); lower train.lr, enable train.grad_clip, or resume from an earlier"
+              + " (%s); lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or resume from an earlier"
               + " checkpoint", step, skippedInARow, norm));
     }
     LOG.warn("step {}: non-finite gradient norm ({}); update skipped; {}", step, norm,
@@ -69,7 +69,7 @@ final class DivergenceGuard {
     if (!Double.isFinite(loss) && !allFp16Skipped) {
       throw new TrainingDivergedException(String.format(Locale.ROOT,
           "training diverged at step %d: mean loss %s over the last %d steps (lr %.3g); "
-              + "lower train.lr, enable train.grad_clip, or resume from an earlier "
+              + "lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or resume from an earlier "
               + "checkpoint", step, loss, window, lr));
     }
   }

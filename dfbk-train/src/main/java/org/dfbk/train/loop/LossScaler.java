@@ -81,7 +81,7 @@ final class LossScaler {
       throw new TrainingDivergedException(String.format(Locale.ROOT,
           "fp16 training diverged at step %d: the gradients overflowed float16 in %d steps "
               + "in a row at loss scale 1, so the float16 network itself overflows; use "
-              + "train.precision: fp32", step, overflowsAtScaleOne));
+              + "TrainerConfig.precision fp32", step, overflowsAtScaleOne));
     }
     scale = Math.max(1.0, scale / 2);
     goodSteps = 0;

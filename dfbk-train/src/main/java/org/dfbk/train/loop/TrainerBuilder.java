@@ -121,16 +121,16 @@ public final class TrainerBuilder {
     }
     int r = replicas.size();
     if (config.batchSize() % (r * config.accumulationSteps()) != 0) {
-      throw new ConfigException("train.batch_size " + config.batchSize() + " must be divisible by "
-          + "devices × accumulation steps = " + r + " × " + config.accumulationSteps()
-          + "; change the batch size or the number of devices");
+      throw new ConfigException("TrainerConfig.batchSize " + config.batchSize() + " must be"
+          + " divisible by devices × accumulation steps = " + r + " × "
+          + config.accumulationSteps() + "; change the batch size or the number of devices");
     }
     if (config.precision() == Precision.FP16 && !allowFp16OnCpu) {
       for (TrainingModel m : replicas) {
         if (!m.device().isGpu()) {
-          throw new ConfigException("train.precision: fp16 needs a GPU but device " + m.device()
-              + " is a CPU (float16 kernels are missing or slow there); use precision: fp32 on "
-              + "CPU");
+          throw new ConfigException("TrainerConfig.precision: fp16 needs a GPU but device "
+              + m.device() + " is a CPU (float16 kernels are missing or slow there); use fp32 on"
+              + " CPU");
         }
       }
     }

@@ -5,9 +5,8 @@ import org.dfbk.train.loss.DiffusionLoss;
 
 /**
  * Settings of a training run; the compact constructor validates every field and names it in its
- * error by its YAML key ({@code train.lr}, {@code diffusion.loss}), or, for the settings that
- * have no YAML key (β1, β2, ε, accumulation steps, initial loss scale), by its builder method
- * ({@code TrainerConfig.epsilon}).
+ * error as {@code TrainerConfig.<setting>} ({@code TrainerConfig.learningRate}); a front end that
+ * reads the settings from its own keys translates those names (the CLI to YAML key paths).
  *
  * @param maxSteps total optimizer steps ({@code max_steps}, paper: 100 000)
  * @param batchSize B, the global batch of one optimizer step ({@code batch_size}), split over the
@@ -56,35 +55,34 @@ public record TrainerConfig(
     double initialLossScale) {
 
   public TrainerConfig {
-    require(maxSteps >= 1, "train.max_steps", "an integer >= 1", maxSteps);
-    require(batchSize >= 1, "train.batch_size", "an integer >= 1", batchSize);
+    require(maxSteps >= 1, "TrainerConfig.maxSteps", "an integer >= 1", maxSteps);
+    require(batchSize >= 1, "TrainerConfig.batchSize", "an integer >= 1", batchSize);
     require(accumulationSteps >= 1, "TrainerConfig.accumulationSteps", "an integer >= 1",
         accumulationSteps);
-    require(learningRate > 0 && Double.isFinite(learningRate), "train.lr", "a number > 0",
+    require(learningRate > 0 && Double.isFinite(learningRate), "TrainerConfig.learningRate", "a number > 0",
         learningRate);
-    require(learningRateMin >= 0 && learningRateMin <= learningRate, "train.lr_min",
-        "a number in [0, lr = " + learningRate + "]", learningRateMin);
-    require(warmupSteps >= 0 && warmupSteps < maxSteps, "train.warmup_steps",
-        "an integer in [0, max_steps = " + maxSteps + ")", warmupSteps);
+    require(learningRateMin >= 0 && learningRateMin <= learningRate, "TrainerConfig.learningRateMin",
+        "a number in [0, TrainerConfig.learningRate = " + learningRate + "]", learningRateMin);
+    require(warmupSteps >= 0 && warmupSteps < maxSteps, "TrainerConfig.warmupSteps",
+        "an integer in [0, TrainerConfig.maxSteps = " + maxSteps + ")", warmupSteps);
     require(beta1 >= 0 && beta1 < 1, "TrainerConfig.betas: beta1", "a number in [0, 1)", beta1);
     require(beta2 >= 0 && beta2 < 1, "TrainerConfig.betas: beta2", "a number in [0, 1)", beta2);
     require(epsilon > 0, "TrainerConfig.epsilon", "a number > 0", epsilon);
-    require(weightDecay >= 0 && Double.isFinite(weightDecay), "train.weight_decay",
+    require(weightDecay >= 0 && Double.isFinite(weightDecay), "TrainerConfig.weightDecay",
         "a number >= 0", weightDecay);
-    require(emaRate >= 0 && emaRate < 1, "train.ema_rate", "a number in [0, 1)", emaRate);
-    require(!Double.isNaN(gradClipNorm), "train.grad_clip", "a number (<= 0 turns it off)",
+    require(emaRate >= 0 && emaRate < 1, "TrainerConfig.emaRate", "a number in [0, 1)", emaRate);
+    require(!Double.isNaN(gradClipNorm), "TrainerConfig.gradClipNorm", "a number (<= 0 turns it off)",
         gradClipNorm);
-    require(loss != null, "diffusion.loss", "weighted or mse", "null");
-    require(precision != null, "train.precision", "fp32 or fp16", "null");
+    require(loss != null, "TrainerConfig.loss", "weighted or mse", "null");
+    require(precision != null, "TrainerConfig.precision", "fp32 or fp16", "null");
     if (precision == Precision.BF16) {
-      throw new ConfigException("train.precision: bf16 is not supported: bfloat16 kernels crash "
-          + "the PyTorch engine of DJL 0.29 (the JVM dies). Use precision: fp16 on a GPU, or "
-          + "fp32.");
+      throw new ConfigException("TrainerConfig.precision: bf16 is not supported: bfloat16 kernels"
+          + " crash the PyTorch engine of DJL 0.29 (the JVM dies). Use fp16 on a GPU, or fp32.");
     }
-    require(logEvery >= 1, "train.log_every", "an integer >= 1", logEvery);
-    require(validateEvery >= 0, "train.val_every", "an integer >= 0 (0 = once at the end)",
+    require(logEvery >= 1, "TrainerConfig.logEvery", "an integer >= 1", logEvery);
+    require(validateEvery >= 0, "TrainerConfig.validateEvery", "an integer >= 0 (0 = once at the end)",
         validateEvery);
-    require(checkpointEvery >= 0, "train.checkpoint_every", "an integer >= 0 (0 = end only)",
+    require(checkpointEvery >= 0, "TrainerConfig.checkpointEvery", "an integer >= 0 (0 = end only)",
         checkpointEvery);
     require(initialLossScale >= 1 && Double.isFinite(initialLossScale),
         "TrainerConfig.initialLossScale", "a number >= 1", initialLossScale);

@@ -160,7 +160,7 @@ final class TrainingCheckpointer {
             + "); it was written for a different model configuration");
       }
       if (s.seed() != config.seed()) {
-        throw new ConfigException("train.seed is " + config.seed() + " but checkpoint " + file
+        throw new ConfigException("TrainerConfig.seed is " + config.seed() + " but checkpoint " + file
             + " was trained with seed " + s.seed() + "; resume with the run's configuration");
       }
       if (s.trainer() != null && !s.trainer().equals(config)) {

@@ -70,7 +70,7 @@ class ResShiftScheduleTest {
   void invalidSettingsNameTheKey() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> new ResShiftSchedule(1, 0.3, 2, 0.2, 0.99));
-    assertTrue(e.getMessage().contains("diffusion.steps"), e.getMessage());
+    assertTrue(e.getMessage().contains("ResShiftSchedule.numSteps"), e.getMessage());
     assertThrows(ConfigException.class, () -> new ResShiftSchedule(4, 0.3, 0, 0.2, 0.99));
     assertThrows(ConfigException.class, () -> new ResShiftSchedule(4, 0.3, 2, 0.2, 1.0));
     assertThrows(ConfigException.class, () -> new ResShiftSchedule(4, -1, 2, 0.2, 0.99));

@@ -1,6 +1,5 @@
 package org.dfbk.train.loop;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,7 +116,6 @@ class CheckpointBadInputTest {
       assertTrue(msg.contains(f.toLowerCase(Locale.ROOT)), "message should contain \"" + f
           + "\": " + e.getMessage());
     }
-    assertEquals(3, e.exitCode());
     return e;
   }
 

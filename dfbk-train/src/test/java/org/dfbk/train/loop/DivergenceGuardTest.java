@@ -58,7 +58,7 @@ class DivergenceGuardTest {
         () -> guard.accept(Float.NaN, 109, gradient(Float.NaN, 0, 0, 0)));
     String m = e.getMessage();
     assertTrue(m.contains("step 109") && m.contains("10 steps in a row")
-        && m.contains("lower train.lr") && m.contains("train.grad_clip")
+        && m.contains("lower TrainerConfig.learningRate") && m.contains("TrainerConfig.gradClipNorm")
         && m.contains("resume from an earlier checkpoint"), m);
   }
 
@@ -125,7 +125,7 @@ class DivergenceGuardTest {
       String m = e.getMessage();
       assertTrue(m.contains("step 50") && m.contains("mean loss " + loss)
           && m.contains("last 10 steps") && m.contains("lr 0.000100")
-          && m.contains("lower train.lr"), m);
+          && m.contains("lower TrainerConfig.learningRate"), m);
     }
   }
 }

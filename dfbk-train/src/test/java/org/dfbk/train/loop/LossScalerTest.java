@@ -110,7 +110,7 @@ class LossScalerTest {
     assertEquals(1.0, s.scale(), "scale after " + max + " overflows from 2");
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
         () -> s.accept(OVERFLOW, max));
-    assertTrue(e.getMessage().contains("train.precision: fp32")
+    assertTrue(e.getMessage().contains("TrainerConfig.precision fp32")
         && e.getMessage().contains(max + " steps in a row")
         && e.getMessage().contains("step " + max), e.getMessage());
   }

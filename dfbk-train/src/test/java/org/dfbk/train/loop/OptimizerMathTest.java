@@ -99,7 +99,7 @@ class OptimizerMathTest {
         e.getMessage());
     ConfigException lr = assertThrows(ConfigException.class,
         () -> TrainerConfig.builder().learningRate(1e-5).learningRateMin(2e-5).build());
-    assertTrue(lr.getMessage().contains("train.lr_min"), lr.getMessage());
+    assertTrue(lr.getMessage().contains("TrainerConfig.learningRateMin"), lr.getMessage());
     ConfigException p = assertThrows(ConfigException.class,
         () -> Precision.parse("train.precision", "fp8"));
     assertTrue(p.getMessage().contains("fp32, fp16, bf16"), p.getMessage());

@@ -303,7 +303,7 @@ class TrainerCheckpointTest {
       try (Trainer t = builder(other, TrainerFixtures.tinyModel(m, 3, 8), dir.resolve("x"))
           .build()) {
         ConfigException e = assertThrows(ConfigException.class, () -> t.restore(last));
-        assertTrue(e.getMessage().contains("train.seed"), e.getMessage());
+        assertTrue(e.getMessage().contains("TrainerConfig.seed"), e.getMessage());
       }
     }
   }

@@ -37,7 +37,8 @@ class TrainerConfigurationTest {
       ConfigException e = assertThrows(ConfigException.class, () -> builder(c,
           List.of(TrainerFixtures.tinyModel(m, 1, 4)), dir, TrainerFixtures.smoothPairs(1, 4))
           .build());
-      assertTrue(e.getMessage().contains("batch_size 4") && e.getMessage().contains("1 × 3"),
+      assertTrue(e.getMessage().contains("TrainerConfig.batchSize 4")
+          && e.getMessage().contains("1 × 3"),
           e.getMessage());
     }
   }
@@ -67,14 +68,14 @@ class TrainerConfigurationTest {
   }
 
   @Test
-  void errorsNameTheYamlKeyOrTheBuilderSetting() {
+  void errorsNameTheBuilderSetting() {
     ConfigException val = assertThrows(ConfigException.class,
         () -> TrainerFixtures.smallConfig().validateEvery(-1).build());
-    assertTrue(val.getMessage().startsWith("train.val_every must be") && val.getMessage()
+    assertTrue(val.getMessage().startsWith("TrainerConfig.validateEvery must be") && val.getMessage()
         .contains("found -1"), val.getMessage());
     ConfigException loss = assertThrows(ConfigException.class,
         () -> TrainerFixtures.smallConfig().loss(null).build());
-    assertTrue(loss.getMessage().startsWith("diffusion.loss must be weighted or mse"),
+    assertTrue(loss.getMessage().startsWith("TrainerConfig.loss must be weighted or mse"),
         loss.getMessage());
     ConfigException eps = assertThrows(ConfigException.class,
         () -> TrainerFixtures.smallConfig().epsilon(0).build());

@@ -123,7 +123,7 @@ class TrainingCheckpointerTest {
       TrainingCheckpointer checkpointer = new State(m, layout, -1).checkpointer(layout, other, m);
       ConfigException e = assertThrows(ConfigException.class, () -> checkpointer.restore(file));
       String msg = e.getMessage();
-      assertTrue(msg.contains("train.seed is 99") && msg.contains("seed 1234")
+      assertTrue(msg.contains("TrainerConfig.seed is 99") && msg.contains("seed 1234")
           && msg.contains("seed-1234.zip"), msg);
     }
   }

@@ -1,4 +1,4 @@
-package org.dfbk.core.nn;
+package org.dfbk.core.spec;
 
 /** Whether a DFB/KG block attends over the whole feature map or within non-overlapping windows. */
 public enum AttentionScope {

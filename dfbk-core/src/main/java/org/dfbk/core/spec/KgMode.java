@@ -1,4 +1,4 @@
-package org.dfbk.core.nn;
+package org.dfbk.core.spec;
 
 /**
  * Which frequency branches a Knowledge Guidance block conditions on the text (paper Table 5).

@@ -1,4 +1,4 @@
-package org.dfbk.core.nn;
+package org.dfbk.core.spec;
 
 /**
  * Which frequency branches a Dynamic Frequency Balance block attends over (paper Table 4).

@@ -1,0 +1,249 @@
+package org.dfbk.train.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.volume.Volume;
+
+/**
+ * Translates one NIfTI file into its output file(s): the whole flow of {@code dfbk translate}
+ * for one input, shared by every front end that translates files (the command line, the Spark
+ * job), so that each gives the same bytes for the same file, model and device.
+ *
+ * <p>The steps and their guards, in order:
+ * <ol>
+ *   <li>the outputs may not be the input (or, for a {@code .hdr}, its {@code .img}): refused
+ *       before anything is read;</li>
+ *   <li>the file is read; a 4-D file with more than one volume needs an explicit volume index,
+ *       else it is refused with the fix;</li>
+ *   <li>NaN and infinite voxels become the source's background (0, or −1024 HU for CT), with a
+ *       warning;</li>
+ *   <li>{@link VolumeTranslator} translates it slice by slice on the source grid;</li>
+ *   <li>{@link ScaleCheck} warns when the scan's scale differs from the training scale;</li>
+ *   <li>the {@code *_std} map (K &gt; 1 samples) and then the prediction are written as float32
+ *       with the input's header geometry, each atomically (temporary file + rename), so the
+ *       prediction's presence means that both are complete.</li>
+ * </ol>
+ *
+ * <p>An instance holds no per-file state: one translator may serve files one after another, and
+ * threads that share a model may each use it.
+ */
+public final class FileTranslator {
+  /** Translates model-size source slices: {@link SliceTranslator#translate} is one. */
+  @FunctionalInterface
+  public interface SliceModel {
+    SliceTranslator.Output translate(List<float[]> sources, int size, long seed,
+        IntConsumer progress);
+  }
+
+  /** Opens the progress of one file's {@code slices} model inputs; may return null. */
+  @FunctionalInterface
+  public interface ProgressFactory {
+    IntConsumer open(Path file, int slices);
+  }
+
+  /**
+   * What the checkpoint and the run fix for every file.
+   *
+   * @param source the modality of the inputs
+   * @param target the modality of the outputs
+   * @param axis the slicing axis of the closest-canonical volume (2: axial)
+   * @param imageSize the model's image side in pixels
+   * @param trainedPixelMm millimetres per model pixel of the training slices (null if unknown)
+   * @param seed the sampler seed
+   * @param volume the volume index of 4-D inputs, or null to refuse series of several volumes
+   */
+  public record Settings(ModalityKind source, ModalityKind target, int axis, int imageSize,
+      Double trainedPixelMm, long seed, Integer volume) {
+    public Settings {
+      if (source == null || target == null) {
+        throw new IllegalArgumentException("source and target modalities are required");
+      }
+      if (imageSize < 1) {
+        throw new IllegalArgumentException("imageSize must be >= 1, got " + imageSize);
+      }
+      if (volume != null && volume < 0) {
+        throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
+      }
+    }
+  }
+
+  /**
+   * A translated file: where its prediction (and std map, or null) went, how many slices were
+   * translated, the seconds spent in the network and the inverse mapping (reading and writing
+   * excluded), and the warnings given.
+   */
+  public record Outcome(Path input, Path output, Path std, int translatedSlices, double seconds,
+      List<String> warnings) {}
+
+  private final SliceModel model;
+  private final boolean withStd;
+  private final Settings settings;
+
+  /**
+   * @param model the slice model
+   * @param withStd whether the model gives standard-deviation maps (K &gt; 1 samples), which are
+   *     then written beside each prediction as {@code <stem>_std.nii.gz}
+   * @param settings what the checkpoint and the run fix
+   */
+  public FileTranslator(SliceModel model, boolean withStd, Settings settings) {
+    if (model == null || settings == null) {
+      throw new IllegalArgumentException("model and settings are required");
+    }
+    this.model = model;
+    this.withStd = withStd;
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Whether {@link #outputs} includes a {@code *_std} map. */
+  public boolean writesStd() {
+    return withStd;
+  }
+
+  /** The files written for the prediction {@code output}: itself, and its std map with K &gt; 1. */
+  public List<Path> outputs(Path output) {
+    return withStd ? List.of(output, stdPath(output)) : List.of(output);
+  }
+
+  /** The standard-deviation map written beside {@code output}: {@code <stem>_std.nii.gz}. */
+  public static Path stdPath(Path output) {
+    return output.resolveSibling(stem(output.getFileName().toString()) + "_std.nii.gz");
+  }
+
+  /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
+  public static String stem(String name) {
+    return name.replaceAll("(?i)\\.(nii|hdr|img)(\\.gz)?$", "");
+  }
+
+  /**
+   * Translates {@code input} into {@code output} (and its std map).
+   *
+   * @param warnings receives each warning as it arises (without a prefix)
+   * @param progress opens the progress of the file's slices (may be null)
+   * @throws DataException for an unreadable or unusable file, a 4-D file without a volume
+   *     index, an output that is the input, or a write that fails; nothing is then written
+   */
+  public Outcome translate(Path input, Path output, Consumer<String> warnings,
+      ProgressFactory progress) {
+    for (Path o : outputs(output)) {
+      requireNotInput(input, o);
+    }
+    List<String> given = new ArrayList<>();
+    Consumer<String> warn = w -> {
+      given.add(w);
+      if (warnings != null) {
+        warnings.accept(w);
+      }
+    };
+    NiftiImage img = NiftiIO.read(input);
+    Integer volume = settings.volume();
+    if (img.volumeCount() > 1 && volume == null) {
+      throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
+          + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
+          + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
+          + "), or extract it, e.g. fslroi " + input.getFileName() + " "
+          + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
+    }
+    Volume source = img.volume(volume == null ? 0 : volume); // names the range if outside
+    int nonFinite = countNonFinite(source);
+    if (nonFinite > 0) {
+      float background = settings.source() == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
+      source = withBackground(source, background);
+      warn.accept(input + " has " + nonFinite + " NaN or infinite voxel(s); they are translated"
+          + " as background (" + background + ")");
+    }
+    long t0 = System.nanoTime();
+    int size = settings.imageSize();
+    VolumeTranslator.Result r = VolumeTranslator.translate(source, input, settings.source(),
+        settings.target(), settings.axis(), size, in -> model.translate(in, size, settings.seed(),
+            progress == null ? null : progress.open(input, in.size())));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
+    Path std = null;
+    if (withStd) {
+      if (r.std() == null) {
+        throw new IllegalStateException("the slice model gave no std maps for " + input);
+      }
+      std = stdPath(output);
+      NiftiIO.writeFloat32(std, r.std(), img.header());
+    }
+    NiftiIO.writeFloat32(output, r.prediction(), img.header());
+    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
+  }
+
+  /** The number of NaN and infinite voxels of {@code v}. */
+  public static int countNonFinite(Volume v) {
+    int n = 0;
+    for (float x : v.data()) {
+      if (!Float.isFinite(x)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** {@code v} with its NaN and infinite voxels set to {@code background}. */
+  public static Volume withBackground(Volume v, float background) {
+    float[] d = v.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      if (!Float.isFinite(d[i])) {
+        d[i] = background;
+      }
+    }
+    return v.withData(d);
+  }
+
+  /**
+   * Refuses an {@code output} that is {@code input} itself, or the {@code .img} of a
+   * {@code .hdr}/{@code .img} pair that {@code input} belongs to.
+   */
+  public static void requireNotInput(Path input, Path output) {
+    List<Path> protectedFiles = new ArrayList<>(List.of(input));
+    String name = input.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz") || lower.endsWith(".img")
+        || lower.endsWith(".img.gz")) {
+      for (String ext : new String[] {".hdr", ".hdr.gz", ".img", ".img.gz", ".HDR", ".HDR.gz",
+          ".IMG", ".IMG.gz"}) {
+        protectedFiles.add(input.resolveSibling(stem(name) + ext));
+      }
+    }
+    for (Path p : protectedFiles) {
+      if (sameFile(p, output)) {
+        throw new DataException("translating " + input + " would overwrite the input " + p
+            + (p.equals(input) ? "" : " (as " + output + ")") + "; inputs are never overwritten."
+            + " Fix: choose another --output folder or --output-name");
+      }
+    }
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    Path x = a.toAbsolutePath().normalize();
+    Path y = b.toAbsolutePath().normalize();
+    if (x.equals(y)) {
+      return true;
+    }
+    try {
+      return Files.exists(x) && Files.exists(y) && Files.isSameFile(x, y);
+    } catch (IOException e) {
+      throw new DataException("cannot compare " + b + " with the input " + a + ": "
+          + e.getMessage(), e);
+    }
+  }
+}

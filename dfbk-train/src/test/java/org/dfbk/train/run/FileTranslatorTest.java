@@ -1,0 +1,199 @@
+package org.dfbk.train.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.volume.Volume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one-file flow's guards, with an analytic slice model (identity, std = constant). */
+class FileTranslatorTest {
+  @TempDir Path tmp;
+
+  private static final double[][] AFFINE = {{1.5, 0, 0, -12}, {0, 1.5, 0, 7}, {0, 0, 3, 2},
+      {0, 0, 0, 1}};
+
+  private static Volume volume(long seed) {
+    Random r = new Random(seed);
+    float[] d = new float[16 * 16 * 4];
+    for (int z = 1; z < 3; z++) {
+      for (int i = 0; i < 256; i++) {
+        d[z * 256 + i] = 100 + 900 * r.nextFloat();
+      }
+    }
+    return new Volume(16, 16, 4, d, new double[] {1.5, 1.5, 3}, AFFINE);
+  }
+
+  /** Returns its inputs; with K &gt; 1 a constant std of 0.25 model units. */
+  private static FileTranslator.SliceModel identity(List<Integer> calls, boolean std) {
+    return (sources, size, seed, progress) -> {
+      calls.add(sources.size());
+      List<float[]> s = null;
+      if (std) {
+        s = new ArrayList<>();
+        for (float[] x : sources) {
+          float[] c = new float[x.length];
+          java.util.Arrays.fill(c, 0.25f);
+          s.add(c);
+        }
+      }
+      if (progress != null) {
+        progress.accept(sources.size());
+      }
+      return new SliceTranslator.Output(sources, s);
+    };
+  }
+
+  private static FileTranslator translator(List<Integer> calls, boolean std, Integer volume,
+      Double trainedMm) {
+    return new FileTranslator(identity(calls, std), std, new FileTranslator.Settings(
+        ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, volume));
+  }
+
+  @Test
+  void writesPredictionAndStdOnTheInputGrid() throws IOException {
+    Path in = tmp.resolve("scan.nii.gz");
+    NiftiIO.writeFloat32(in, volume(1), null);
+    List<Integer> calls = new ArrayList<>();
+    List<Integer> progressed = new ArrayList<>();
+    FileTranslator.Outcome o = translator(calls, true, null, 1.5).translate(in,
+        tmp.resolve("out/T2.nii.gz"), w -> { }, (f, n) -> progressed::add);
+    assertEquals(List.of(2), calls, "the two slices with foreground, in one call");
+    assertEquals(List.of(2), progressed);
+    assertEquals(2, o.translatedSlices());
+    assertEquals(tmp.resolve("out/T2_std.nii.gz"), o.std());
+    assertEquals(List.of(), o.warnings(), "a scan at the training scale, all voxels finite");
+    Volume pred = NiftiIO.read(o.output()).volume();
+    Volume std = NiftiIO.read(o.std()).volume();
+    assertTrue(pred.sameGrid(volume(1), 1e-6) && std.sameGrid(volume(1), 1e-6), "input grid kept");
+    try (var s = Files.list(tmp.resolve("out"))) {
+      assertEquals(2, s.count(), "no temporary file left beside the outputs");
+    }
+  }
+
+  @Test
+  void nonFiniteVoxelsBecomeBackgroundAndOthersAreKept() {
+    float[] d = {1f, Float.NaN, 3f, Float.POSITIVE_INFINITY, 5f, Float.NEGATIVE_INFINITY, 7f, 8f};
+    Volume v = new Volume(2, 2, 2, d, new double[] {1, 1, 1},
+        new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}});
+    assertEquals(3, FileTranslator.countNonFinite(v));
+    Volume w = FileTranslator.withBackground(v, -1024f);
+    assertArrayEquals(new float[] {1f, -1024f, 3f, -1024f, 5f, -1024f, 7f, 8f}, w.data(), 0f);
+    assertEquals(Float.NaN, v.data()[1], 0f, "the input volume is not modified");
+    assertEquals(0, FileTranslator.countNonFinite(w));
+  }
+
+  @Test
+  void nanVoxelsAreTranslatedAsBackgroundWithAWarning() {
+    Volume v = volume(2);
+    float[] d = v.data().clone();
+    d[300] = Float.NaN;
+    d[301] = Float.POSITIVE_INFINITY;
+    Path in = tmp.resolve("nan.nii");
+    NiftiIO.writeFloat32(in, v.withData(d), null);
+    List<String> warnings = new ArrayList<>();
+    FileTranslator.Outcome o = translator(new ArrayList<>(), false, null, null).translate(in,
+        tmp.resolve("o/nan.nii.gz"), warnings::add, null);
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("nan.nii") && warnings.get(0).contains("2 NaN or infinite"),
+        warnings.get(0));
+    assertEquals(warnings, o.warnings());
+    assertEquals(0, FileTranslator.countNonFinite(NiftiIO.read(o.output()).volume()));
+  }
+
+  @Test
+  void fourDimensionalFileNeedsAVolumeIndex() throws IOException {
+    Path three = tmp.resolve("three.nii");
+    NiftiIO.writeFloat32(three, volume(3), null);
+    byte[] one = Files.readAllBytes(three);
+    int off = 352;
+    byte[] two = java.util.Arrays.copyOf(one, one.length + (one.length - off));
+    System.arraycopy(one, off, two, one.length, one.length - off);
+    ByteBuffer.wrap(two).order(ByteOrder.LITTLE_ENDIAN).putShort(40, (short) 4).putShort(48,
+        (short) 2);
+    Path four = Files.write(tmp.resolve("dwi.nii"), two);
+    Path out = tmp.resolve("o4/dwi.nii.gz");
+    DataException e = assertThrows(DataException.class,
+        () -> translator(new ArrayList<>(), false, null, null).translate(four, out, null, null));
+    assertTrue(e.getMessage().contains("dwi.nii") && e.getMessage().contains("--volume T")
+        && e.getMessage().contains("0..1") && e.getMessage().contains("dwi_vol0.nii.gz"),
+        e.getMessage());
+    assertFalse(Files.exists(out), "nothing written");
+    FileTranslator.Outcome o = translator(new ArrayList<>(), false, 1, null).translate(four, out,
+        null, null);
+    assertTrue(NiftiIO.read(o.output()).volumeCount() == 1, "one 3-D volume written");
+  }
+
+  @Test
+  void scaleDifferentFromTrainingWarns() {
+    Path in = tmp.resolve("s.nii.gz");
+    NiftiIO.writeFloat32(in, volume(4), null);
+    // 16 px of 1.5 mm resized to 16: 1.5 mm per model pixel; trained at 3 mm: twice as large
+    List<String> warnings = new ArrayList<>();
+    translator(new ArrayList<>(), false, null, 3.0).translate(in, tmp.resolve("so/s.nii.gz"),
+        warnings::add, null);
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("2.00 times larger"), warnings.get(0));
+  }
+
+  @Test
+  void outputsThatAreTheInputAreRefusedBeforeAnythingIsWritten() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("in"));
+    Path in = dir.resolve("a.nii.gz");
+    NiftiIO.writeFloat32(in, volume(5), null);
+    byte[] before = Files.readAllBytes(in);
+    List<Integer> calls = new ArrayList<>();
+    DataException same = assertThrows(DataException.class,
+        () -> translator(calls, false, null, null).translate(in, dir.resolve("a.nii.gz"), null,
+            null));
+    assertTrue(same.getMessage().contains("a.nii.gz") && same.getMessage().contains("overwrite"),
+        same.getMessage());
+    // an input named like the std map of the requested output
+    Path stdLike = dir.resolve("b_std.nii.gz");
+    Files.copy(in, stdLike);
+    byte[] stdBefore = Files.readAllBytes(stdLike);
+    DataException std = assertThrows(DataException.class,
+        () -> translator(calls, true, null, null).translate(stdLike, dir.resolve("b.nii.gz"),
+            null, null));
+    assertTrue(std.getMessage().contains("b_std.nii.gz"), std.getMessage());
+    assertFalse(Files.exists(dir.resolve("b.nii.gz")), "the prediction is not written either");
+    assertEquals(List.of(), calls, "refused before translating");
+    assertArrayEquals(before, Files.readAllBytes(in));
+    assertArrayEquals(stdBefore, Files.readAllBytes(stdLike));
+  }
+
+  @Test
+  void imageOfAnAnalyzePairIsProtected() {
+    Path hdr = tmp.resolve("pair/scan.hdr");
+    DataException e = assertThrows(DataException.class,
+        () -> FileTranslator.requireNotInput(hdr, tmp.resolve("pair/scan.img")));
+    assertTrue(e.getMessage().contains("scan.img") && e.getMessage().contains("scan.hdr"),
+        e.getMessage());
+    FileTranslator.requireNotInput(hdr, tmp.resolve("pair/scan.nii.gz")); // a different file
+  }
+
+  @Test
+  void unreadableFileNamesItself() throws IOException {
+    Path bad = Files.write(tmp.resolve("broken.nii.gz"), new byte[] {31, -117, 8, 0, 1, 2, 3});
+    Path out = tmp.resolve("bo/broken.nii.gz");
+    DataException e = assertThrows(DataException.class,
+        () -> translator(new ArrayList<>(), false, null, null).translate(bad, out, null, null));
+    assertTrue(e.getMessage().contains("broken.nii.gz"), e.getMessage());
+    assertFalse(Files.exists(out.getParent()), "nothing written");
+  }
+}
