@@ -219,7 +219,7 @@ public final class NiftiIO {
           + " re-download it");
     }
     ByteOrder order = vo[1] == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-    return NiftiHeader.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
+    return NiftiHeaderCodec.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
   }
 
   private static void checkBitpix(NiftiHeader h, NiftiDataType type) {
@@ -527,7 +527,7 @@ public final class NiftiIO {
     NiftiHeader h = headerFor(v, template, type);
     String lower = out.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean gz = lower.endsWith(".gz");
-    byte[] header = h.encodeNifti1(out);
+    byte[] header = NiftiHeaderCodec.encode(h, 1, ByteOrder.LITTLE_ENDIAN, out);
     ByteBuffer voxels = ByteBuffer.allocate(v.data().length * type.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     VoxelCodec.encode(v.data(), voxels, type, h.sclSlope(), h.sclInter());
