@@ -36,7 +36,12 @@ import org.dfbk.data.volume.Volume;
  * before any buffer is allocated. An out-of-range value is a {@link DataException} naming the
  * file, the field and the value.
  *
- * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}.
+ * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}. Header bytes are
+ * parsed and encoded by {@link NiftiHeaderCodec}.
+ *
+ * <p>Longer than the ~400 lines a class here aims for because each check of an untrusted number
+ * sits beside the read it guards (file location, header, scaling, geometry, data offset, gzip
+ * bounds), and the writer shares the file helpers (gzip detection, .hdr/.img siblings).
  */
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
