@@ -214,8 +214,8 @@ final class NiftiHeaderCodec {
    * @param target the file being written, for messages
    * @throws DataException naming the first value the version cannot hold: a dim above its type's
    *     largest value (32767 for NIfTI-1), then per on-disk type in {@link Type} order a finite
-   *     double beyond float32 or an integer outside the type's range, as a NIfTI-2 template can
-   *     carry into NIfTI-1
+   *     double beyond float32, an integer float32 cannot hold exactly (vox_offset), or an
+   *     integer outside the type's range, as a NIfTI-2 template can carry into NIfTI-1
    */
   static byte[] encode(NiftiHeader h, int version, ByteOrder order, Path target) {
     checkFits(h, version, target);
@@ -302,7 +302,7 @@ final class NiftiHeaderCodec {
           } else if (f.value() instanceof Ints ints) {
             long v = ints.get().get(h, i);
             if (type == Type.FLOAT32) {
-              checkFloat32(target, version, f.element(version, i), v);
+              checkWholeFloat32(target, version, f.element(version, i), v);
             } else if (type.isInteger()) {
               checkInt(target, version, f.element(version, i), v, type);
             }
@@ -318,6 +318,16 @@ final class NiftiHeaderCodec {
           + " = " + value + " is beyond the float32 range (|x| <= " + Float.MAX_VALUE + ") of a"
           + " NIfTI-" + version + " header. Fix: " + (version == 1 ? TEMPLATE_FIX : "") + "set "
           + field + " to a float32 value" + (version == 1 ? " in that file" : ""));
+    }
+  }
+
+  /** An integer stored as a float (NIfTI-1's vox_offset) must survive the rounding. */
+  private static void checkWholeFloat32(Path target, int version, String field, long value) {
+    if ((long) (float) value != value) {
+      throw new DataException("cannot write " + target + " as NIfTI-" + version + ": " + field
+          + " = " + value + " has no exact float32 value, the type a NIfTI-" + version
+          + " header stores it in. Fix: set " + field + " to a whole number float32 holds"
+          + " exactly (any up to 2^24 = 16777216)");
     }
   }
 

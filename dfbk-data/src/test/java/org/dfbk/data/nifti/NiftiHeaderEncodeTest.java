@@ -373,6 +373,9 @@ class NiftiHeaderEncodeTest {
     expectRefused(1, h -> h.sliceCode = 256, "slice_code = 256 is outside 0..255");
     expectRefused(1, h -> h.xyztUnits = -1, "xyzt_units = -1 is outside 0..255");
     expectRefused(1, h -> h.dimInfo = 300, "dim_info = 300 is outside 0..255");
+    // 2^24 + 1 is the first whole number float32 rounds (24-bit significand)
+    expectRefused(1, h -> h.voxOffset = (1 << 24) + 1, "vox_offset = 16777217 has no exact"
+        + " float32 value");
   }
 
   @Test
