@@ -28,6 +28,9 @@ final class NiftiHeaderCodec {
   /** Why a header dfbk writes as NIfTI-1 can hold a value NIfTI-1 cannot: its template. */
   private static final String TEMPLATE_FIX = "the template header (a NIfTI-2 file) holds a value"
       + " NIfTI-1 cannot store; ";
+  /** The table and the on-disk types, once ({@code values()} copies its array per call). */
+  private static final NiftiField[] FIELDS = NiftiField.values();
+  private static final Type[] TYPES = Type.values();
   private static final String REEXPORT = "the header is corrupt or was written with other field"
       + " sizes; re-export the image (e.g. with nibabel or dcm2niix)";
 
@@ -50,7 +53,7 @@ final class NiftiHeaderCodec {
     h.source = file;
     read(bb, NiftiField.MAGIC, h);
     checkMagic(h);
-    for (NiftiField f : NiftiField.values()) {
+    for (NiftiField f : FIELDS) {
       if (f != NiftiField.MAGIC) {
         read(bb, f, h);
       }
@@ -222,7 +225,7 @@ final class NiftiHeaderCodec {
     int size = version == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE;
     // the 4 bytes after the header: extension flag 0 (no extensions)
     ByteBuffer bb = ByteBuffer.allocate(size + 4).order(order);
-    for (NiftiField f : NiftiField.values()) {
+    for (NiftiField f : FIELDS) {
       write(bb, f, version, h);
     }
     return bb.array();
@@ -290,21 +293,21 @@ final class NiftiHeaderCodec {
             + " write NIfTI-2 with another tool");
       }
     }
-    for (Type type : Type.values()) {
-      for (NiftiField f : NiftiField.values()) {
+    for (Type type : TYPES) {
+      for (NiftiField f : FIELDS) {
         Layout at = f.layout(version);
         if (at == null || at.type() != type) {
           continue;
         }
         for (int i = 0; i < at.count(); i++) {
           if (f.value() instanceof Reals reals && type == Type.FLOAT32) {
-            checkFloat32(target, version, f.element(version, i), reals.get().get(h, i));
+            checkFloat32(target, version, f, i, reals.get().get(h, i));
           } else if (f.value() instanceof Ints ints) {
             long v = ints.get().get(h, i);
             if (type == Type.FLOAT32) {
-              checkWholeFloat32(target, version, f.element(version, i), v);
+              checkWholeFloat32(target, version, f, i, v);
             } else if (type.isInteger()) {
-              checkInt(target, version, f.element(version, i), v, type);
+              checkInt(target, version, f, i, v, type);
             }
           }
         }
@@ -312,8 +315,9 @@ final class NiftiHeaderCodec {
     }
   }
 
-  private static void checkFloat32(Path target, int version, String field, double value) {
+  private static void checkFloat32(Path target, int version, NiftiField f, int i, double value) {
     if (Double.isFinite(value) && Math.abs(value) > Float.MAX_VALUE) {
+      String field = f.element(version, i);
       throw new DataException("cannot write " + target + " as NIfTI-" + version + ": " + field
           + " = " + value + " is beyond the float32 range (|x| <= " + Float.MAX_VALUE + ") of a"
           + " NIfTI-" + version + " header. Fix: " + (version == 1 ? TEMPLATE_FIX : "") + "set "
@@ -322,8 +326,10 @@ final class NiftiHeaderCodec {
   }
 
   /** An integer stored as a float (NIfTI-1's vox_offset) must survive the rounding. */
-  private static void checkWholeFloat32(Path target, int version, String field, long value) {
+  private static void checkWholeFloat32(Path target, int version, NiftiField f, int i,
+      long value) {
     if ((long) (float) value != value) {
+      String field = f.element(version, i);
       throw new DataException("cannot write " + target + " as NIfTI-" + version + ": " + field
           + " = " + value + " has no exact float32 value, the type a NIfTI-" + version
           + " header stores it in. Fix: set " + field + " to a whole number float32 holds"
@@ -331,8 +337,10 @@ final class NiftiHeaderCodec {
     }
   }
 
-  private static void checkInt(Path target, int version, String field, long value, Type type) {
+  private static void checkInt(Path target, int version, NiftiField f, int i, long value,
+      Type type) {
     if (value < type.min || value > type.max) {
+      String field = f.element(version, i);
       throw new DataException("cannot write " + target + " as NIfTI-" + version + ": " + field
           + " = " + value + " is outside " + type.min + ".." + type.max + ", what a NIfTI-"
           + version + " header can store. Fix: " + (version == 1 ? TEMPLATE_FIX + "set " + field
