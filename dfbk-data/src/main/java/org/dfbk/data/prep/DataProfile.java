@@ -19,10 +19,12 @@ import java.util.List;
  * @param fieldOfViewMm median in-plane field of view (short side), mm
  * @param skullOnShare the share of MR volumes that look skull-on
  *     ({@link InputProfile#looksSkullOn()}); null for CT
+ * @param obliqueDegreesMax the largest {@link InputProfile#obliqueDegrees()} of the volumes
  */
 public record DataProfile(int volumes, ModalityKind kind, double foregroundFraction,
     double foregroundFractionMin, double foregroundFractionMax, double[] quantiles,
-    double[] quantilesMin, double[] quantilesMax, double fieldOfViewMm, Double skullOnShare) {
+    double[] quantilesMin, double[] quantilesMax, double fieldOfViewMm, Double skullOnShare,
+    double obliqueDegreesMax) {
 
   public DataProfile {
     int q = InputProfile.QUANTILE_LEVELS.length;
@@ -58,6 +60,6 @@ public record DataProfile(int volumes, ModalityKind kind, double foregroundFract
         java.util.Arrays.stream(fg).min().orElseThrow(),
         java.util.Arrays.stream(fg).max().orElseThrow(), med, min, max,
         Normalization.median(used.stream().mapToDouble(InputProfile::fieldOfViewMm).toArray()),
-        skull);
+        skull, used.stream().mapToDouble(InputProfile::obliqueDegrees).max().orElseThrow());
   }
 }

@@ -30,9 +30,13 @@ import org.dfbk.data.volume.Volume;
  *     that are at or below the normalisation's low end (MR 0, CT −1024 HU): a brain mask sets
  *     everything outside the brain to exactly 0 (1.0 in every skull-stripped open-ms volume),
  *     while a scanner's head image has noise there (the phantom's: 0.0)
+ * @param obliqueDegrees how far the voxel grid is tilted from the world (scanner or template)
+ *     axes: the largest over the three voxel axes of the angle to the nearest world axis (0 for a
+ *     grid on the axes, as MNI- or atlas-registered volumes are)
  */
 public record InputProfile(int slices, double foregroundFraction, double[] quantiles,
-    double fieldOfViewMm, double enclosedDarkFraction, double floorBackgroundShare) {
+    double fieldOfViewMm, double enclosedDarkFraction, double floorBackgroundShare,
+    double obliqueDegrees) {
   /** Quantile levels of {@link #quantiles()}. */
   public static final double[] QUANTILE_LEVELS = {0.05, 0.25, 0.5, 0.75, 0.95};
   /** Slices with less foreground than this are not measured (as slice selection's default). */
@@ -100,7 +104,8 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
     double pixelMm = Slicing.inPlanePixelMm(v.voxelSize(), axis);
     double fov = pixelMm * Math.min(hw[0], hw[1]);
     if (fractions.isEmpty()) {
-      return new InputProfile(0, 0, new double[QUANTILE_LEVELS.length], fov, 0, 1);
+      return new InputProfile(0, 0, new double[QUANTILE_LEVELS.length], fov, 0, 1,
+          obliqueDegrees(v.affine()));
     }
     float[] all = new float[total];
     int p = 0;
@@ -116,7 +121,8 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
     return new InputProfile(fractions.size(),
         Normalization.median(fractions.stream().mapToDouble(Double::doubleValue).toArray()), q,
         fov, Normalization.median(enclosed.stream().mapToDouble(Double::doubleValue).toArray()),
-        Normalization.median(floor.stream().mapToDouble(Double::doubleValue).toArray()));
+        Normalization.median(floor.stream().mapToDouble(Double::doubleValue).toArray()),
+        obliqueDegrees(v.affine()));
   }
 
   /**
@@ -169,6 +175,24 @@ public record InputProfile(int slices, double foregroundFraction, double[] quant
       }
     }
     return fgCount + holes == 0 ? 0 : (double) holes / (fgCount + holes);
+  }
+
+  /**
+   * The largest, over the voxel axes (columns of the affine's 3 × 3 part), of the angle in
+   * degrees between the axis and the world axis nearest to it.
+   */
+  public static double obliqueDegrees(double[][] affine) {
+    double worst = 0;
+    for (int c = 0; c < 3; c++) {
+      double norm = Math.sqrt(affine[0][c] * affine[0][c] + affine[1][c] * affine[1][c]
+          + affine[2][c] * affine[2][c]);
+      double largest = Math.max(Math.abs(affine[0][c]), Math.max(Math.abs(affine[1][c]),
+          Math.abs(affine[2][c])));
+      if (norm > 0) {
+        worst = Math.max(worst, Math.toDegrees(Math.acos(Math.min(1, largest / norm))));
+      }
+    }
+    return worst;
   }
 
   /** Quantile at {@code level} of sorted values, linear interpolation (numpy's default). */

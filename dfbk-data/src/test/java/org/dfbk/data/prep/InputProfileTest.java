@@ -123,15 +123,28 @@ class InputProfileTest {
   }
 
   @Test
+  void obliquityIsTheLargestAxisTilt() {
+    double c = Math.cos(Math.toRadians(20));
+    double s = Math.sin(Math.toRadians(20));
+    // 0.7 x 0.7 x 3 mm voxels, the in-plane axes rotated 20 degrees about z
+    double[][] a = {{0.7 * c, -0.7 * s, 0, 0}, {0.7 * s, 0.7 * c, 0, 0}, {0, 0, 3, 0},
+        {0, 0, 0, 1}};
+    Tolerance.assertClose(20, InputProfile.obliqueDegrees(a), 1e-9, "20 degrees about z");
+    double[][] flipped = {{0, -1, 0, 0}, {-1, 0, 0, 0}, {0, 0, 2, 0}, {0, 0, 0, 1}};
+    Tolerance.assertClose(0, InputProfile.obliqueDegrees(flipped), 0,
+        "axes swapped and flipped are not oblique");
+  }
+
+  @Test
   void summaryOfProfiles() {
     double[] q = {0.1, 0.2, 0.3, 0.4, 0.5};
-    InputProfile a = new InputProfile(10, 0.3, q, 180, 0.01, 1);
+    InputProfile a = new InputProfile(10, 0.3, q, 180, 0.01, 1, 0);
     InputProfile b = new InputProfile(12, 0.5, new double[] {0.2, 0.3, 0.4, 0.5, 0.6}, 200, 0.2,
-        1);
+        1, 4);
     InputProfile c = new InputProfile(8, 0.4, new double[] {0.3, 0.4, 0.5, 0.6, 0.7}, 220, 0.02,
-        1);
+        1, 2);
     DataProfile d = DataProfile.of(java.util.List.of(a, b, c,
-        new InputProfile(0, 0, new double[5], 100, 0, 1)), ModalityKind.MR);
+        new InputProfile(0, 0, new double[5], 100, 0, 1, 30)), ModalityKind.MR);
     assertEquals(3, d.volumes(), "the profile without a measured slice is left out");
     Tolerance.assertClose(0.4, d.foregroundFraction(), 0, "median");
     Tolerance.assertClose(0.3, d.foregroundFractionMin(), 0, "min");
@@ -141,6 +154,7 @@ class InputProfileTest {
     Tolerance.assertClose(0.7, d.quantilesMax()[4], 0, "largest 95th percentile");
     Tolerance.assertClose(200, d.fieldOfViewMm(), 0, "median field of view");
     Tolerance.assertClose(1.0 / 3, d.skullOnShare(), 1e-15, "one of three looks skull-on");
+    Tolerance.assertClose(4, d.obliqueDegreesMax(), 0, "the most tilted measured volume");
     assertEquals(null, DataProfile.of(java.util.List.of(a), ModalityKind.CT).skullOnShare(),
         "no skull verdict for CT");
   }

@@ -20,6 +20,8 @@ import org.dfbk.data.prep.ModalityKind;
  *       {@link #FOREGROUND_RATIO} times above or below the training median, and outside the
  *       training volumes' own range widened by {@link #FOREGROUND_MARGIN} (not reported at
  *       another field of view, which explains it and which {@link ScaleCheck} reports);</li>
+ *   <li><b>oblique</b>: the voxel grid is tilted more than {@link #OBLIQUE_MARGIN_DEGREES}° beyond
+ *       the most tilted training volume ({@link InputProfile#obliqueDegrees()});</li>
  *   <li><b>intensity</b> (not reported beside a skull warning, which explains it): a quantile of the foreground's intensities (on the percentile scale,
  *       where the 99.5th percentile is 1) lies more than {@link #QUANTILE_MARGIN} outside the range
  *       of the training volumes' same quantile: another contrast, a background that is not 0, or a
@@ -36,6 +38,9 @@ public final class InputCheck {
   public static final double FOREGROUND_MARGIN = 1.25;
   /** Distance (percentile scale) outside the training range of a quantile that is reported. */
   public static final double QUANTILE_MARGIN = 0.25;
+
+  /** Degrees of tilt beyond the training volumes' largest that are reported. */
+  public static final double OBLIQUE_MARGIN_DEGREES = 10;
 
   private InputCheck() {}
 
@@ -98,6 +103,15 @@ public final class InputCheck {
           + " data were), see docs/preprocessing.md", file, fg,
           100 * trained.foregroundFractionMin(), 100 * trained.foregroundFractionMax(),
           fgRatio > 1 ? "more" : "less", trained.fieldOfViewMm()));
+    }
+    if (input.obliqueDegrees() > trained.obliqueDegreesMax() + OBLIQUE_MARGIN_DEGREES) {
+      out.add(String.format(Locale.ROOT, "%s: its voxel grid is tilted %.0f° from the world"
+          + " axes (training volumes: at most %.0f°); slices are cut along the closest voxel"
+          + " axis, so they cut the anatomy at another angle than the training slices did. Fix:"
+          + " resample the scan into the training space (register it to the template the"
+          + " training data were registered to, or at least resample it onto the world axes),"
+          + " see docs/preprocessing.md", file, input.obliqueDegrees(),
+          trained.obliqueDegreesMax()));
     }
     if (skullReported) {
       return out; // scalp and skull change the intensities too: the skull says why

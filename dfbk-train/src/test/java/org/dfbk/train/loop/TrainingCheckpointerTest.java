@@ -104,7 +104,7 @@ class TrainingCheckpointerTest {
     FlatLayout layout = layout(new Shape(5));
     DataProfile profile = new DataProfile(2, ModalityKind.MR, 0.27, 0.26, 0.29,
         new double[] {0.3, 0.5, 0.7, 0.8, 0.9}, new double[] {0.2, 0.4, 0.6, 0.75, 0.85},
-        new double[] {0.35, 0.55, 0.72, 0.83, 0.95}, 182, 0.0);
+        new double[] {0.35, 0.55, 0.72, 0.83, 0.95}, 182, 0.0, 0.0);
     Path with = dir.resolve("with.zip");
     Path without = dir.resolve("without.zip");
     try (NDManager m = NDManager.newBaseManager()) {

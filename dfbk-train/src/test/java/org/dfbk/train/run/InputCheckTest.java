@@ -71,6 +71,21 @@ class InputCheckTest {
   }
 
   @Test
+  void anObliqueGridIsNamed() {
+    Volume v = phantom(7, true, "T1");
+    double c = Math.cos(Math.toRadians(25));
+    double s = Math.sin(Math.toRadians(25));
+    double[][] a = v.affine();
+    double[][] tilted = {{a[0][0] * c, -a[1][1] * s, 0, a[0][3]},
+        {a[0][0] * s, a[1][1] * c, 0, a[1][3]}, {0, 0, a[2][2], a[2][3]}, {0, 0, 0, 1}};
+    Volume oblique = new Volume(v.nx(), v.ny(), v.nz(), v.data(), v.voxelSize(), tilted);
+    List<String> w = InputCheck.warnings(Path.of("oblique.nii.gz"), profile(oblique),
+        strippedT1Training(), "T1");
+    assertTrue(w.size() == 1 && w.get(0).contains("tilted 25°")
+        && w.get(0).contains("at most 0°") && w.get(0).contains("resample"), w.toString());
+  }
+
+  @Test
   void aBackgroundOffsetIsNamed() {
     // a constant added everywhere (a scanner's offset, or a background that is not 0): the
     // whole slice turns foreground and the masked background is gone
