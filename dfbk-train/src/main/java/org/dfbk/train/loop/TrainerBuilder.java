@@ -81,7 +81,17 @@ public final class TrainerBuilder {
    */
   public TrainerBuilder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
     this.metadata = new TrainingCheckpointer.RunMetadata(resolvedConfigJson, textEncoderId,
-        metadata.modelPixelMm());
+        metadata.modelPixelMm(), metadata.condition());
+    return this;
+  }
+
+  /**
+   * The source modalities and slice context of the condition y_0 (stored in state.json, so that
+   * translation refuses inputs of other sources, another order or another context).
+   */
+  public TrainerBuilder optCondition(org.dfbk.data.prep.ConditionLayout condition) {
+    this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
+        metadata.textEncoderId(), metadata.modelPixelMm(), condition);
     return this;
   }
 
@@ -95,7 +105,7 @@ public final class TrainerBuilder {
           + mm);
     }
     this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
-        metadata.textEncoderId(), mm);
+        metadata.textEncoderId(), mm, metadata.condition());
     return this;
   }
 

@@ -45,8 +45,14 @@ final class TrainingCheckpointer {
    * @param resolvedConfig the run's resolved configuration (config.json), may be null
    * @param textEncoderId the text encoder's identifier, may be null
    * @param modelPixelMm millimetres per model pixel of the training slices, may be null
+   * @param condition the sources and slice context of y_0, may be null (not recorded)
    */
-  record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {}
+  record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
+      org.dfbk.data.prep.ConditionLayout condition) {
+    RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {
+      this(resolvedConfig, textEncoderId, modelPixelMm, null);
+    }
+  }
 
   private final FlatLayout layout;
   private final NDArray[] master;
@@ -111,7 +117,9 @@ final class TrainingCheckpointer {
     CheckpointState state = new CheckpointState(1, counters.step(), config.seed(),
         counters.optimizerUpdates(), counters.lossScale(), counters.goodSteps(),
         counters.bestPsnr(), counters.bestStep(), metadata.textEncoderId(), layout.names(),
-        shapes, flags, config, Instant.now().toString(), metadata.modelPixelMm());
+        shapes, flags, config, Instant.now().toString(), metadata.modelPixelMm(),
+        metadata.condition() == null ? null : metadata.condition().sources(),
+        metadata.condition() == null ? null : metadata.condition().context());
     LinkedHashMap<String, Checkpoints.ArrayEntry> entries = new LinkedHashMap<>();
     entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));
     entries.put(Checkpoints.EMA, scratch -> hostCopies(ema, "", scratch));

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.prep.SliceSelector;
@@ -27,6 +29,11 @@ import org.dfbk.data.volume.Volume;
  * (its 99.5th percentile maps to the same value), or on [0, 1] when the source is CT. Slices
  * without foreground, and background outside the crops, get the target's background (0, or
  * −1024 HU).
+ *
+ * <p>Several sources, or neighbouring slices ({@link ConditionLayout}): all source volumes must
+ * share one grid; the crops, the foreground test and the output scale follow the first source;
+ * each source is normalised with its own fit, and each crop's model input holds the condition's
+ * C images one after another, neighbours beyond the volume repeating its edge slice.
  */
 public final class VolumeTranslator {
   /** Translates a batch of model-unit source slices to model-unit predictions (and std maps). */
@@ -56,24 +63,61 @@ public final class VolumeTranslator {
 
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model) {
-    if (source.nz() == 1 && axis == 2) {
-      return translateSlice(source, file, sourceKind, targetKind, size, model);
+    return translate(List.of(source), List.of(file), ConditionLayout.single("source"), sourceKind,
+        targetKind, axis, size, model);
+  }
+
+  /**
+   * Translates the sources of one subject (one volume per source of {@code layout}, in its
+   * order, on one grid) with the layout's slice context.
+   *
+   * @throws DataException when the number of volumes is not the layout's, or two sources are not
+   *     on one grid (naming the files, their shapes and affines)
+   */
+  public static Result translate(List<Volume> sources, List<Path> files, ConditionLayout layout,
+      ModalityKind sourceKind, ModalityKind targetKind, int axis, int size, SliceModel model) {
+    int n = layout.sources().size();
+    if (sources.size() != n || files.size() != n) {
+      throw new DataException("the model takes " + n + " source(s) " + layout.sources()
+          + ", got " + sources.size() + " volume(s) " + files);
+    }
+    Volume first = sources.get(0);
+    for (int i = 1; i < n; i++) {
+      VolumeChecks.requireSameGrid(files.get(0), first, files.get(i), sources.get(i));
+    }
+    if (first.nz() == 1 && axis == 2) {
+      return translateSlice(sources, files, layout, sourceKind, targetKind, size, model);
     }
     // Slices are cut from the closest-canonical (RAS) orientation, as in training, whatever
     // order the scanner stored; the result goes back to the source's own voxel order.
-    Canonical canonical = Canonical.of(source.affine());
-    Result r = translate(canonical.apply(source), file, sourceKind, targetKind, axis, size, model,
-        Integer.MAX_VALUE);
-    return new Result(canonical.restore(r.prediction(), source),
-        r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices(),
+    Canonical canonical = Canonical.of(first.affine());
+    Result r = translate(canonicals(canonical, sources), files, layout, sourceKind, targetKind,
+        axis, size, model, Integer.MAX_VALUE);
+    return new Result(canonical.restore(r.prediction(), first),
+        r.std() == null ? null : canonical.restore(r.std(), first), r.translatedSlices(),
         r.modelPixelMm());
   }
 
+  private static List<Volume> canonicals(Canonical canonical, List<Volume> sources) {
+    List<Volume> out = new ArrayList<>();
+    for (Volume v : sources) {
+      out.add(canonical.apply(v));
+    }
+    return out;
+  }
+
   /** As above; slices from {@code limit} on are left as background, untranslated. */
-  private static Result translate(Volume source, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int axis, int size, SliceModel model, int limit) {
-    VolumeChecks.requireUsable(source, file);
-    Normalization srcNorm = Normalization.fit(sourceKind, source, file);
+  private static Result translate(List<Volume> sources, List<Path> files, ConditionLayout layout,
+      ModalityKind sourceKind, ModalityKind targetKind, int axis, int size, SliceModel model,
+      int limit) {
+    Volume source = sources.get(0);
+    Path file = files.get(0);
+    Normalization[] norms = new Normalization[sources.size()];
+    for (int i = 0; i < norms.length; i++) {
+      VolumeChecks.requireUsable(sources.get(i), files.get(i));
+      norms[i] = Normalization.fit(sourceKind, sources.get(i), files.get(i));
+    }
+    Normalization srcNorm = norms[0];
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
     VolumeTranslation plan = VolumeTranslation.plan(file, source, sourceKind, tgtNorm, axis, size,
         SquareMode.CROP);
@@ -87,7 +131,8 @@ public final class VolumeTranslator {
       if (k < limit && SliceSelector.foreground(source, srcNorm, axis, k) > 0) {
         indices.add(k);
         firstInput.add(inputs.size());
-        inputs.addAll(boxes);
+        inputs.addAll(layout.channels() == 1 ? boxes
+            : conditions(sources, norms, layout, plan, boxes, axis, k, size));
       } else {
         plan.accept(k, java.util.Collections.nCopies(boxes.size(), empty));
       }
@@ -122,32 +167,68 @@ public final class VolumeTranslator {
   }
 
   /**
+   * The model inputs of slice {@code k}'s boxes: per box the layout's channels one after another,
+   * channel c the box of source {@code layout.source(c)} at slice {@code layout.sliceIndex(c, k,
+   * n)} (the edge slice repeated beyond the volume), each source with its own normalisation.
+   * Channel 0 is the box the plan made of the first source.
+   */
+  static List<float[]> conditions(List<Volume> sources, Normalization[] norms,
+      ConditionLayout layout, VolumeTranslation plan, List<float[]> boxes, int axis, int k,
+      int size) {
+    int plane = size * size;
+    int count = plan.sliceCount();
+    List<org.dfbk.data.prep.SliceTransform> transforms = plan.transforms(k);
+    List<float[]> out = new ArrayList<>(boxes.size());
+    for (int b = 0; b < boxes.size(); b++) {
+      float[] condition = new float[layout.channels() * plane];
+      System.arraycopy(boxes.get(b), 0, condition, 0, plane);
+      for (int c = 1; c < layout.channels(); c++) {
+        int s = layout.source(c);
+        float[] slice = Slicing.extract(sources.get(s), axis, layout.sliceIndex(c, k, count));
+        System.arraycopy(transforms.get(b).toModel(slice, norms[s]), 0, condition, c * plane,
+            plane);
+      }
+      out.add(condition);
+    }
+    return out;
+  }
+
+  /**
    * A single 2-D slice (nz = 1): planned as a two-slice stack of itself, so that the checks,
-   * normalisation and inverse mapping are exactly those of volumes; only the first is translated.
+   * normalisation and inverse mapping are exactly those of volumes; only the first is translated
+   * (its neighbours, with slice context, are copies of itself: the edge slice repeated).
    * An axial slice stored flipped or transposed is brought to the canonical in-plane order first;
    * a slice whose third axis is not the axial one is translated as stored.
    */
-  private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model) {
+  private static Result translateSlice(List<Volume> slices, List<Path> files,
+      ConditionLayout layout, ModalityKind sourceKind, ModalityKind targetKind, int size,
+      SliceModel model) {
+    Volume slice = slices.get(0);
     Canonical canonical = Canonical.of(slice.affine());
     if (!canonical.isIdentity() && canonical.from()[2] == 2) {
       // an axial slice stored flipped or transposed: in-plane canonical order, as in training
-      Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model);
+      Result r = translateStacked(canonicals(canonical, slices), files, layout, sourceKind,
+          targetKind, size, model);
       return new Result(canonical.restore(r.prediction(), slice),
           r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices(),
           r.modelPixelMm());
     }
-    return translateStacked(slice, file, sourceKind, targetKind, size, model);
+    return translateStacked(slices, files, layout, sourceKind, targetKind, size, model);
   }
 
-  private static Result translateStacked(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model) {
+  private static Result translateStacked(List<Volume> slices, List<Path> files,
+      ConditionLayout layout, ModalityKind sourceKind, ModalityKind targetKind, int size,
+      SliceModel model) {
+    Volume slice = slices.get(0);
     int plane = slice.nx() * slice.ny();
-    float[] twice = new float[2 * plane];
-    System.arraycopy(slice.data(), 0, twice, 0, plane);
-    System.arraycopy(slice.data(), 0, twice, plane, plane);
-    Volume stack = new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
-    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1);
+    List<Volume> stacks = new ArrayList<>();
+    for (Volume v : slices) {
+      float[] twice = new float[2 * plane];
+      System.arraycopy(v.data(), 0, twice, 0, plane);
+      System.arraycopy(v.data(), 0, twice, plane, plane);
+      stacks.add(new Volume(v.nx(), v.ny(), 2, twice, v.voxelSize(), v.affine()));
+    }
+    Result r = translate(stacks, files, layout, sourceKind, targetKind, 2, size, model, 1);
     return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
         r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
         Math.min(1, r.translatedSlices()), r.modelPixelMm());
