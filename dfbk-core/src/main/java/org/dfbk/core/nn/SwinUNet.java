@@ -46,7 +46,8 @@ import org.dfbk.core.spec.UNetSpec;
  *   x̂_0   = out_conv(SiLU(out_norm(h)))                    (N, outChannels, S, S)
  * </pre>
  *
- * <p>Inputs: x (N, inChannels, S, S) — x_t / (3κ√η_t + 1) and y_0 stacked on channels; t (N)
+ * <p>Inputs: x (N, inChannels, S, S) — x_t / (3κ√η_t + 1) and y_0 stacked on channels (y_0
+ * with one channel per source and neighbouring slice, inChannels = 1 + C); t (N)
  * timestep indices (integer or floating point); when the spec has KG blocks also text (N, L, D_c)
  * token embeddings and mask (N, L) with 1 for tokens, 0 for padding (else they may be omitted and
  * are ignored). Output: x̂_0 (N, outChannels, S, S). S must equal {@code spec.imageSize()}.

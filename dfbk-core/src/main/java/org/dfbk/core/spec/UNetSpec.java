@@ -25,7 +25,8 @@ import org.dfbk.core.math.Tokens;
  *
  * <ul>
  *   <li>{@code imageSize}: side S of the square input (pixels); divisible by {@code 2^(levels-1)}
- *   <li>{@code inChannels}: input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0)
+ *   <li>{@code inChannels}: input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0), or
+ *       1 + C with a condition y_0 of C channels (several sources, neighbouring slices)
  *   <li>{@code outChannels}: output channels: 1 (x̂_0)
  *   <li>{@code modelChannels}: base width C₀ (paper: 160)
  *   <li>{@code channelMult}: width multiplier per level (paper: 1,1,2,2,4,4 at 192; 1,1,2,2,4
