@@ -99,13 +99,28 @@ public final class TranslateCommand implements Callable<Integer> {
     if (volume != null && volume < 0) {
       throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
     }
-    ConditionLayout expected = SubjectInputs.expectedCondition(checkpoint);
-    SubjectInputs.requireCondition(checkpoint, expected, sources, context, sourceNames);
-    if (expected.sources().size() > 1 || sourceNames != null) {
-      return translateSubjects(expected);
+    ConditionLayout expected = null;
+    DataException unreadable = null;
+    try {
+      expected = SubjectInputs.expectedCondition(checkpoint);
+    } catch (DataException e) {
+      // one file per input needs no checkpoint to plan its outputs: their clashes are
+      // reported first, then this error, before anything is written
+      unreadable = e;
+    }
+    if (expected != null) {
+      SubjectInputs.requireCondition(checkpoint, expected, sources, context, sourceNames);
+      if (expected.sources().size() > 1 || sourceNames != null) {
+        return translateSubjects(expected);
+      }
+    } else if (sourceNames != null || sources != null || context != null) {
+      throw unreadable;
     }
     List<Path> files = NiftiFiles.list(input, glob);
     Map<Path, Path> destinations = planOutputs(files);
+    if (unreadable != null) {
+      throw unreadable;
+    }
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device device = devices.resolve(engine.getGpuCount())[0];
     PrintWriter out = spec.commandLine().getOut();
