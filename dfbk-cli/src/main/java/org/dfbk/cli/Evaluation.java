@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DataException;
@@ -27,6 +28,7 @@ import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.HtmlReport;
 import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
+import org.dfbk.train.eval.TrainingCurves;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.TissueContrast;
@@ -36,7 +38,8 @@ import org.dfbk.train.run.VolumeTranslator;
 
 /**
  * Translate the test subjects of a config with a loaded checkpoint, evaluate against the truth
- * and the baselines, and write predictions, tables, Fig. 3-style figures and an HTML report.
+ * and the baselines, and write predictions, tables, Fig. 3-style figures and an HTML report
+ * whose "Training" section shows the curves of the checkpoint's run ({@link TrainingCurves}).
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -45,22 +48,29 @@ public final class Evaluation {
   public record Outcome(EvalReport report, Path html, List<Path> predictions) {}
 
   /**
+   * @param checkpoint the file {@code m} was loaded from: the training curves are read from its
+   *     run folder ({@link TrainingCurves#runDirectory})
    * @param split which subjects: "test" (default protocol), "val" or "train"
    * @param timings stage timings shown in the report (may be empty)
    */
-  public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
-      Map<String, Duration> timings, PrintWriter err) {
-    return run(m, c, split, out, samples, timings, err, new EvalOptions(Protocol.PAPER, true,
-        c.data().targetIsCt() ? null : TissueContrast.ofModality(c.data().target())));
+  public static Outcome run(Pipeline.Loaded m, Path checkpoint, DfbkConfig c, String split,
+      Path out, int samples, Map<String, Duration> timings, PrintWriter err) {
+    return run(m, checkpoint, c, split, out, samples, timings, err,
+        new EvalOptions(Protocol.PAPER, true,
+            c.data().targetIsCt() ? null : TissueContrast.ofModality(c.data().target())));
   }
 
   /**
-   * As {@link #run(Pipeline.Loaded, DfbkConfig, String, Path, int, Map, PrintWriter)} with the
-   * evaluation options; with {@link Protocol#SYNTHRAD_2023} each subject's MASK image (the
-   * SynthRAD 2023 layout's mask.nii.gz) is the foreground mask.
+   * As {@link #run(Pipeline.Loaded, Path, DfbkConfig, String, Path, int, Map, PrintWriter)} with
+   * the evaluation options; with {@link Protocol#SYNTHRAD_2023} each subject's MASK image (the
+   * SynthRAD 2023 layout's mask.nii.gz) is the foreground mask. The run's metrics file is read
+   * first, so a damaged one stops the evaluation before anything is translated or written.
    */
-  public static Outcome run(Pipeline.Loaded m, DfbkConfig c, String split, Path out, int samples,
-      Map<String, Duration> timings, PrintWriter err, EvalOptions options) {
+  public static Outcome run(Pipeline.Loaded m, Path checkpoint, DfbkConfig c, String split,
+      Path out, int samples, Map<String, Duration> timings, PrintWriter err,
+      EvalOptions options) {
+    Path runDirectory = TrainingCurves.runDirectory(checkpoint);
+    Optional<TrainingCurves> curves = TrainingCurves.find(runDirectory);
     PrepareSpec ps = ConfigMapper.prepareSpec(c);
     List<Subject> subjects = DatasetLayouts.byName(ps.layout()).scan(ps.root());
     SubjectSplit sp = SubjectSplit.assign(subjects, ps.split(), ps.seed());
@@ -133,6 +143,7 @@ public final class Evaluation {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("config", c.name());
     meta.put("task", task);
+    meta.put("checkpoint", checkpoint.toAbsolutePath().normalize());
     meta.put("checkpoint step", m.state().step());
     meta.put("subjects (" + split + ")", String.join(", ", ids));
     meta.put("samples per slice", samples);
@@ -157,6 +168,11 @@ public final class Evaluation {
     }
     for (String f : figures) {
       html.figure("source | target | prediction | zoom | |prediction − target|", f);
+    }
+    if (curves.isPresent()) {
+      curves.get().addTo(html, out);
+    } else {
+      TrainingCurves.addNotFound(html, runDirectory);
     }
     Path htmlFile = out.resolve("report.html");
     html.write(htmlFile);

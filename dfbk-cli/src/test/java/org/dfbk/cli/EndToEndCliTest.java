@@ -204,5 +204,36 @@ class EndToEndCliTest {
         .getAsJsonObject("T1→T2").getAsJsonObject("psnr").get("mean").getAsDouble();
     assertTrue(n > 0, "DFBK slices evaluated");
     assertEquals(sum / n, mean, 1e-9, "table mean = recomputed mean over " + n + " slices");
+
+    // The report's Training section shows the run's curves, written next to report.html; the
+    // row counts it states are those of metrics.jsonl (a run without resume repeats no step)
+    String html = Files.readString(ev.resolve("report.html"));
+    assertTrue(html.contains("<h2>Training</h2>"), "a Training section");
+    for (String png : List.of("training-loss.png", "training-validation.png",
+        "training-blocks.png")) {
+      assertTrue(Files.isRegularFile(ev.resolve(png)), png + " next to report.html");
+      assertTrue(html.contains("<img src=\"" + png + "\""), png + " in the report");
+    }
+    List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+    long trainRows = metrics.stream().filter(l -> l.contains("\"kind\":\"train\"")).count();
+    long valRows = metrics.stream().filter(l -> l.contains("\"kind\":\"validation\"")).count();
+    long blockRows = metrics.stream().filter(l -> l.contains("\"kind\":\"blocks\"")).count();
+    String counts = trainRows + " training rows up to step 12, " + valRows + " validations, "
+        + blockRows + " block readings";
+    assertTrue(html.contains(counts), "'" + counts + "' in the report");
+
+    // a damaged metrics file next to a checkpoint stops the evaluation before anything is written
+    Path bad = tmp.resolve("damaged-run");
+    Files.createDirectories(bad.resolve("checkpoints"));
+    Files.copy(ckpt, bad.resolve("checkpoints/last.zip"));
+    metrics.set(1, metrics.get(1).substring(0, 12));
+    Files.write(bad.resolve("metrics.jsonl"), metrics);
+    Path badOut = tmp.resolve("damaged-eval");
+    CliTest.Result eb = CliTest.run("eval", "--checkpoint",
+        bad.resolve("checkpoints/last.zip").toString(), "-o", badOut.toString());
+    assertEquals(3, eb.code(), eb.err());
+    assertTrue(eb.err().contains(bad.resolve("metrics.jsonl") + " line 2 is malformed"),
+        eb.err());
+    assertTrue(!Files.exists(badOut), "nothing written");
   }
 }

@@ -99,8 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
         ? run.resolve("checkpoints/best.zip") : tr.lastCheckpoint();
     Evaluation.Outcome o;
     try (Pipeline.Loaded m = Pipeline.load(ckpt, devs[0])) {
-      o = Evaluation.run(m, c, ConfigMapper.evalOptions(c).split().id(), dir.resolve("report"), 1,
-          timings, err);
+      o = Evaluation.run(m, ckpt, c, ConfigMapper.evalOptions(c).split().id(),
+          dir.resolve("report"), 1, timings, err);
     }
     timings.put("translate + evaluate", since(t));
 

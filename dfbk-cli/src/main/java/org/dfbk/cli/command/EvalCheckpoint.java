@@ -26,9 +26,9 @@ final class EvalCheckpoint {
       DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
       ConfigMapper.EvalOptions eval = ConfigMapper.evalOptions(c);
-      Evaluation.Outcome o = Evaluation.run(m, c, eval.split().id(), out, eval.samples(),
-          Map.of(), cmd.spec.commandLine().getErr(), cmd.checkpointOptions(c.data().target(),
-              c.data().targetIsCt()));
+      Evaluation.Outcome o = Evaluation.run(m, cmd.mode.checkpoint, c, eval.split().id(), out,
+          eval.samples(), Map.of(), cmd.spec.commandLine().getErr(),
+          cmd.checkpointOptions(c.data().target(), c.data().targetIsCt()));
       cmd.status("report: " + o.html().toAbsolutePath().normalize());
       return cmd.writeReport(o.report(), out.resolve("tables"));
     }

@@ -32,9 +32,7 @@ import javax.imageio.ImageIO;
  */
 public final class ComparisonFigure {
   static {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
+    Headless.ensure();
   }
 
   private static final int GAP = 4;

@@ -78,9 +78,29 @@ public final class HtmlReport {
 
   /** A figure (PNG relative to the report) with its caption. */
   public HtmlReport figure(String caption, String relativePng) {
-    body.add("<figure>" + "<a href=\"" + href(relativePng) + "\"><img src=\""
-        + href(relativePng) + "\" alt=\"" + Html.escape(caption) + "\"></a><figcaption>"
-        + Html.escape(caption) + "</figcaption></figure>\n");
+    body.add(figureHtml("<figure>", caption, relativePng));
+    return this;
+  }
+
+  /**
+   * A chart (PNG relative to the report) with its caption: as {@link #figure}, but scaled
+   * smoothly when the page is narrower than the image (a figure of images keeps its pixels).
+   */
+  public HtmlReport chart(String caption, String relativePng) {
+    body.add(figureHtml("<figure class=\"chart\">", caption, relativePng));
+    return this;
+  }
+
+  private String figureHtml(String open, String caption, String relativePng) {
+    String src = href(relativePng);
+    return open + "<a href=\"" + src + "\"><img src=\"" + src + "\" alt=\""
+        + Html.escape(caption) + "\"></a><figcaption>" + Html.escape(caption)
+        + "</figcaption></figure>\n";
+  }
+
+  /** A section heading. */
+  public HtmlReport section(String heading) {
+    body.add("<h2>" + Html.escape(heading) + "</h2>\n");
     return this;
   }
 
@@ -254,6 +274,7 @@ public final class HtmlReport {
       pre { background: #f6f8fa; padding: .8em; overflow-x: auto; font-size: .9em; }
       figure { margin: 1em 0; }
       figure img { max-width: 100%; border: 1px solid #ccc; image-rendering: pixelated; }
+      figure.chart img { image-rendering: auto; }
       figcaption { font-size: .9em; color: #555; }
       p.files a { margin-right: 1em; font-family: monospace; }
       """;

@@ -18,24 +18,18 @@ import org.slf4j.LoggerFactory;
  * {@code docs/training.md} for the drawing).
  *
  * <ol>
- *   <li>the {@link BatchSource} gives B pairs (x_0, y_0) [B, C, H, W]; the
- *       {@link TrainingObjective} draws the step's randomness on the host from (seed, step), so
- *       every device count and resume sees the same numbers; one upload per device carries its
- *       per-sample values and the loop's scalars ({@link StepConstants});
- *   <li>the batch is cut into R × A contiguous chunks (R replicas, A accumulation micro-batches);
- *       each chunk's loss (the objective's, weighted so the chunks add up to the batch mean) is
- *       back-propagated into its replica's gradients, scaled by the {@link LossScaler} in fp16;
- *   <li>the {@link ReplicaSet} sums the gradients onto the master device into one flat vector
- *       [P]; its norm is read back once: the {@link DivergenceGuard} (fp32) or the loss scaler
- *       (fp16) skips a non-finite step;
- *   <li>{@link AdamW} updates the flat float32 master weights in place, with the gradient scaled
- *       by min(1, max/(‖g‖ + 1e−6)) when clipping; the {@link Ema} follows; replicas that do not
- *       share the master weights get a copy, so they stay bit-identical.
+ *   <li>the {@link BatchSource} gives B pairs (x_0, y_0); the {@link TrainingObjective} draws the
+ *       step's randomness on the host from (seed, step); {@link StepConstants} uploads once;
+ *   <li>{@link ChunkedBackward} back-propagates R replicas × A micro-batches of chunk losses;
+ *   <li>the {@link ReplicaSet} reduces the gradients into one flat vector [P] whose norm is the
+ *       step's one host read: {@link DivergenceGuard} (fp32) or {@link LossScaler} (fp16) skips a
+ *       non-finite step;
+ *   <li>{@link AdamW} updates the flat float32 master weights in place (clipped gradient), the
+ *       {@link Ema} follows, replicas that do not share the master get a copy.
  * </ol>
  *
  * Every {@code log_every} steps {@link TrainingLog} reads the mean loss back and logs it; every
- * {@code val_every} steps (0: once, after the last step) the validation callback sees the EMA
- * weights; every
+ * {@code val_every} steps (0: once, after the last step) {@link EmaValidation} runs; every
  * {@code checkpoint_every} steps {@link TrainingCheckpointer} writes
  * {@code checkpoints/step-NNNNNNNN.zip} and {@code last.zip} ({@code best.zip} at each new best
  * validation PSNR). {@link #restore(Path)} then {@link #fit()} continues the same trajectory.
