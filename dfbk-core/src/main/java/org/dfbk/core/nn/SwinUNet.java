@@ -303,7 +303,8 @@ public final class SwinUNet extends AbstractBlock {
     Shape x = in[0];
     if (x.dimension() != 4 || x.get(1) != spec.inChannels() || x.get(2) != s || x.get(3) != s) {
       throw new IllegalArgumentException("SwinUNet expects x of shape (N, " + spec.inChannels()
-          + ", " + s + ", " + s + "), found " + x + "; resize slices to the model's imageSize");
+          + ", " + s + ", " + s + "), found " + x + "; resize slices to the model's imageSize,"
+          + " and stack x_t with every channel of the condition (inChannels = 1 + C)");
     }
     long n = x.get(0);
     if (in[1].dimension() != 1 || in[1].get(0) != n) {
