@@ -56,6 +56,10 @@ import org.dfbk.core.spec.UNetSpec;
  * names of scripts/reference/swin_unet.py. {@link #saveParameters} prefixes DJL's stream with a
  * manifest of names and shapes so that {@link #loadParameters} names the first mismatch when a
  * checkpoint of another configuration is loaded.
+ *
+ * <p>Over 400 lines because it is one network: the encoder, middle and decoder are built from one
+ * skip-channel plan and run by one forward pass over the same stage lists, and the parameter
+ * manifest that names them for checkpoints belongs with that order.
  */
 public final class SwinUNet extends AbstractBlock {
   private static final byte VERSION = 1;

@@ -51,6 +51,10 @@ import org.dfbk.core.math.Tokens;
  *   <li>{@code kgPlacement}: where KG blocks sit
  *   <li>{@code textDim}: width D_c of the text token embeddings c (BiomedCLIP: 768; MiniLM: 384)
  * </ul>
+ *
+ * <p>Over 400 lines because one immutable value carries eighteen settings, the rules between them
+ * (each error naming the setting and its value), the DJL-style builder and the paper's presets;
+ * split, the rules would sit apart from the settings they check.
  */
 public final class UNetSpec {
   private final int imageSize;

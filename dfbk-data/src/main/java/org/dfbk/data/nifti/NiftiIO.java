@@ -36,7 +36,12 @@ import org.dfbk.data.volume.Volume;
  * before any buffer is allocated. An out-of-range value is a {@link DataException} naming the
  * file, the field and the value.
  *
- * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}.
+ * <p>Writing: see {@link #write(Path, Volume, NiftiHeader, NiftiDataType)}. Header bytes are
+ * parsed and encoded by {@link NiftiHeaderCodec}.
+ *
+ * <p>Longer than the ~400 lines a class here aims for because each check of an untrusted number
+ * sits beside the read it guards (file location, header, scaling, geometry, data offset, gzip
+ * bounds), and the writer shares the file helpers (gzip detection, .hdr/.img siblings).
  */
 public final class NiftiIO {
   private static final int GZIP_BUFFER = 1 << 16;
@@ -219,7 +224,7 @@ public final class NiftiIO {
           + " re-download it");
     }
     ByteOrder order = vo[1] == 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-    return NiftiHeader.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
+    return NiftiHeaderCodec.parse(Arrays.copyOf(buf, size), vo[0], order, requested);
   }
 
   private static void checkBitpix(NiftiHeader h, NiftiDataType type) {
@@ -527,7 +532,7 @@ public final class NiftiIO {
     NiftiHeader h = headerFor(v, template, type);
     String lower = out.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean gz = lower.endsWith(".gz");
-    byte[] header = h.encodeNifti1(out);
+    byte[] header = NiftiHeaderCodec.encode(h, 1, ByteOrder.LITTLE_ENDIAN, out);
     ByteBuffer voxels = ByteBuffer.allocate(v.data().length * type.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     VoxelCodec.encode(v.data(), voxels, type, h.sclSlope(), h.sclInter());
