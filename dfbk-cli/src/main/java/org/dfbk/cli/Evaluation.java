@@ -79,7 +79,8 @@ public final class Evaluation {
       throw new DataException("the '" + split + "' split of " + ps.root() + " is empty ("
           + subjects.size() + " subjects, split " + c.data().split() + "); adjust data.split");
     }
-    String task = c.data().source() + "→" + c.data().target();
+    org.dfbk.data.prep.ConditionLayout condition = Translators.condition(m);
+    String task = String.join("+", condition.sources()) + "→" + c.data().target();
     ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(ConfigMapper.schedule(c)),
@@ -99,9 +100,17 @@ public final class Evaluation {
       NiftiImage srcImg = NiftiIO.read(srcFile);
       Volume source = srcImg.volume();
       Volume truth = NiftiIO.read(tgtFile).volume();
-      VolumeTranslator.Result r = VolumeTranslator.translate(source, srcFile, src, tgt, c.data().axis(),
-          m.spec().imageSize(), in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null),
-          c.data().normalization(), c.data().source());
+      List<Volume> sources = new ArrayList<>(List.of(source));
+      List<Path> sourceFiles = new ArrayList<>(List.of(srcFile));
+      for (String extra : condition.sources().subList(1, condition.sources().size())) {
+        Path f = s.require(extra);
+        sourceFiles.add(f);
+        sources.add(NiftiIO.read(f).volume());
+      }
+      VolumeTranslator.Result r = VolumeTranslator.translate(sources, sourceFiles, condition, src,
+          tgt, c.data().axis(), m.spec().imageSize(),
+          in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null),
+          c.data().normalization());
       Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
       NiftiIO.writeFloat32(predFile, r.prediction(), srcImg.header());
       preds.add(predFile);

@@ -63,8 +63,9 @@ public final class Pipeline {
     Engine.getInstance().setRandomSeed((int) seed);
     int s = spec.imageSize();
     Shape[] shapes = spec.kgMode() == KgMode.NONE
-        ? new Shape[] {new Shape(1, 2, s, s), new Shape(1)}
-        : new Shape[] {new Shape(1, 2, s, s), new Shape(1), new Shape(1, textLength, spec.textDim()),
+        ? new Shape[] {new Shape(1, spec.inChannels(), s, s), new Shape(1)}
+        : new Shape[] {new Shape(1, spec.inChannels(), s, s), new Shape(1),
+            new Shape(1, textLength, spec.textDim()),
             new Shape(1, textLength)};
     net.initialize(holder.getNDManager(), type, shapes);
     return new ConcatInputModel(net, holder.getNDManager().getDevice());

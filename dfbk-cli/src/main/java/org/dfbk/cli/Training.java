@@ -90,6 +90,7 @@ public final class Training {
           .setReplicas(replicas).setBatchSource(batches).setRunDirectory(runDir)
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
+          .optCondition(cache.conditionLayout())
           .optInputProfile(cache.sourceProfile().orElse(null))
           .optProgressListener(new ProgressListener() {
             @Override
@@ -136,8 +137,10 @@ public final class Training {
         try (ai.djl.ndarray.NDManager sub = m.newSubManager();
             ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
           var x = sub.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(b, 1, s, s));
+          var y = sub.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(b,
+              spec.inChannels() - 1, s, s));
           var ctx = text == null ? new ai.djl.ndarray.NDList() : text.toNDList(sub, b);
-          var pred = net.predictX0(store, x, x, sub.zeros(new ai.djl.ndarray.types.Shape(b),
+          var pred = net.predictX0(store, x, y, sub.zeros(new ai.djl.ndarray.types.Shape(b),
               ai.djl.ndarray.types.DataType.INT64), ctx, true);
           gc.backward(pred.square().mean());
         }
@@ -163,7 +166,7 @@ public final class Training {
       ResShiftSampler sampler, TextContext text, int batch, long seed) {
     List<float[]> sources = new ArrayList<>();
     for (int i : idx) {
-      sources.add(cache.source(i));
+      sources.add(cache.condition(i));
     }
     int s = cache.imageSize();
     var out = new SliceTranslator(model, sampler, text, batch, 1).translate(sources, s, seed, null);

@@ -43,6 +43,26 @@ public final class Translators {
         new ResShiftSampler(Pipeline.schedule(m.config())), m.text(), batch, samples, flip);
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src, tgt,
         data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume,
-        data.normalization(), data.source(), m.state().inputProfile(), strict));
+        data.normalization(), data.source(), m.state().inputProfile(), strict),
+        condition(m));
+  }
+
+  /**
+   * The sources and slice context a loaded checkpoint takes: those its state records (or, for a
+   * checkpoint written before they were recorded, one source and context 0), which must be its
+   * config's.
+   *
+   * @throws org.dfbk.core.error.DataException when the record and the stored config disagree
+   */
+  public static org.dfbk.data.prep.ConditionLayout condition(Pipeline.Loaded m) {
+    var recorded = m.state().conditionLayout(m.config().data().source());
+    var configured = m.config().data().condition();
+    if (!recorded.equals(configured)) {
+      throw new org.dfbk.core.error.DataException("the checkpoint records sources "
+          + recorded.sources() + " with context " + recorded.context() + " but its config has "
+          + configured.sources() + " with context " + configured.context() + "; the checkpoint"
+          + " is damaged or was edited. Fix: use a checkpoint written by 'dfbk train'");
+    }
+    return recorded;
   }
 }

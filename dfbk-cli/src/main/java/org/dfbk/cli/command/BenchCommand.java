@@ -150,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (!onlyTrain) {
         try (NDManager m = NDManager.newBaseManager(device)) {
           NDArray xt = m.randomNormal(new Shape(b, 1, s, s));
-          NDArray y0 = m.randomNormal(new Shape(b, 1, s, s));
+          NDArray y0 = m.randomNormal(new Shape(b, us.inChannels() - 1, s, s));
           NDArray t = m.create(new long[b]);
           NDList ctx = text == null ? new NDList() : text.toNDList(m, b);
           // The first passes of a new shape are several times slower (allocator and kernel caches
@@ -230,7 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
         .setObjective(new DiffusionObjective(ConfigMapper.schedule(c), tc.loss()))
         .setReplicas(List.of(net)).setRunDirectory(dir).optProfile(true)
         .setBatchSource((m, step) -> new Batch(m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
-            m.randomUniform(-1, 1, new Shape(b, 1, s, s)),
+            m.randomUniform(-1, 1, new Shape(b, us.inChannels() - 1, s, s)),
             text == null ? new NDList() : text.toNDList(m, b)))
         .optProgressListener(p -> {
           long now = System.nanoTime();

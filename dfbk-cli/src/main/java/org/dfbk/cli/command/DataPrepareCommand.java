@@ -31,7 +31,8 @@ public final class DataPrepareCommand implements Callable<Integer> {
     SliceCache cache = Datasets.prepare(c, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s %d slices (%s -> %s, %dx%d) in %s%n",
-        cache.reusedExisting() ? "up to date:" : "prepared", cache.size(), c.data().source(),
+        cache.reusedExisting() ? "up to date:" : "prepared", cache.size(),
+        c.data().condition().describe(),
         c.data().target(), cache.imageSize(), cache.imageSize(), cache.directory());
     out.printf("split: %d train, %d val, %d test subjects%n", cache.split().train().size(),
         cache.split().val().size(), cache.split().test().size());

@@ -51,7 +51,9 @@ public final class ModelCommand implements Runnable {
     public Integer call() {
       DfbkConfig c = ConfigLoader.load(config);
       ModelSummary s = ModelSummary.of(ConfigMapper.networkSpec(c, textDim), textLength);
-      spec.commandLine().getOut().println(json ? s.toJson() : s.toText());
+      java.util.List<String> inputs = new java.util.ArrayList<>(java.util.List.of("x_t"));
+      inputs.addAll(c.data().condition().channelNames());
+      spec.commandLine().getOut().println(json ? s.toJson(inputs) : s.toText(inputs));
       return 0;
     }
   }

@@ -22,6 +22,7 @@ import org.dfbk.cli.Translators;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.error.DfbkException;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.train.run.FileTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
         "qform/sform); CT targets are in HU, MR targets on the source volume's intensity scale.",
         "Inputs are never overwritten. With --samples K > 1: the mean of K samples and a *_std",
         "uncertainty volume. NaN or infinite input voxels are translated as background (0, or",
-        "-1024 HU for CT); 4-D inputs with more than one volume need --volume T."})
+        "-1024 HU for CT); 4-D inputs with more than one volume need --volume T.",
+        "A checkpoint with several sources translates subject folders (the training layout, or",
+        "--source-name with one file name per source), each written as <subject>/<target>.nii.gz."})
 public final class TranslateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -75,10 +78,23 @@ public final class TranslateCommand implements Callable<Integer> {
   @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
   boolean keepGoing;
 
+  @Option(names = "--source-name", split = ",", paramLabel = "NAME",
+      description = {"One file name per source, in the checkpoint's source order (e.g.",
+          "T1.nii.gz,T2.nii.gz): --input holds subject folders (or is one) with these files."})
+  List<String> sourceNames;
+
+  @Option(names = "--sources", split = ",", paramLabel = "MODALITY",
+      description = "The modalities the inputs hold, in order (e.g. T1,T2); checked against the checkpoint.")
+  List<String> sources;
+
+  @Option(names = "--context", paramLabel = "K",
+      description = "Neighbouring slices on each side the inputs are fed with; checked against the checkpoint.")
+  Integer context;
+
   @Option(names = "--strict", description = "Refuse (exit code 3, nothing written) scans unlike"
       + " the training data (skull-on vs stripped, another field of view, foreground share or"
-      + " intensity distribution) or with NaN voxels, instead of translating them with a warning;"
-      + " every file is checked before the first is translated.")
+      + " intensity distribution, an oblique grid) or with NaN voxels, instead of translating"
+      + " them with a warning; every file is checked before the first is translated.")
   boolean strict;
 
   @Option(names = "--tta", defaultValue = "none", paramLabel = "none|flip",
@@ -92,14 +108,34 @@ public final class TranslateCommand implements Callable<Integer> {
     if (samples < 1 || batch < 1) {
       throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
     }
-    if (!tta.equalsIgnoreCase("none") && !tta.equalsIgnoreCase("flip")) {
-      throw new ConfigException("--tta must be none or flip, got '" + tta + "'");
-    }
     if (volume != null && volume < 0) {
       throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
     }
+    if (!tta.equalsIgnoreCase("none") && !tta.equalsIgnoreCase("flip")) {
+      throw new ConfigException("--tta must be none or flip, got '" + tta + "'");
+    }
+    ConditionLayout expected = null;
+    DataException unreadable = null;
+    try {
+      expected = SubjectInputs.expectedCondition(checkpoint);
+    } catch (DataException e) {
+      // one file per input needs no checkpoint to plan its outputs: their clashes are
+      // reported first, then this error, before anything is written
+      unreadable = e;
+    }
+    if (expected != null) {
+      SubjectInputs.requireCondition(checkpoint, expected, sources, context, sourceNames);
+      if (expected.sources().size() > 1 || sourceNames != null) {
+        return translateSubjects(expected);
+      }
+    } else if (sourceNames != null || sources != null || context != null) {
+      throw unreadable;
+    }
     List<Path> files = NiftiFiles.list(input, glob);
     Map<Path, Path> destinations = planOutputs(files);
+    if (unreadable != null) {
+      throw unreadable;
+    }
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device device = devices.resolve(engine.getGpuCount())[0];
     PrintWriter out = spec.commandLine().getOut();
@@ -145,6 +181,91 @@ public final class TranslateCommand implements Callable<Integer> {
   }
 
   /**
+   * Translates subject folders, one file per source each: the subjects and their files are
+   * found and every output is checked before the engine starts.
+   */
+  private Integer translateSubjects(ConditionLayout expected) {
+    List<SubjectInputs.Subject> subjects = SubjectInputs.find(checkpoint, input, expected,
+        sourceNames);
+    requireOutputFolder(output);
+    Map<Path, Path> inputs = new HashMap<>();
+    for (SubjectInputs.Subject s : subjects) {
+      for (Path f : s.files()) {
+        inputs.put(key(f), f);
+      }
+    }
+    String name = outputName != null ? outputName : SubjectInputs.targetName(checkpoint) + ".nii.gz";
+    Map<SubjectInputs.Subject, Path> destinations = new LinkedHashMap<>();
+    Map<Path, String> claimed = new HashMap<>();
+    for (SubjectInputs.Subject s : subjects) {
+      Path dest = output.resolve(s.relative()).resolve(name);
+      List<Path> written = new ArrayList<>(List.of(dest));
+      if (samples > 1) {
+        written.add(FileTranslator.stdPath(dest));
+      }
+      for (Path w : written) {
+        Path in = inputs.get(key(w));
+        if (in != null) {
+          throw new DataException("translating subject " + s.id() + " would overwrite the input "
+              + in + "; inputs are never overwritten. Fix: choose another --output folder or"
+              + " --output-name");
+        }
+        String other = claimed.putIfAbsent(key(w), s.id());
+        if (other != null) {
+          throw new ConfigException("translations of subjects " + other + " and " + s.id()
+              + " would both be written to " + w + ". Fix: translate them into different"
+              + " --output folders");
+        }
+      }
+      destinations.put(s, dest);
+    }
+    Engine engine = EngineStart.start(devices.wantsGpu());
+    Device device = devices.resolve(engine.getGpuCount())[0];
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> failures = new ArrayList<>();
+    int written = 0;
+    try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
+      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict,
+          tta.equalsIgnoreCase("flip"));
+      if (strict) {
+        // the training profile is of the first source: so is the check
+        refuseUnlikeTraining(translator, subjects.stream().map(s -> s.files().get(0)).toList());
+      }
+      for (SubjectInputs.Subject s : subjects) {
+        try {
+          FileTranslator.Outcome o = translator.translate(s.files(), destinations.get(s),
+              w -> err.println("dfbk translate: warning: " + w), (file, n) -> {
+                Progress p = new Progress(err, "translate " + s.id(), n);
+                return done -> p.update(done, null);
+              });
+          out.printf(Locale.ROOT, "%s %s -> %s (%d slices, %.2f slices/s)%n", s.id(), s.files(),
+              o.output(), o.translatedSlices(), o.translatedSlices() / Math.max(o.seconds(), 1e-9));
+          written++;
+        } catch (DfbkException e) {
+          if (!keepGoing) {
+            if (subjects.size() > 1 && e instanceof DataException) {
+              throw new DataException(e.getMessage() + " (stopped there with " + written + " of "
+                  + subjects.size() + " subjects translated; --keep-going skips such subjects)", e);
+            }
+            throw e;
+          }
+          failures.add(s.id() + ": " + e.getMessage());
+          err.println("dfbk translate: skipped " + s.id() + ": " + e.getMessage());
+        }
+      }
+    }
+    out.printf("translated %d of %d subjects into %s%n", written, subjects.size(),
+        output.toAbsolutePath().normalize());
+    if (!failures.isEmpty()) {
+      err.println("dfbk translate: " + failures.size() + " subject(s) failed:");
+      failures.forEach(f -> err.println("  " + f));
+      return org.dfbk.cli.ExitCode.DATA;
+    }
+    return 0;
+  }
+
+  /**
    * Checks every file before any is translated, so that {@code --strict} writes nothing when one
    * of them is unlike the training data; the error lists each file's reasons.
    */
@@ -159,8 +280,8 @@ public final class TranslateCommand implements Callable<Integer> {
     if (!refused.isEmpty()) {
       throw new DataException("--strict: " + refused.size() + " of " + files.size() + " file(s)"
           + " are unlike the training data or have damaged voxels; nothing was written. "
-          + String.join(" || ", refused) + ". Fix: prepare the scans as said (docs/preprocessing.md),"
-          + " or leave out --strict to translate them with warnings");
+          + String.join(" || ", refused) + ". Fix: prepare the scans as said"
+          + " (docs/preprocessing.md), or leave out --strict to translate them with warnings");
     }
   }
 

@@ -42,6 +42,10 @@ import org.yaml.snakeyaml.LoaderOptions;
  * reading), {@link #MAX_NESTING} levels of sections and lists, no duplicate keys, and no YAML
  * aliases ({@code *name}): Jackson does not expand them but reads the anchor's name as a
  * string, which would silently misread a value.
+ *
+ * <p>Over 400 lines because reading and locating errors are one job here: every error of binding,
+ * of a record rule or of a library check is traced back to the file, key path and line it came
+ * from, which needs the YAML node tree beside the bound records.
  */
 public final class ConfigLoader {
   /** Largest config read: 1 MiB (the shipped configs are a few KB). */

@@ -69,6 +69,7 @@ public final class ConfigMapper {
     key("UNetSpec.kgMode", "model.kg.mode");
     key("UNetSpec.kgPlacement", "model.kg.placement");
     key("UNetSpec.textDim", "knowledge.encoder");
+    key("UNetSpec.inChannels", "data.source");
   }
 
   private static final Pattern SETTING = Pattern.compile(
@@ -101,6 +102,7 @@ public final class ConfigMapper {
           case BOTTOM -> KgPlacement.bottom(levels);
         };
     return inKeys(() -> UNetSpec.builder().setImageSize(m.imageSize())
+        .optInChannels(inputChannels(c))
         .setModelChannels(m.channels()).setChannelMult(m.channelMult())
         .optNumResBlocks(m.numResBlocks())
         .optAttentionResolutions(Set.copyOf(m.attentionResolutions()))
@@ -109,6 +111,14 @@ public final class ConfigMapper {
         .optDfb(m.dfb().mode(), m.dfb().scope(), Set.copyOf(m.dfb().levels()))
         .optKg(kg, placement, kg == KgMode.NONE ? 0 : textDim)
         .build());
+  }
+
+  /**
+   * The network's input channels: x_t (1) and the condition y_0, one channel per source and
+   * slice ({@code data.source} × (2 · {@code data.context} + 1)).
+   */
+  public static int inputChannels(DfbkConfig c) {
+    return 1 + c.data().condition().channels();
   }
 
   /** The ResShift schedule of the diffusion section. */
@@ -175,7 +185,7 @@ public final class ConfigMapper {
     return new PrepareSpec(d.layout().readerName(), dataRoot(c), d.source(), d.target(),
         d.sourceKind(), d.targetKind(), d.slicesPerSubject(), d.axis(), d.imageSize(),
         SquareMode.CROP, SliceOptions.DEFAULT_MIN_FOREGROUND, split, s.seed(), StoreType.FLOAT32,
-        d.normalization());
+        d.condition(), d.normalization());
   }
 
   /** The translation and evaluation options of the eval section. */

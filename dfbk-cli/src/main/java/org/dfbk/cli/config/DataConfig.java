@@ -1,6 +1,9 @@
 package org.dfbk.cli.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.NormalizationMethod;
 import org.dfbk.data.prep.TissueMode;
@@ -10,10 +13,13 @@ import org.dfbk.data.prep.TissueMode;
  *
  * @param layout brats2023 | isles2015 | synthrad2023 | paired | phantom
  * @param root dataset folder (relative paths resolve against the working directory)
- * @param source source modality name as the layout names it (e.g. T1)
+ * @param sources source modality name as the layout names it (e.g. T1), or a list of them
+ *     ({@code [T1, T2]}): each becomes a channel of the condition y_0, in this order (YAML key
+ *     {@code source}; one name is written as a name)
  * @param target target modality name (e.g. T2)
  * @param sourceKind MR | CT: how the source intensities are normalised (MR: 99.5th percentile of
- *     the foreground; CT: the HU window [-1024, 3000]); default CT for a modality named CT, else MR
+ *     the foreground; CT: the HU window [-1024, 3000]); default CT for a modality named CT, else
+ *     MR; with several sources it applies to each, and by default they must all be of one kind
  * @param targetKind MR | CT for the target, with the same default
  * @param slicesPerSubject axial slices taken per subject over its non-empty range
  * @param axis slice axis of the volume brought to its closest-canonical (RAS) voxel order:
@@ -22,13 +28,18 @@ import org.dfbk.data.prep.TissueMode;
  * @param cache folder of the preprocessed slice cache
  * @param split subject-level split
  * @param hflip paired random horizontal flips during training
+ * @param context neighbouring slices on each side added to y_0 per source (2.5-D input); 0 (the
+ *     paper's single slice) by default; at the volume's edges the edge slice is repeated
  * @param normalization percentile | zscore | tissue: how MR volumes are scaled to the model range
  *     (docs/config.md); default percentile
  */
 public record DataConfig(
     @JsonProperty("layout") DataLayout layout,
     @JsonProperty("root") String root,
-    @JsonProperty("source") String source,
+    @JsonProperty("source")
+    @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
+        JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED})
+    List<String> sources,
     @JsonProperty("target") String target,
     @JsonProperty("source_kind") ModalityKind sourceKind,
     @JsonProperty("target_kind") ModalityKind targetKind,
@@ -38,14 +49,27 @@ public record DataConfig(
     @JsonProperty("cache") String cache,
     @JsonProperty("split") SplitConfig split,
     @JsonProperty("hflip") Boolean hflip,
+    @JsonProperty("context") Integer context,
     @JsonProperty("normalization") NormalizationMethod normalization) {
 
   public DataConfig {
     layout = Check.or(layout, DataLayout.PAIRED);
     root = Check.or(root, "data");
-    source = Check.or(source, "T1");
+    sources = Check.or(sources, List.of("T1"));
+    Check.that(!sources.isEmpty() && sources.stream().allMatch(s -> s != null && !s.isBlank()),
+        "data.source", "must be a modality name or a non-empty list of them, got " + sources);
+    sources = List.copyOf(sources);
+    String source = sources.get(0);
     target = Check.or(target, "T2");
-    Check.that(!source.equalsIgnoreCase(target), "data.target", "must differ from data.source (" + source + ")");
+    for (String s : sources) {
+      Check.that(!s.equalsIgnoreCase(target), "data.target", "must differ from data.source ("
+          + (sources.size() == 1 ? source : sources.toString()) + ")");
+    }
+    Check.that(sources.stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).distinct().count()
+        == sources.size(), "data.source", "lists a modality twice: " + sources);
+    Check.that(sourceKind != null || sources.stream().map(ModalityKind::forModality).distinct()
+        .count() == 1, "data.source", "mixes CT and MR sources " + sources + "; all sources"
+            + " share one normalisation: set data.source_kind to choose it");
     sourceKind = Check.or(sourceKind, ModalityKind.forModality(source));
     targetKind = Check.or(targetKind, ModalityKind.forModality(target));
     slicesPerSubject = Check.or(slicesPerSubject, 32);
@@ -58,11 +82,15 @@ public record DataConfig(
     cache = Check.or(cache, "cache");
     split = split == null ? SplitConfig.defaults() : split;
     hflip = Check.or(hflip, Boolean.TRUE);
+    context = Check.or(context, 0);
+    Check.that(context >= 0 && context <= ConditionLayout.MAX_CONTEXT, "data.context",
+        "must be in 0.." + ConditionLayout.MAX_CONTEXT + " (neighbouring slices on each side),"
+            + " got " + context);
     normalization = Check.or(normalization, NormalizationMethod.PERCENTILE);
     if (normalization == NormalizationMethod.TISSUE) {
       // names the key and the known contrasts when the white-matter peak of a modality is unknown
       if (sourceKind == ModalityKind.MR) {
-        TissueMode.Peak.forModality(source);
+        sources.forEach(TissueMode.Peak::forModality);
       }
       if (targetKind == ModalityKind.MR) {
         TissueMode.Peak.forModality(target);
@@ -72,13 +100,23 @@ public record DataConfig(
 
   static DataConfig defaults() {
     return new DataConfig(null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /** This section with its dataset and cache folders replaced (the demo's output folder). */
   public DataConfig withFolders(String newRoot, String newCache) {
-    return new DataConfig(layout, newRoot, source, target, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, newCache, split, hflip, normalization);
+    return new DataConfig(layout, newRoot, sources, target, sourceKind, targetKind,
+        slicesPerSubject, axis, imageSize, newCache, split, hflip, context, normalization);
+  }
+
+  /** The (first) source modality: the image the translation starts from. */
+  public String source() {
+    return sources.get(0);
+  }
+
+  /** The sources and slice context of the network's condition y_0. */
+  public ConditionLayout condition() {
+    return new ConditionLayout(sources, context);
   }
 
   /** Whether the source is CT (HU). */

@@ -36,6 +36,11 @@ public record DfbkConfig(
     train = train == null ? TrainConfig.defaults() : train;
     knowledge = knowledge == null ? KnowledgeConfig.defaults() : knowledge;
     eval = eval == null ? EvalConfig.defaults() : eval;
+    if (data.sources().size() > 1 && knowledge.prompts().equals(KnowledgeConfig.DEFAULT_PROMPTS)) {
+      // the single-source defaults name T1 and T2 only: name every source instead
+      knowledge = knowledge.withPrompts(KnowledgeConfig.defaultPrompts(data.sources(),
+          data.target()));
+    }
     if (model.imageSize() == null) {
       model = model.withImageSize(data.imageSize());
     }

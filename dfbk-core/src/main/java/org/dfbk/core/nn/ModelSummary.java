@@ -298,8 +298,22 @@ public final class ModelSummary {
 
   /** A JSON object with every number of this summary. */
   public String toJson() {
+    return toJson(null);
+  }
+
+  /**
+   * {@link #toJson()} with the name of each input channel ({@code inputChannelNames}, e.g.
+   * x_t, source:T1, source:T2; null to leave them out).
+   */
+  public String toJson(List<String> inputChannelNames) {
     JsonObject o = new JsonObject();
     o.addProperty("imageSize", spec.imageSize());
+    o.addProperty("inChannels", spec.inChannels());
+    if (inputChannelNames != null) {
+      JsonArray names = new JsonArray();
+      inputChannelNames.forEach(names::add);
+      o.add("inputChannels", names);
+    }
     JsonObject p = new JsonObject();
     p.addProperty("total", totalParameters());
     p.addProperty("backbone", backbone);
@@ -347,10 +361,18 @@ public final class ModelSummary {
 
   /** A human-readable table of this summary. */
   public String toText() {
+    return toText(null);
+  }
+
+  /** {@link #toText()} with the name of each input channel (null to leave them out). */
+  public String toText(List<String> inputChannelNames) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "SwinUNet %d px, C0 %d, mult %s, DFB %s %s %s, KG %s%n",
         spec.imageSize(), spec.modelChannels(), spec.channelMult(), spec.dfbMode(),
         spec.dfbScope(), spec.dfbLevels(), spec.kgMode()));
+    b.append(String.format(Locale.ROOT, "input: (N, %d, %d, %d)%s%n", spec.inChannels(),
+        spec.imageSize(), spec.imageSize(), inputChannelNames == null ? ""
+            : " = " + String.join(", ", inputChannelNames)));
     b.append(String.format(Locale.ROOT,
         "parameters: %,d total = %,d backbone + %,d DFB + %,d KG%n", totalParameters(),
         backbone, dfb, kg));

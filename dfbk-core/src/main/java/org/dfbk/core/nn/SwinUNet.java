@@ -46,7 +46,8 @@ import org.dfbk.core.spec.UNetSpec;
  *   x̂_0   = out_conv(SiLU(out_norm(h)))                    (N, outChannels, S, S)
  * </pre>
  *
- * <p>Inputs: x (N, inChannels, S, S) — x_t / (3κ√η_t + 1) and y_0 stacked on channels; t (N)
+ * <p>Inputs: x (N, inChannels, S, S) — x_t / (3κ√η_t + 1) and y_0 stacked on channels (y_0
+ * with one channel per source and neighbouring slice, inChannels = 1 + C); t (N)
  * timestep indices (integer or floating point); when the spec has KG blocks also text (N, L, D_c)
  * token embeddings and mask (N, L) with 1 for tokens, 0 for padding (else they may be omitted and
  * are ignored). Output: x̂_0 (N, outChannels, S, S). S must equal {@code spec.imageSize()}.
@@ -55,6 +56,10 @@ import org.dfbk.core.spec.UNetSpec;
  * names of scripts/reference/swin_unet.py. {@link #saveParameters} prefixes DJL's stream with a
  * manifest of names and shapes so that {@link #loadParameters} names the first mismatch when a
  * checkpoint of another configuration is loaded.
+ *
+ * <p>Over 400 lines because it is one network: the encoder, middle and decoder are built from one
+ * skip-channel plan and run by one forward pass over the same stage lists, and the parameter
+ * manifest that names them for checkpoints belongs with that order.
  */
 public final class SwinUNet extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -302,7 +307,8 @@ public final class SwinUNet extends AbstractBlock {
     Shape x = in[0];
     if (x.dimension() != 4 || x.get(1) != spec.inChannels() || x.get(2) != s || x.get(3) != s) {
       throw new IllegalArgumentException("SwinUNet expects x of shape (N, " + spec.inChannels()
-          + ", " + s + ", " + s + "), found " + x + "; resize slices to the model's imageSize");
+          + ", " + s + ", " + s + "), found " + x + "; resize slices to the model's imageSize,"
+          + " and stack x_t with every channel of the condition (inChannels = 1 + C)");
     }
     long n = x.get(0);
     if (in[1].dimension() != 1 || in[1].get(0) != n) {

@@ -25,7 +25,8 @@ import org.dfbk.core.math.Tokens;
  *
  * <ul>
  *   <li>{@code imageSize}: side S of the square input (pixels); divisible by {@code 2^(levels-1)}
- *   <li>{@code inChannels}: input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0)
+ *   <li>{@code inChannels}: input channels: 2 (x_t scaled by 1/(3κ√η_t+1), and y_0), or
+ *       1 + C with a condition y_0 of C channels (several sources, neighbouring slices)
  *   <li>{@code outChannels}: output channels: 1 (x̂_0)
  *   <li>{@code modelChannels}: base width C₀ (paper: 160)
  *   <li>{@code channelMult}: width multiplier per level (paper: 1,1,2,2,4,4 at 192; 1,1,2,2,4
@@ -50,6 +51,10 @@ import org.dfbk.core.math.Tokens;
  *   <li>{@code kgPlacement}: where KG blocks sit
  *   <li>{@code textDim}: width D_c of the text token embeddings c (BiomedCLIP: 768; MiniLM: 384)
  * </ul>
+ *
+ * <p>Over 400 lines because one immutable value carries eighteen settings, the rules between them
+ * (each error naming the setting and its value), the DJL-style builder and the paper's presets;
+ * split, the rules would sit apart from the settings they check.
  */
 public final class UNetSpec {
   private final int imageSize;

@@ -218,4 +218,25 @@ class SwinUNetTest {
       assertTrue(e2.getMessage().contains("dfb"), e2.getMessage());
     }
   }
+
+  @Test
+  void aConditionOfSeveralChannelsWidensOnlyTheInput() {
+    // x_t plus 6 condition channels (2 sources x 3 slices): the stem takes 7 channels, the
+    // output stays one channel, and an input of another width is refused naming both shapes
+    for (int in : new int[] {2, 4, 7}) {
+      UNetSpec spec = UNetSpec.builder().setImageSize(16).setModelChannels(16)
+          .setChannelMult(List.of(1, 2)).optInChannels(in).optNormGroups(8).optSwinEmbedDim(16)
+          .optHeadChannels(8).optWindowSize(4).build();
+      try (NDManager m = NDManager.newBaseManager()) {
+        SwinUNet net = SwinUNet.of(spec);
+        net.initialize(m);
+        NDArray y = run(net, m, inputs(m, spec, 2, 5));
+        assertArrayEquals(new long[] {2, 1, 16, 16}, y.getShape().getShape(), "in " + in);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> run(net, m, new NDList(m.zeros(new Shape(2, in + 1, 16, 16)),
+                m.zeros(new Shape(2), ai.djl.ndarray.types.DataType.INT64))));
+        assertTrue(e.getMessage().contains("(N, " + in + ", 16, 16)"), e.getMessage());
+      }
+    }
+  }
 }

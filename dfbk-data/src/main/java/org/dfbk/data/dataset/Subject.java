@@ -29,12 +29,13 @@ public record Subject(String id, Path folder, Map<String, Path> modalities) {
   }
 
   /**
-   * The file of one modality (case-insensitive canonical name).
+   * The file of one modality (case-insensitive canonical name, or a BraTS file suffix such as
+   * t2f: {@link #ALIASES}).
    *
    * @throws DataException naming the subject, the modality, the folder and the files found
    */
   public Path require(String modality) {
-    Path p = modalities.get(modality.toUpperCase(java.util.Locale.ROOT));
+    Path p = find(modality);
     if (p != null) {
       return p;
     }
@@ -45,7 +46,20 @@ public record Subject(String id, Path folder, Map<String, Path> modalities) {
 
   /** True when the subject has a file for this modality (case-insensitive). */
   public boolean has(String modality) {
-    return modalities.containsKey(modality.toUpperCase(java.util.Locale.ROOT));
+    return find(modality) != null;
+  }
+
+  /**
+   * The BraTS 2023 file suffixes as names of the canonical modalities, the names the BraTS
+   * synthesis challenge (BraSyn) uses: t1n = T1, t2w = T2, t2f = FLAIR (t1c is already T1C).
+   */
+  static final Map<String, String> ALIASES = Map.of("T1N", "T1", "T2W", "T2", "T2F", "FLAIR");
+
+  /** The file of a modality by its name, else by the canonical name it is an alias of. */
+  private Path find(String modality) {
+    String key = modality.toUpperCase(java.util.Locale.ROOT);
+    Path p = modalities.get(key);
+    return p != null || !ALIASES.containsKey(key) ? p : modalities.get(ALIASES.get(key));
   }
 
   static List<String> listFiles(Path folder) {

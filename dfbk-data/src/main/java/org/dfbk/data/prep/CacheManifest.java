@@ -11,8 +11,8 @@ final class CacheManifest {
   /** Largest manifest read (about 1 KB per slice, pretty-printed): 256 MiB. */
   static final long MAX_BYTES = 256L << 20;
   /**
-   * Largest model image side: 2 x S x S float32 per record must stay below 2 GiB (one mapped
-   * chunk), and S x S must fit an int.
+   * Largest model image side: S x S must fit an int (a record, (1 + C) x S x S, must also stay
+   * below 2 GiB, one mapped chunk: checked with C).
    */
   static final int MAX_IMAGE_SIZE = 8192;
 
@@ -23,6 +23,13 @@ final class CacheManifest {
   int imageSize;
   /** Channel order of each record in the store. */
   List<String> channels;
+  /**
+   * Source modalities of the condition, in channel order; absent in caches written before
+   * several sources were supported (then one source, named in {@code channels}).
+   */
+  List<String> conditionSources;
+  /** Neighbouring slices on each side in the condition; absent (0) in older caches. */
+  Integer context;
   int count;
   Map<String, List<String>> splits;
   List<SourceFingerprint> sources;
@@ -61,10 +68,28 @@ final class CacheManifest {
       throw new DataException(file + ": count = " + count + " disagrees with the "
           + slices.size() + " entries of slices" + fix);
     }
-    if (channels == null || channels.size() != 2 || splits == null || sources == null) {
-      throw new DataException(file + ": channels (2 names), splits and sources are required,"
-          + " found channels = " + channels + ", splits " + (splits == null ? "absent" : "present")
-          + ", sources " + (sources == null ? "absent" : "present") + fix);
+    if (channels == null || channels.size() < 2 || splits == null || sources == null) {
+      throw new DataException(file + ": channels (at least 2 names), splits and sources are"
+          + " required, found channels = " + channels + ", splits "
+          + (splits == null ? "absent" : "present") + ", sources "
+          + (sources == null ? "absent" : "present") + fix);
+    }
+    ConditionLayout layout;
+    try {
+      layout = conditionLayout();
+    } catch (RuntimeException e) {
+      throw new DataException(file + ": channels = " + channels + " are not a target and the"
+          + " channels of a condition (" + e.getMessage() + ")" + fix, e);
+    }
+    if ((conditionSources != null && !conditionSources.equals(layout.sources()))
+        || (context != null && context != layout.context())) {
+      throw new DataException(file + ": conditionSources = " + conditionSources + " and context = "
+          + context + " disagree with channels = " + channels + fix);
+    }
+    long recordBytes = (1L + layout.channels()) * imageSize * imageSize * 4;
+    if (recordBytes > Integer.MAX_VALUE) {
+      throw new DataException(file + ": a record of " + (1 + layout.channels()) + " channels of "
+          + imageSize + "x" + imageSize + " is over 2 GiB" + fix);
     }
     for (int i = 0; i < slices.size(); i++) {
       SliceInfo s = slices.get(i);
@@ -101,5 +126,13 @@ final class CacheManifest {
         }
       }
     }
+  }
+
+  /** The condition that the channel names after the target describe. */
+  ConditionLayout conditionLayout() {
+    if (channels.isEmpty() || !channels.get(0).startsWith("target:")) {
+      throw new IllegalArgumentException("the first channel must be the target");
+    }
+    return ConditionLayout.fromChannelNames(channels.subList(1, channels.size()));
   }
 }

@@ -23,12 +23,15 @@ import org.dfbk.data.dataset.SplitSpec;
  * @param split subject split settings
  * @param seed seed of the subject shuffle
  * @param store FLOAT16 or FLOAT32 store
+ * @param condition the source modalities and slice context of y_0 (null: {@code sourceModality}
+ *     alone, context 0); its first source is {@code sourceModality}, and {@code sourceKind}
+ *     normalises every source
  * @param normalization how MR volumes are normalised (null: {@link NormalizationMethod#PERCENTILE})
  */
 public record PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
     ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
     int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
-    StoreType store, NormalizationMethod normalization) {
+    StoreType store, ConditionLayout condition, NormalizationMethod normalization) {
 
   public PrepareSpec {
     if (layout == null || !DatasetLayouts.NAMES.contains(layout)) {
@@ -58,15 +61,36 @@ public record PrepareSpec(String layout, Path root, String sourceModality, Strin
     root = root.toAbsolutePath().normalize();
     normalization = normalization != null ? normalization : NormalizationMethod.PERCENTILE;
     new SliceOptions(slicesPerSubject, axis, imageSize, square, minForegroundFraction);
+    condition = condition != null ? condition : ConditionLayout.single(sourceModality);
+    if (!condition.sources().get(0).equalsIgnoreCase(sourceModality)) {
+      throw new ConfigException("the first source of " + condition.sources() + " must be the"
+          + " source modality '" + sourceModality + "'");
+    }
+    for (String s : condition.sources()) {
+      if (s.equalsIgnoreCase(targetModality)) {
+        throw new ConfigException("source modalities " + condition.sources() + " include the"
+            + " target '" + targetModality + "'; translation needs a target that is not a source");
+      }
+    }
+  }
+
+  /** The spec of one source with context 0 (the paper's setting). */
+  public PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
+      ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
+      int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
+      StoreType store) {
+    this(layout, root, sourceModality, targetModality, sourceKind, targetKind, slicesPerSubject,
+        axis, imageSize, square, minForegroundFraction, split, seed, store, null,
+        NormalizationMethod.PERCENTILE);
   }
 
   /** A spec with the percentile normalisation. */
   public PrepareSpec(String layout, Path root, String sourceModality, String targetModality,
       ModalityKind sourceKind, ModalityKind targetKind, int slicesPerSubject, int axis,
       int imageSize, SquareMode square, double minForegroundFraction, SplitSpec split, long seed,
-      StoreType store) {
+      StoreType store, ConditionLayout condition) {
     this(layout, root, sourceModality, targetModality, sourceKind, targetKind, slicesPerSubject,
-        axis, imageSize, square, minForegroundFraction, split, seed, store,
+        axis, imageSize, square, minForegroundFraction, split, seed, store, condition,
         NormalizationMethod.PERCENTILE);
   }
 
@@ -88,23 +112,32 @@ public record PrepareSpec(String layout, Path root, String sourceModality, Strin
 
   public PrepareSpec withSplit(SplitSpec newSplit, long newSeed) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, square, minForegroundFraction, newSplit, newSeed, store, normalization);
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, newSplit, newSeed, store,
+        condition, normalization);
   }
 
   public PrepareSpec withStore(StoreType newStore) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
-        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, newStore, normalization);
+        slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, newStore,
+        condition, normalization);
   }
 
   public PrepareSpec withGeometry(int newAxis, int newImageSize, SquareMode newSquare) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
         slicesPerSubject, newAxis, newImageSize, newSquare, minForegroundFraction, split, seed,
-        store, normalization);
+        store, condition, normalization);
   }
 
   public PrepareSpec withNormalization(NormalizationMethod newNormalization) {
     return new PrepareSpec(layout, root, sourceModality, targetModality, sourceKind, targetKind,
         slicesPerSubject, axis, imageSize, square, minForegroundFraction, split, seed, store,
-        newNormalization);
+        condition, newNormalization);
+  }
+
+  /** This spec with the sources and context of {@code newCondition} (first source included). */
+  public PrepareSpec withCondition(ConditionLayout newCondition) {
+    return new PrepareSpec(layout, root, newCondition.sources().get(0), targetModality,
+        sourceKind, targetKind, slicesPerSubject, axis, imageSize, square, minForegroundFraction,
+        split, seed, store, newCondition, normalization);
   }
 }

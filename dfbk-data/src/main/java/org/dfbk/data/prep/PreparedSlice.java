@@ -5,7 +5,8 @@ package org.dfbk.data.prep;
  *
  * @param subject subject id
  * @param transform how to map the model images back to the source grid
- * @param source the source-modality image (the model's condition y_0)
+ * @param source the source-modality image (the model's condition y_0); with several sources or
+ *     slice context the C images of y_0 one after another (C · S · S, {@link ConditionLayout})
  * @param target the target-modality image (the model's x_0)
  */
 public record PreparedSlice(String subject, SliceTransform transform, float[] source,

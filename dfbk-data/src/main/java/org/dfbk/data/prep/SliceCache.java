@@ -53,11 +53,13 @@ import org.slf4j.LoggerFactory;
  * <p>Folder contents:
  *
  * <ul>
- *   <li>{@code slices.bin}: n records of shape [2, S, S], little-endian float16 or float32, record
- *       i at byte i · 2 · S² · bytes; channel 0 is the target (x_0), channel 1 the source (y_0);
+ *   <li>{@code slices.bin}: n records of shape [1 + C, S, S], little-endian float16 or float32,
+ *       record i at byte i · (1 + C) · S² · bytes; channel 0 is the target (x_0), channels 1..C
+ *       the condition y_0 ({@link ConditionLayout}: C = 1 for one source without slice context,
+ *       the paper's setting and every cache written before several sources were supported);
  *       each S × S image row-major, in model units [−1, 1].
  *   <li>{@code manifest.json}: format version, spec hash and spec, store type, S, channel order,
- *       split membership by subject, each input file (path, size, mtime) and per slice its
+ *       split membership by subject, the condition's sources and context, each input file (path, size, mtime) and per slice its
  *       subject, split and {@link SliceTransform} (slice index, axis, crop/pad box, resize factor,
  *       normalisation constants) so predictions map back to source units and geometry, and each
  *       subject's in-plane source pixel size in mm ({@link #modelPixelMm()}).
@@ -91,6 +93,7 @@ public final class SliceCache {
   private final int recordsPerChunk;
   private final MappedByteBuffer[] chunks;
   private final boolean reused;
+  private final ConditionLayout condition;
 
   private SliceCache(Path dir, CacheManifest manifest, boolean reused) {
     this.dir = dir;
@@ -99,7 +102,8 @@ public final class SliceCache {
     this.store = StoreType.valueOf(manifest.store); // checked by CacheManifest.validate
     this.size = manifest.imageSize;
     this.pixels = size * size;
-    this.recordBytes = 2L * pixels * store.bytes();
+    this.condition = manifest.conditionLayout(); // checked by CacheManifest.validate
+    this.recordBytes = (1L + condition.channels()) * pixels * store.bytes();
     Path file = dir.resolve(STORE_FILE);
     if (!Files.isRegularFile(file)) {
       throw new DataException("slice store " + file + " is missing beside its manifest. Fix:"
@@ -109,7 +113,8 @@ public final class SliceCache {
       long expected = recordBytes * manifest.count;
       if (ch.size() != expected) {
         throw new DataException("slice store " + file + " has " + ch.size() + " bytes, the"
-            + " manifest needs " + expected + " (" + manifest.count + " records of 2x" + size + "x"
+            + " manifest needs " + expected + " (" + manifest.count + " records of "
+            + (1 + condition.channels()) + "x" + size + "x"
             + size + " " + store + "). Fix: delete " + dir + " and prepare again");
       }
       this.recordsPerChunk = (int) Math.max(1, Integer.MAX_VALUE / recordBytes);
@@ -180,6 +185,10 @@ public final class SliceCache {
       used.add(s);
       fingerprints.add(SourceFingerprint.of(s.id(), "source", src));
       fingerprints.add(SourceFingerprint.of(s.id(), "target", tgt));
+      List<String> sources = spec.condition().sources();
+      for (String extra : sources.subList(1, sources.size())) {
+        fingerprints.add(SourceFingerprint.of(s.id(), "source:" + extra, s.require(extra)));
+      }
     }
     if (used.isEmpty()) {
       throw new DataException("no subject of " + spec.root() + " is in any split; check the split"
@@ -227,7 +236,8 @@ public final class SliceCache {
       Path tmp, ProgressListener progress, int threads) throws IOException {
     StoreType store = spec.store();
     int pixels = spec.imageSize() * spec.imageSize();
-    ByteBuffer record = ByteBuffer.allocate(2 * pixels * store.bytes())
+    ConditionLayout condition = spec.condition();
+    ByteBuffer record = ByteBuffer.allocate((1 + condition.channels()) * pixels * store.bytes())
         .order(ByteOrder.LITTLE_ENDIAN);
     List<SliceInfo> infos = new ArrayList<>();
     Map<String, Double> pixelMm = new LinkedHashMap<>();
@@ -267,7 +277,12 @@ public final class SliceCache {
     m.formatVersion = CacheManifest.FORMAT_VERSION;
     m.store = store.name();
     m.imageSize = spec.imageSize();
-    m.channels = List.of("target:" + spec.targetModality(), "source:" + spec.sourceModality());
+    List<String> channels = new ArrayList<>();
+    channels.add("target:" + spec.targetModality());
+    channels.addAll(condition.channelNames());
+    m.channels = channels;
+    m.conditionSources = condition.sources();
+    m.context = condition.context();
     m.count = infos.size();
     m.splits = new LinkedHashMap<>();
     for (String n : SubjectSplit.NAMES) {
@@ -290,6 +305,25 @@ public final class SliceCache {
   private record Prepared(List<PreparedSlice> slices, double pixelMm, InputProfile profile) {}
 
   private static Prepared prepareSubject(PrepareSpec spec, Subject s) {
+    ConditionLayout condition = spec.condition();
+    if (condition.channels() > 1) {
+      List<Path> files = new ArrayList<>();
+      List<Volume> volumes = new ArrayList<>();
+      for (String name : condition.sources()) {
+        Path f = s.require(name);
+        files.add(f);
+        volumes.add(canonical(readVolume(f)));
+      }
+      Path targetFile = s.require(spec.targetModality());
+      Volume target = canonical(readVolume(targetFile));
+      Volume first = volumes.get(0);
+      return new Prepared(SlicePreparer.prepare(s.id(), files, volumes, spec.sourceKind(),
+          targetFile, target, spec.targetKind(), spec.targetModality(), spec.sliceOptions(),
+          condition, spec.normalization()),
+          Slicing.inPlanePixelMm(first.voxelSize(), spec.sliceOptions().axis()),
+          InputProfile.measure(first, Normalization.fit(spec.sourceKind(), first, files.get(0)),
+              spec.sliceOptions().axis()));
+    }
     Path srcFile = s.require(spec.sourceModality());
     Path tgtFile = s.require(spec.targetModality());
     // slices are cut from the closest-canonical (RAS) orientation, as translation does
@@ -446,6 +480,12 @@ public final class SliceCache {
       // absent for the percentile rule, so caches prepared before the choice existed stay valid
       m.put("normalization", spec.normalization().name());
     }
+    ConditionLayout condition = spec.condition();
+    if (condition.channels() > 1) {
+      // only then: the hash of a single-source cache stays what it was before these keys
+      m.put("sourceModalities", condition.sources());
+      m.put("context", condition.context());
+    }
     return m;
   }
 
@@ -496,9 +536,23 @@ public final class SliceCache {
     return manifest.specHash;
   }
 
-  /** Channel names in store order: "target:&lt;modality&gt;", "source:&lt;modality&gt;". */
+  /**
+   * Channel names in store order: "target:&lt;modality&gt;", then the condition's
+   * ({@link ConditionLayout#channelNames()}: "source:&lt;modality&gt;" for one source without
+   * context).
+   */
   public List<String> channels() {
     return List.copyOf(manifest.channels);
+  }
+
+  /** The sources and slice context of the condition channels (one source, 0 for old caches). */
+  public ConditionLayout conditionLayout() {
+    return condition;
+  }
+
+  /** Number of condition channels C of each record (1 for one source without context). */
+  public int conditionChannels() {
+    return condition.channels();
   }
 
   /** Subject ids of each split ("train", "val", "test"). */
@@ -614,19 +668,37 @@ public final class SliceCache {
     return out;
   }
 
-  /** Source image (y_0) of pair {@code i}: S × S row-major, model units. */
+  /** Source image of pair {@code i} (the first source's own slice): S × S row-major, model units. */
   public float[] source(int i) {
     float[] out = new float[pixels];
     read(i, 1, out);
     return out;
   }
 
-  /** Reads channel {@code channel} (0 target, 1 source) of pair {@code i} into {@code dst}. */
+  /**
+   * The whole condition y_0 of pair {@code i}: its {@link #conditionChannels()} images one after
+   * another (C · S · S, each row-major, model units); for one source without context the same as
+   * {@link #source(int)}.
+   */
+  public float[] condition(int i) {
+    float[] out = new float[condition.channels() * pixels];
+    float[] buf = new float[pixels];
+    for (int c = 0; c < condition.channels(); c++) {
+      read(i, 1 + c, buf);
+      System.arraycopy(buf, 0, out, c * pixels, pixels);
+    }
+    return out;
+  }
+
+  /**
+   * Reads channel {@code channel} (0 target, 1..C the condition's channels, 1 being the first
+   * source's own slice) of pair {@code i} into {@code dst}.
+   */
   public void read(int i, int channel, float[] dst) {
     checkIndex(i);
-    if (channel != 0 && channel != 1) {
-      throw new IllegalArgumentException("channel must be 0 (target) or 1 (source), got "
-          + channel);
+    if (channel < 0 || channel > condition.channels()) {
+      throw new IllegalArgumentException("channel must be 0 (target) or 1.."
+          + condition.channels() + " (" + condition.channelNames() + "), got " + channel);
     }
     if (dst.length != pixels) {
       throw new IllegalArgumentException("destination has " + dst.length + " floats, needs "

@@ -12,10 +12,12 @@ import org.dfbk.data.dataset.SubjectSplit;
 /**
  * A DJL dataset over one split of a {@link SliceCache}.
  *
- * <p>Record i: data = NDList(x_0, y_0) where x_0 is the target image and y_0 the source image,
- * each float32 of shape (1, S, S) = (C, H, W) in model units [−1, 1]; labels = an empty NDList
- * (the diffusion loss takes x_0 from the data). Batched by {@link SliceBatchifier} (unless
- * {@code optDataBatchifier} says otherwise) to (N, 1, S, S) each.
+ * <p>Record i: data = NDList(x_0, y_0) where x_0 is the target image, float32 (1, S, S) =
+ * (C, H, W), and y_0 the condition, float32 (C_y, S, S) with C_y = 1 for one source without slice
+ * context (else the cache's {@link ConditionLayout} channels), in model units [−1, 1]; labels =
+ * an empty NDList (the diffusion loss takes x_0 from the data). Batched by
+ * {@link SliceBatchifier} (unless {@code optDataBatchifier} says otherwise) to (N, 1, S, S) and
+ * (N, C_y, S, S).
  *
  * <p>Augmentation (training): with probability {@code flipProbability} both images are flipped
  * horizontally (columns reversed) together, so the pair stays aligned. The decision is a pure
@@ -60,13 +62,14 @@ public final class SliceDataset extends RandomAccessDataset {
     int i = cacheIndex(index);
     int s = cache.imageSize();
     float[] x0 = cache.target(i);
-    float[] y0 = cache.source(i);
+    float[] y0 = cache.condition(i);
+    int channels = cache.conditionChannels();
     if (flips(index)) {
       flipColumns(x0, s);
-      flipColumns(y0, s);
+      flipColumns(y0, s); // every row of every channel
     }
     NDArray target = manager.create(x0, new Shape(1, s, s));
-    NDArray source = manager.create(y0, new Shape(1, s, s));
+    NDArray source = manager.create(y0, new Shape(channels, s, s));
     return new Record(new NDList(target, source), new NDList());
   }
 
@@ -86,7 +89,7 @@ public final class SliceDataset extends RandomAccessDataset {
   }
 
   private static void flipColumns(float[] img, int s) {
-    for (int r = 0; r < s; r++) {
+    for (int r = 0; r < img.length / s; r++) { // rows of all channels
       int base = r * s;
       for (int a = 0, b = s - 1; a < b; a++, b--) {
         float t = img[base + a];

@@ -41,6 +41,20 @@ class DatasetLayoutTest {
   }
 
   @Test
+  void bratsFileSuffixesNameTheModalitiesToo() throws IOException {
+    String id = "BraTS-GLI-00003-000";
+    for (String s : List.of("t1n", "t1c", "t2w", "t2f")) {
+      touch(id + "/" + id + "-" + s + ".nii.gz");
+    }
+    Subject s = DatasetLayouts.byName("brats2023").scan(root).get(0);
+    for (String suffix : List.of("t1n", "t1c", "t2w", "t2f")) {
+      assertEquals(id + "-" + suffix + ".nii.gz", s.require(suffix).getFileName().toString(),
+          suffix);
+      assertTrue(s.has(suffix.toUpperCase(java.util.Locale.ROOT)), suffix);
+    }
+  }
+
+  @Test
   void bratsValidationCaseWithoutSegIsListedAndSegIsReportedMissing() throws IOException {
     String id = "BraTS-GLI-00001-000";
     for (String s : List.of("t1n", "t1c", "t2w", "t2f")) {

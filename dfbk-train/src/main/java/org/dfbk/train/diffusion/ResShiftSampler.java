@@ -19,6 +19,10 @@ import java.util.SplittableRandom;
  * with no noise at the last step (t = 1, where the coefficients are 0 and 1, so the result is
  * x̂_0 itself). The noise comes from a host generator seeded per call (see {@link GaussianNoise}),
  * so a seed reproduces a sample exactly on any device. Images are [N, C, H, W] in [−1, 1].
+ *
+ * <p>A condition with more channels than the image (several sources, or neighbouring slices):
+ * x has the image's C channels and is shifted toward the first C channels of y_0 (in (1) and
+ * in training's forward process), while the denoiser sees all of y_0.
  */
 public final class ResShiftSampler {
   private final ResShiftSchedule schedule;
@@ -40,9 +44,20 @@ public final class ResShiftSampler {
    * @return x̂_0 after T steps, [N, C, H, W], float32, in the manager of {@code y0}
    */
   public NDArray sample(Denoiser denoiser, NDArray y0, long seed) {
+    return sample(denoiser, y0, (int) y0.getShape().get(1), seed);
+  }
+
+  /**
+   * Draws one sample of {@code imageChannels} channels per condition (see the class note).
+   *
+   * @param y0 conditions, [N, C_y, H, W] with C_y ≥ {@code imageChannels}
+   * @return x̂_0 after T steps, [N, imageChannels, H, W], float32, in the manager of {@code y0}
+   */
+  public NDArray sample(Denoiser denoiser, NDArray y0, int imageChannels, long seed) {
+    checkChannels(y0, imageChannels);
     NDManager outer = y0.getManager();
     try (NDManager sub = outer.newSubManager(y0.getDevice())) {
-      NDArray result = run(denoiser, y0, new SplittableRandom(seed), sub);
+      NDArray result = run(denoiser, y0, imageChannels, new SplittableRandom(seed), sub);
       result.attach(outer);
       return result;
     }
@@ -53,16 +68,24 @@ public final class ResShiftSampler {
    * returns their per-pixel mean and population standard deviation.
    */
   public SampleStatistics sampleMany(Denoiser denoiser, NDArray y0, int k, long seed) {
+    return sampleMany(denoiser, y0, (int) y0.getShape().get(1), k, seed);
+  }
+
+  /** {@link #sampleMany(Denoiser, NDArray, int, long)} of {@code imageChannels}-channel images. */
+  public SampleStatistics sampleMany(Denoiser denoiser, NDArray y0, int imageChannels, int k,
+      long seed) {
+    checkChannels(y0, imageChannels);
     if (k < 1) {
       throw new IllegalArgumentException("samples must be >= 1, found " + k);
     }
     NDManager outer = y0.getManager();
     try (NDManager sub = outer.newSubManager(y0.getDevice())) {
-      NDArray sum = sub.zeros(y0.getShape(), DataType.FLOAT32, y0.getDevice());
-      NDArray sumSq = sub.zeros(y0.getShape(), DataType.FLOAT32, y0.getDevice());
+      Shape image = imageShape(y0.getShape(), imageChannels);
+      NDArray sum = sub.zeros(image, DataType.FLOAT32, y0.getDevice());
+      NDArray sumSq = sub.zeros(image, DataType.FLOAT32, y0.getDevice());
       for (int j = 0; j < k; j++) {
         try (NDManager perSample = sub.newSubManager(y0.getDevice())) {
-          NDArray x = run(denoiser, y0,
+          NDArray x = run(denoiser, y0, imageChannels,
               new SplittableRandom(GaussianNoise.deriveSeed(seed, j)), perSample);
           sum.addi(x);
           sumSq.addi(x.square());
@@ -77,7 +100,20 @@ public final class ResShiftSampler {
     }
   }
 
-  private NDArray run(Denoiser denoiser, NDArray y0, SplittableRandom rng, NDManager m) {
+  private static void checkChannels(NDArray y0, int imageChannels) {
+    Shape s = y0.getShape();
+    if (s.dimension() != 4 || imageChannels < 1 || imageChannels > s.get(1)) {
+      throw new IllegalArgumentException("y0 must be [N, C_y, H, W] with C_y >= the image's "
+          + imageChannels + " channel(s), found " + s);
+    }
+  }
+
+  private static Shape imageShape(Shape y0, int imageChannels) {
+    return new Shape(y0.get(0), imageChannels, y0.get(2), y0.get(3));
+  }
+
+  private NDArray run(Denoiser denoiser, NDArray y0, int imageChannels, SplittableRandom rng,
+      NDManager m) {
     int n = schedule.numSteps();
     double[] sqrtEtas = schedule.sqrtEtas();
     double[] coef1 = schedule.posteriorMeanCoef1();
@@ -97,12 +133,15 @@ public final class ResShiftSampler {
     if (!coefficients.getDevice().equals(y0.getDevice())) {
       coefficients = coefficients.toDevice(y0.getDevice(), false);
     }
-    Shape shape = y0.getShape();
+    Shape shape = imageShape(y0.getShape(), imageChannels);
     long batch = shape.get(0);
     NDArray source = y0.toType(DataType.FLOAT32, true);
     source.attach(m);
+    // the image x is shifted toward: y_0 itself, or its first imageChannels channels
+    NDArray anchor = imageChannels == y0.getShape().get(1) ? source
+        : source.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}", imageChannels));
     // (1) x_T = y_0 + κ √η_T ε
-    NDArray x = source.add(GaussianNoise.normal(m, rng, shape, y0.getDevice())
+    NDArray x = anchor.add(GaussianNoise.normal(m, rng, shape, y0.getDevice())
         .mul(coefficients.get(4 * n)));
     for (int i = n - 1; i >= 0; i--) {
       NDArray t = m.full(new Shape(batch), i, DataType.INT64, y0.getDevice());

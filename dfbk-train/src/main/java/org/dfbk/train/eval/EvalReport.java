@@ -23,6 +23,7 @@ import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.SsimOptions;
 import org.dfbk.train.metrics.StructureMetrics;
 import org.dfbk.train.metrics.SynthRad2023;
+import org.dfbk.train.metrics.ThroughPlane;
 import org.dfbk.train.metrics.TissueClasses;
 
 /**
@@ -38,6 +39,11 @@ import org.dfbk.train.metrics.TissueClasses;
  * whole-volume (3-D) metrics; finally {@link #writeTo}. Not thread-safe.
  */
 public final class EvalReport {
+  /**
+   * Foreground fraction a sagittal or coronal reformat needs to be scored by
+   * {@link ThroughPlane} (as axial slices need to be evaluated).
+   */
+  static final double THROUGH_PLANE_MIN_FOREGROUND = 0.05;
   /** The fixed leading columns of the per-slice CSV; one column per metric follows. */
   private static final List<String> SLICE_KEYS = List.of("task", "method", "subject", "slice");
 
@@ -253,6 +259,14 @@ public final class EvalReport {
       }
     }
     java.util.Map<Metric, Double> volumeOnly = extras.slice(0, g3.size());
+    if (whole3d && axialSlices.length > 0) {
+      // seams between independently translated slices show in the reformats
+      int zFrom = Arrays.stream(axialSlices).min().getAsInt();
+      int zTo = Arrays.stream(axialSlices).max().getAsInt();
+      volumeOnly.putAll(ThroughPlane.evaluate(target.data(), prediction.data(), target.nx(),
+          target.ny(), target.nz(), zFrom, zTo, ct, ct ? CtMetrics.DATA_RANGE : dataRange, mask,
+          THROUGH_PLANE_MIN_FOREGROUND));
+    }
     if (synthRad) {
       int box = SsimOptions.scikitImageDefault(CtMetrics.DATA_RANGE).windowSize();
       if (target.nx() < box || target.ny() < box || target.nz() < box) {

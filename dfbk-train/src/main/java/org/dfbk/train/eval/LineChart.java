@@ -36,6 +36,9 @@ import org.dfbk.core.io.AtomicFiles;
  * rendering hints (antialiasing on, fractional font metrics off, pure stroke control), colours in
  * the order the series were given. Byte-identical PNGs across runtimes are not promised — font
  * rasterisers differ.
+ *
+ * <p>Over 400 lines because a chart's parts (axis ranges, ticks and labels, series, legend,
+ * stacked panels sharing an x axis) depend on each other's measured sizes while it is laid out.
  */
 public final class LineChart {
   static {

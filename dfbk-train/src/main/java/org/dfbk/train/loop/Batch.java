@@ -9,7 +9,9 @@ import org.dfbk.core.error.DataException;
  * One training batch of paired slices.
  *
  * @param x0 the target images (the modality to synthesise), float [B, C, H, W] in [−1, 1]
- * @param y0 the source images, float [B, C, H, W] in [−1, 1]
+ * @param y0 the source images, float [B, C_y, H, W] in [−1, 1]: C_y = C for one source image,
+ *     more with several sources or neighbouring slices (the first C channels are what x_t is
+ *     shifted toward)
  * @param context optional per-sample conditioning (for example text token embeddings [B, L, D]
  *     and their mask [B, L]); every array is split along axis 0 with the batch; empty for none
  */
@@ -34,9 +36,12 @@ public record Batch(NDArray x0, NDArray y0, NDList context) {
       throw new DataException("batch x0 must be [B = " + batchSize + ", C, H, W], found " + s
           + " at step " + step + "; the batch source must return TrainerConfig.batchSize samples");
     }
-    if (!y0.getShape().equals(s)) {
-      throw new DataException("batch y0 " + y0.getShape() + " differs from x0 " + s + " at step "
-          + step + "; source and target slices must have the same shape");
+    Shape y = y0.getShape();
+    if (y.dimension() != 4 || y.get(0) != s.get(0) || y.get(1) < s.get(1) || y.get(2) != s.get(2)
+        || y.get(3) != s.get(3)) {
+      throw new DataException("batch y0 " + y + " does not fit x0 " + s + " at step " + step
+          + "; source slices must have the target's batch size and size, and at least its"
+          + " channels");
     }
     for (NDArray c : context) {
       if (c.getShape().dimension() == 0 || c.getShape().get(0) != batchSize) {

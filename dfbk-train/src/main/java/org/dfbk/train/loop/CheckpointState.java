@@ -1,6 +1,7 @@
 package org.dfbk.train.loop;
 
 import java.util.List;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.DataProfile;
 
 /**
@@ -24,12 +25,26 @@ import org.dfbk.data.prep.DataProfile;
  * @param createdUtc ISO-8601 time of writing
  * @param modelPixelMm millimetres one model pixel covered in the training slices (median); null
  *     when unknown (checkpoints of older runs, or caches prepared before it was recorded)
+ * @param sources the source modalities of the condition y_0, in channel order; null in
+ *     checkpoints written before several sources were supported (one source)
+ * @param context neighbouring slices on each side in the condition; null in older checkpoints (0)
  * @param inputProfile what the training source volumes looked like after preprocessing
- *     (foreground per slice, intensity quantiles, field of view, skull-on or stripped), which
- *     translation compares each input with; null when unknown (older runs or caches)
+ *     (foreground per slice, intensity quantiles, field of view, tilt, skull-on or stripped),
+ *     which translation compares each input with; null when unknown (older runs or caches)
  */
 public record CheckpointState(int format, long step, long seed, long optimizerUpdates,
     double lossScale, long goodStepsSinceScaleChange, double bestPsnr, long bestStep,
     String textEncoderId, List<String> parameterNames, List<long[]> parameterShapes,
     List<Boolean> trainable, TrainerConfig trainer, String createdUtc, Double modelPixelMm,
-    DataProfile inputProfile) {}
+    List<String> sources, Integer context, DataProfile inputProfile) {
+
+  /**
+   * The condition the model was trained with: the recorded sources and context, or for a
+   * checkpoint without that record one source ({@code recordedSource}, the config's) and
+   * context 0.
+   */
+  public ConditionLayout conditionLayout(String recordedSource) {
+    return sources == null || sources.isEmpty() ? ConditionLayout.single(recordedSource)
+        : new ConditionLayout(sources, context == null ? 0 : context);
+  }
+}

@@ -19,7 +19,9 @@ import org.dfbk.train.loss.DiffusionLoss;
  * ResShift's training objective (paper §3.3): per sample t ~ U{0..T−1} and ε ~ N(0, I), drawn on
  * the host from a generator derived from (seed, step); x_t = x_0 + η_t (y_0 − x_0) + κ√η_t ε
  * (Eq. 1); x̂_0 = f(x_t / (3κ√η_t + 1), y_0, t); the loss is Eq. 4's weighted squared error (or
- * plain MSE) of x̂_0, each sample weighing 1/B.
+ * plain MSE) of x̂_0, each sample weighing 1/B. A condition y_0 with more channels than x_0
+ * (several sources, slice context) shifts x_t toward its first C channels in Eq. 1 and enters the
+ * network whole.
  *
  * <p>Per-sample rows uploaded with the step's constants: η_t, κ√η_t, 1/(3κ√η_t + 1) and the loss
  * weight.
@@ -84,7 +86,10 @@ public final class DiffusionObjective implements TrainingObjective {
           ? part.toType(DataType.FLOAT16, false) : part);
     }
     // Eq. 1 and the network input scaling, with this chunk's coefficients [n, 1, 1, 1]
-    NDArray xt = ResShiftSchedule.forward(x0, y0, eps, c.perSample(ETA, start, end),
+    long imageChannels = x0.getShape().get(1);
+    NDArray anchor = y0.getShape().get(1) == imageChannels ? y0
+        : y0.get(new NDIndex(":, 0:{}", imageChannels));
+    NDArray xt = ResShiftSchedule.forward(x0, anchor, eps, c.perSample(ETA, start, end),
         c.perSample(NOISE_STD, start, end));
     NDArray input = xt.mul(c.perSample(INPUT_SCALE, start, end));
     NDArray source = y0;

@@ -82,7 +82,17 @@ public final class TrainerBuilder {
    */
   public TrainerBuilder optRunMetadata(String resolvedConfigJson, String textEncoderId) {
     this.metadata = new TrainingCheckpointer.RunMetadata(resolvedConfigJson, textEncoderId,
-        metadata.modelPixelMm(), metadata.inputProfile());
+        metadata.modelPixelMm(), metadata.condition(), metadata.inputProfile());
+    return this;
+  }
+
+  /**
+   * The source modalities and slice context of the condition y_0 (stored in state.json, so that
+   * translation refuses inputs of other sources, another order or another context).
+   */
+  public TrainerBuilder optCondition(org.dfbk.data.prep.ConditionLayout condition) {
+    this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
+        metadata.textEncoderId(), metadata.modelPixelMm(), condition, metadata.inputProfile());
     return this;
   }
 
@@ -96,7 +106,7 @@ public final class TrainerBuilder {
           + mm);
     }
     this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
-        metadata.textEncoderId(), mm, metadata.inputProfile());
+        metadata.textEncoderId(), mm, metadata.condition(), metadata.inputProfile());
     return this;
   }
 
@@ -106,7 +116,7 @@ public final class TrainerBuilder {
    */
   public TrainerBuilder optInputProfile(DataProfile profile) {
     this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
-        metadata.textEncoderId(), metadata.modelPixelMm(), profile);
+        metadata.textEncoderId(), metadata.modelPixelMm(), metadata.condition(), profile);
     return this;
   }
 

@@ -46,12 +46,18 @@ final class TrainingCheckpointer {
    * @param resolvedConfig the run's resolved configuration (config.json), may be null
    * @param textEncoderId the text encoder's identifier, may be null
    * @param modelPixelMm millimetres per model pixel of the training slices, may be null
+   * @param condition the sources and slice context of y_0, may be null (not recorded)
    * @param inputProfile what the training source volumes looked like, may be null
    */
   record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
-      DataProfile inputProfile) {
+      org.dfbk.data.prep.ConditionLayout condition, DataProfile inputProfile) {
     RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {
-      this(resolvedConfig, textEncoderId, modelPixelMm, null);
+      this(resolvedConfig, textEncoderId, modelPixelMm, null, null);
+    }
+
+    RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
+        org.dfbk.data.prep.ConditionLayout condition) {
+      this(resolvedConfig, textEncoderId, modelPixelMm, condition, null);
     }
   }
 
@@ -119,6 +125,8 @@ final class TrainingCheckpointer {
         counters.optimizerUpdates(), counters.lossScale(), counters.goodSteps(),
         counters.bestPsnr(), counters.bestStep(), metadata.textEncoderId(), layout.names(),
         shapes, flags, config, Instant.now().toString(), metadata.modelPixelMm(),
+        metadata.condition() == null ? null : metadata.condition().sources(),
+        metadata.condition() == null ? null : metadata.condition().context(),
         metadata.inputProfile());
     LinkedHashMap<String, Checkpoints.ArrayEntry> entries = new LinkedHashMap<>();
     entries.put(Checkpoints.MODEL, scratch -> hostCopies(master, "", scratch));

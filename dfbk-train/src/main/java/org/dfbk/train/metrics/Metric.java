@@ -8,8 +8,8 @@ import java.util.List;
  * the decimals a table prints, which direction is better, and whether it is defined per 2-D
  * slice or only for a whole volume. The declaration order is the column order of the CSV files:
  * the paper's six pixel metrics first (so that files of earlier runs keep their columns), then
- * the structure metrics, then the SynthRAD 2023 challenge metrics. docs/evaluation.md defines
- * each of them.
+ * the structure metrics, then the SynthRAD 2023 challenge metrics, then the through-plane
+ * consistency scores. docs/evaluation.md defines each of them.
  */
 public enum Metric {
   PSNR("psnr", "PSNR", 2, Direction.HIGHER, true),
@@ -52,7 +52,15 @@ public enum Metric {
   /** SynthRAD 2023 PSNR. */
   SYNTHRAD_PSNR("synthrad_psnr", "PSNR (SynthRAD 2023)", 2, Direction.HIGHER, false),
   /** SynthRAD 2023 SSIM. */
-  SYNTHRAD_SSIM("synthrad_ssim", "SSIM (SynthRAD 2023)", 4, Direction.HIGHER, false);
+  SYNTHRAD_SSIM("synthrad_ssim", "SSIM (SynthRAD 2023)", 4, Direction.HIGHER, false),
+  /** PSNR of the sagittal reformats of the volume ({@link ThroughPlane}). */
+  SAGITTAL_PSNR("sagittal_psnr", "PSNR (sagittal)", 2, Direction.HIGHER, false),
+  /** SSIM of the sagittal reformats. */
+  SAGITTAL_SSIM("sagittal_ssim", "SSIM (sagittal)", 3, Direction.HIGHER, false),
+  /** PSNR of the coronal reformats. */
+  CORONAL_PSNR("coronal_psnr", "PSNR (coronal)", 2, Direction.HIGHER, false),
+  /** SSIM of the coronal reformats. */
+  CORONAL_SSIM("coronal_ssim", "SSIM (coronal)", 3, Direction.HIGHER, false);
 
   /** Which values are better. */
   public enum Direction {
@@ -80,6 +88,9 @@ public enum Metric {
   /** Every metric defined on a 2-D slice, in column order (the per-slice CSV). */
   public static final List<Metric> PER_SLICE =
       Arrays.stream(values()).filter(Metric::perSlice).toList();
+  /** The through-plane consistency scores ({@link ThroughPlane}). */
+  public static final List<Metric> THROUGH_PLANE = List.of(SAGITTAL_PSNR, SAGITTAL_SSIM,
+      CORONAL_PSNR, CORONAL_SSIM);
   /** The SynthRAD 2023 challenge's three metrics. */
   public static final List<Metric> SYNTHRAD_2023 = List.of(SYNTHRAD_MAE, SYNTHRAD_PSNR,
       SYNTHRAD_SSIM);

@@ -18,8 +18,9 @@ import org.dfbk.train.loop.BatchSource;
  * epochs, each a permutation of the training slices seeded by (seed, epoch). With {@code hflip},
  * a coin seeded by (seed, g) flips source and target together.
  *
- * <p>Batch: x_0 = target [B, 1, S, S], y_0 = source [B, 1, S, S], context = (text [B, L, D],
- * mask [B, L]) when a text context is given.
+ * <p>Batch: x_0 = target [B, 1, S, S], y_0 = condition [B, C, S, S] (C = 1 for one source
+ * without slice context; the cache's {@link org.dfbk.data.prep.ConditionLayout} otherwise),
+ * context = (text [B, L, D], mask [B, L]) when a text context is given.
  */
 public final class CacheBatchSource implements BatchSource {
   private final SliceCache cache;
@@ -54,8 +55,9 @@ public final class CacheBatchSource implements BatchSource {
   public Batch next(NDManager manager, long step) {
     int s = cache.imageSize();
     int plane = s * s;
+    int channels = cache.conditionChannels();
     float[] x0 = new float[batchSize * plane];
-    float[] y0 = new float[batchSize * plane];
+    float[] y0 = new float[batchSize * channels * plane];
     float[] buf = new float[plane];
     for (int j = 0; j < batchSize; j++) {
       long g = step * batchSize + j;
@@ -65,12 +67,13 @@ public final class CacheBatchSource implements BatchSource {
       boolean flip = hflip && new SplittableRandom(GaussianNoise.deriveSeed(seed, g)).nextBoolean();
       cache.read(slice, 0, buf);
       copy(buf, x0, j * plane, s, flip);
-      cache.read(slice, 1, buf);
-      copy(buf, y0, j * plane, s, flip);
+      for (int c = 0; c < channels; c++) {
+        cache.read(slice, 1 + c, buf);
+        copy(buf, y0, (j * channels + c) * plane, s, flip);
+      }
     }
-    Shape shape = new Shape(batchSize, 1, s, s);
-    NDArray tx = Ops.engineOwned(manager.create(x0, shape));
-    NDArray ty = Ops.engineOwned(manager.create(y0, shape));
+    NDArray tx = Ops.engineOwned(manager.create(x0, new Shape(batchSize, 1, s, s)));
+    NDArray ty = Ops.engineOwned(manager.create(y0, new Shape(batchSize, channels, s, s)));
     NDList ctx = text == null ? new NDList() : text.toNDList(manager, batchSize);
     return new Batch(tx, ty, ctx);
   }

@@ -13,6 +13,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.DataProfile;
 import org.dfbk.data.prep.InputProfile;
 import org.dfbk.data.prep.ModalityKind;
@@ -36,7 +37,8 @@ import org.dfbk.data.volume.Volume;
  *   <li>NaN and infinite voxels become the source's background (0, or −1024 HU for CT), with a
  *       warning;</li>
  *   <li>{@link InputCheck} warns when the scan looks unlike the training inputs (skull-on
- *       against skull-stripped training data, another foreground share, other intensities);</li>
+ *       against skull-stripped training data, another foreground share, other intensities, an
+ *       oblique grid);</li>
  *   <li>{@link VolumeTranslator} translates it slice by slice on the source grid, normalised by
  *       the checkpoint's method;</li>
  *   <li>{@link ScaleCheck} warns when the scan's scale differs from the training scale;</li>
@@ -46,6 +48,11 @@ import org.dfbk.data.volume.Volume;
  *       with the input's header geometry, each atomically (temporary file + rename), so the
  *       prediction's presence means that both are complete.</li>
  * </ol>
+ *
+ * <p>A model with several sources ({@link ConditionLayout}) translates one file per source
+ * ({@link #translate(List, Path, Consumer, ProgressFactory)}): the same steps for each input, the
+ * sources on one grid (else refused, naming the files, shapes and affines), and the outputs on
+ * the first input's grid. Slice context is fed from the input volumes themselves.
  *
  * <p>An instance holds no per-file state: one translator may serve files one after another, and
  * threads that share a model may each use it.
@@ -117,6 +124,7 @@ public final class FileTranslator {
   private final SliceModel model;
   private final boolean withStd;
   private final Settings settings;
+  private final ConditionLayout condition;
 
   /**
    * @param model the slice model
@@ -125,16 +133,32 @@ public final class FileTranslator {
    * @param settings what the checkpoint and the run fix
    */
   public FileTranslator(SliceModel model, boolean withStd, Settings settings) {
+    this(model, withStd, settings, null);
+  }
+
+  /**
+   * As {@link #FileTranslator(SliceModel, boolean, Settings)} for a model whose condition has
+   * {@code condition}'s sources and slice context (null: one source, context 0).
+   */
+  public FileTranslator(SliceModel model, boolean withStd, Settings settings,
+      ConditionLayout condition) {
     if (model == null || settings == null) {
       throw new IllegalArgumentException("model and settings are required");
     }
     this.model = model;
     this.withStd = withStd;
     this.settings = settings;
+    this.condition = condition != null ? condition
+        : ConditionLayout.single(settings.sourceModality());
   }
 
   public Settings settings() {
     return settings;
+  }
+
+  /** The sources and slice context the model takes. */
+  public ConditionLayout condition() {
+    return condition;
   }
 
   /** Whether {@link #outputs} includes a {@code *_std} map. */
@@ -167,6 +191,13 @@ public final class FileTranslator {
    */
   public Outcome translate(Path input, Path output, Consumer<String> warnings,
       ProgressFactory progress) {
+    if (condition.sources().size() > 1) {
+      throw new DataException("the model translates " + condition.sources().size() + " sources "
+          + condition.sources() + " together, and " + input + " is one file. Fix: give a subject"
+          + " folder holding every source, or one file per source (--source-name "
+          + String.join(",", condition.sources().stream().map(s -> s + ".nii.gz").toList())
+          + ")");
+    }
     for (Path o : outputs(output)) {
       requireNotInput(input, o);
     }
@@ -186,10 +217,11 @@ public final class FileTranslator {
     refuseIfStrict(input, given);
     long t0 = System.nanoTime();
     int size = settings.imageSize();
-    VolumeTranslator.Result r = VolumeTranslator.translate(source, input, settings.source(),
-        settings.target(), settings.axis(), size, in -> model.translate(in, size, settings.seed(),
+    VolumeTranslator.Result r = VolumeTranslator.translate(List.of(source), List.of(input),
+        condition, settings.source(), settings.target(), settings.axis(), size,
+        in -> model.translate(in, size, settings.seed(),
             progress == null ? null : progress.open(input, in.size())),
-        settings.normalization(), settings.sourceModality());
+        settings.normalization());
     double seconds = (System.nanoTime() - t0) / 1e9;
     ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
     refuseIfStrict(input, given);
@@ -202,6 +234,89 @@ public final class FileTranslator {
       NiftiIO.writeFloat32(std, r.std(), img.header());
     }
     NiftiIO.writeFloat32(output, r.prediction(), img.header());
+    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
+  }
+
+  /**
+   * Translates one subject's sources, one file each in the order of {@link #condition()}, into
+   * {@code output} (and its std map) on the grid of the first. One file is
+   * {@link #translate(Path, Path, Consumer, ProgressFactory)}.
+   *
+   * @throws DataException as the one-file flow, and when the number of files is not the number of
+   *     sources, or the sources are not on one grid; nothing is then written
+   */
+  public Outcome translate(List<Path> inputs, Path output, Consumer<String> warnings,
+      ProgressFactory progress) {
+    if (inputs.size() != condition.sources().size()) {
+      throw new DataException("the model takes " + condition.sources().size() + " source(s) "
+          + condition.sources() + " in this order, got " + inputs.size() + " file(s) " + inputs
+          + ". Fix: give one file per source");
+    }
+    if (inputs.size() == 1) {
+      return translate(inputs.get(0), output, warnings, progress);
+    }
+    for (Path input : inputs) {
+      for (Path o : outputs(output)) {
+        requireNotInput(input, o);
+      }
+    }
+    List<String> given = new ArrayList<>();
+    Consumer<String> warn = w -> {
+      given.add(w);
+      if (warnings != null) {
+        warnings.accept(w);
+      }
+    };
+    List<Volume> sources = new ArrayList<>();
+    NiftiImage first = null;
+    for (Path input : inputs) {
+      NiftiImage img = NiftiIO.read(input);
+      first = first == null ? img : first;
+      Integer volume = settings.volume();
+      if (img.volumeCount() > 1 && volume == null) {
+        throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
+            + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per source."
+            + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
+            + ") of each, or extract it, e.g. fslroi " + input.getFileName() + " "
+            + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
+      }
+      Volume source = img.volume(volume == null || img.volumeCount() == 1 ? 0 : volume);
+      int nonFinite = countNonFinite(source);
+      if (nonFinite > 0) {
+        float background = settings.source() == ModalityKind.CT ? (float) Normalization.CT_LOW
+            : 0f;
+        source = withBackground(source, background);
+        warn.accept(input + " has " + nonFinite + " NaN or infinite voxel(s); they are"
+            + " translated as background (" + background + ")");
+      }
+      sources.add(source);
+    }
+    Path input = inputs.get(0);
+    // the training profile is of the first source: so is the check
+    for (String w : InputCheck.warnings(input, profile(sources.get(0), input),
+        settings.trainedProfile(), settings.sourceModality())) {
+      warn.accept(w);
+    }
+    refuseIfStrict(input, given);
+    long t0 = System.nanoTime();
+    int size = settings.imageSize();
+    VolumeTranslator.Result r = VolumeTranslator.translate(sources, inputs, condition,
+        settings.source(), settings.target(), settings.axis(), size,
+        in -> model.translate(in, size, settings.seed(),
+            progress == null ? null : progress.open(input, in.size())),
+        settings.normalization());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
+    refuseIfStrict(input, given);
+    Path std = null;
+    if (withStd) {
+      if (r.std() == null) {
+        throw new IllegalStateException("the slice model gave no std maps for " + inputs);
+      }
+      std = stdPath(output);
+      NiftiIO.writeFloat32(std, r.std(), first.header());
+    }
+    NiftiIO.writeFloat32(output, r.prediction(), first.header());
     return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
   }
 

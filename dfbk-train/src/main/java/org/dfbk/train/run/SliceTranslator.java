@@ -15,8 +15,11 @@ import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.TrainingModel;
 
 /**
- * Runs the 4-step sampler over model-size source slices in batches: y_0 [N, 1, S, S] in [-1, 1]
- * → x̂_0 (the mean of K samples) and, for K &gt; 1, the per-pixel standard deviation.
+ * Runs the 4-step sampler over model-size source slices in batches: y_0 [N, C, S, S] in [-1, 1]
+ * → x̂_0 [N, 1, S, S] (the mean of K samples) and, for K &gt; 1, the per-pixel standard
+ * deviation. C = 1 for one source image; with several sources or neighbouring slices each input
+ * holds the C images of its condition one after another
+ * ({@link org.dfbk.data.prep.ConditionLayout}), the first being what x is shifted toward.
  *
  * <p>Slices are processed in order; the batch starting at slice i uses seed + i, so a run is
  * reproducible for a given seed and batch size.
@@ -39,10 +42,11 @@ public final class SliceTranslator {
 
   /**
    * As above; with {@code flip} (test-time augmentation) each batch is also sampled mirrored
-   * left-right, the result mirrored back, and the outputs are the mean (and, for K &gt; 1, the
-   * population standard deviation) over the 2K samples. The mirrored pass uses the same seed as
-   * the plain one, which makes the result exactly mirror-equivariant: translating a mirrored
-   * slice gives the mirrored translation (the two passes swap roles; the sum is the same).
+   * left-right (every channel), the result mirrored back, and the outputs are the mean (and, for
+   * K &gt; 1, the population standard deviation) over the 2K samples. The mirrored pass uses the
+   * same seed as the plain one, which makes the result exactly mirror-equivariant: translating a
+   * mirrored slice gives the mirrored translation (the two passes swap roles; the sum is the
+   * same).
    */
   public SliceTranslator(TrainingModel model, ResShiftSampler sampler, TextContext text, int batch,
       int samples, boolean flip) {
@@ -60,7 +64,8 @@ public final class SliceTranslator {
   /**
    * Translates slices of side {@code size}.
    *
-   * @param sources model-unit source slices, each size·size row-major
+   * @param sources model-unit source slices, each C·size·size (C images, each row-major; the
+   *     same C for all)
    * @param seed sampler seed
    * @param progress called with the number of slices done after each batch (may be null)
    */
@@ -68,21 +73,24 @@ public final class SliceTranslator {
     List<float[]> means = new ArrayList<>(sources.size());
     List<float[]> stds = samples > 1 ? new ArrayList<>(sources.size()) : null;
     int plane = size * size;
+    int channels = sources.isEmpty() ? 1 : sources.get(0).length / plane;
+    int input = channels * plane;
     for (int start = 0; start < sources.size(); start += batch) {
       int n = Math.min(batch, sources.size() - start);
-      float[] y = new float[n * plane];
+      float[] y = new float[n * input];
       for (int i = 0; i < n; i++) {
         float[] s = sources.get(start + i);
-        if (s.length != plane) {
+        if (channels < 1 || s.length != input) {
           throw new IllegalArgumentException("slice " + (start + i) + " has " + s.length
-              + " pixels, expected " + size + "x" + size);
+              + " values, expected " + Math.max(1, channels) + "x" + size + "x" + size
+              + " (the channels of the first slice)");
         }
-        System.arraycopy(s, 0, y, i * plane, plane);
+        System.arraycopy(s, 0, y, i * input, input);
       }
       long batchSeed = seed + start;
-      float[][] plain = pass(y, n, size, batchSeed);
+      float[][] plain = pass(y, n, channels, size, batchSeed);
       if (flip) {
-        float[][] mirrored = pass(mirror(y, size), n, size, batchSeed);
+        float[][] mirrored = pass(mirror(y, size), n, channels, size, batchSeed);
         plain = pooled(plain, new float[][] {mirror(mirrored[0], size),
             mirrored[1] == null ? null : mirror(mirrored[1], size)});
       }
@@ -98,15 +106,15 @@ public final class SliceTranslator {
   }
 
   /** K samples of the n slices {@code y}: {mean, std (null for K = 1)}, each [n · S · S]. */
-  private float[][] pass(float[] y, int n, int size, long batchSeed) {
+  private float[][] pass(float[] y, int n, int channels, int size, long batchSeed) {
     try (NDManager m = NDManager.newBaseManager(model.device())) {
-      NDArray y0 = Ops.engineOwned(m.create(y, new Shape(n, 1, size, size)));
+      NDArray y0 = Ops.engineOwned(m.create(y, new Shape(n, channels, size, size)));
       NDList ctx = text == null ? new NDList() : text.toNDList(m, n);
       Denoiser d = model.asDenoiser(m, ctx);
       if (samples == 1) {
-        return new float[][] {sampler.sample(d, y0, batchSeed).toFloatArray(), null};
+        return new float[][] {sampler.sample(d, y0, 1, batchSeed).toFloatArray(), null};
       }
-      SampleStatistics st = sampler.sampleMany(d, y0, samples, batchSeed);
+      SampleStatistics st = sampler.sampleMany(d, y0, 1, samples, batchSeed);
       return new float[][] {st.mean().toFloatArray(), st.std().toFloatArray()};
     }
   }

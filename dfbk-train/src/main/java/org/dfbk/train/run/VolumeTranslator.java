@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dfbk.core.error.DataException;
+import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.prep.NormalizationMethod;
@@ -30,6 +32,11 @@ import org.dfbk.data.volume.Volume;
  * value), or on [0, 1] when the source is CT. Slices
  * without foreground, and background outside the crops, get the target's background (0, or
  * −1024 HU).
+ *
+ * <p>Several sources, or neighbouring slices ({@link ConditionLayout}): all source volumes must
+ * share one grid; the crops, the foreground test and the output scale follow the first source;
+ * each source is normalised with its own fit, and each crop's model input holds the condition's
+ * C images one after another, neighbours beyond the volume repeating its edge slice.
  */
 public final class VolumeTranslator {
   /** Translates a batch of model-unit source slices to model-unit predictions (and std maps). */
@@ -59,8 +66,8 @@ public final class VolumeTranslator {
 
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model) {
-    return translate(source, file, sourceKind, targetKind, axis, size, model,
-        NormalizationMethod.PERCENTILE, "");
+    return translate(List.of(source), List.of(file), ConditionLayout.single("source"), sourceKind,
+        targetKind, axis, size, model);
   }
 
   /**
@@ -72,106 +79,52 @@ public final class VolumeTranslator {
   public static Result translate(Volume source, Path file, ModalityKind sourceKind,
       ModalityKind targetKind, int axis, int size, SliceModel model, NormalizationMethod method,
       String modality) {
-    Normalizer normalizer = new Normalizer(method, modality);
-    if (source.nz() == 1 && axis == 2) {
-      return translateSlice(source, file, sourceKind, targetKind, size, model, normalizer);
-    }
-    // Slices are cut from the closest-canonical (RAS) orientation, as in training, whatever
-    // order the scanner stored; the result goes back to the source's own voxel order.
-    Canonical canonical = Canonical.of(source.affine());
-    Result r = translate(canonical.apply(source), file, sourceKind, targetKind, axis, size, model,
-        Integer.MAX_VALUE, normalizer);
-    return new Result(canonical.restore(r.prediction(), source),
-        r.std() == null ? null : canonical.restore(r.std(), source), r.translatedSlices(),
-        r.modelPixelMm());
-  }
-
-  /** As above; slices from {@code limit} on are left as background, untranslated. */
-  private static Result translate(Volume source, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int axis, int size, SliceModel model, int limit,
-      Normalizer normalizer) {
-    VolumeChecks.requireUsable(source, file);
-    Normalization foreground = Normalization.fit(sourceKind, source, file);
-    Normalization srcNorm = normalizer.method() == NormalizationMethod.PERCENTILE ? foreground
-        : normalizer.method().fit(sourceKind, source, file, normalizer.modality());
-    Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
-    VolumeTranslation plan = VolumeTranslation.plan(file, source, srcNorm, foreground, tgtNorm,
-        axis, size, SquareMode.CROP);
-    List<Integer> indices = new ArrayList<>();
-    List<Integer> firstInput = new ArrayList<>();
-    List<float[]> inputs = new ArrayList<>();
-    float[] empty = new float[size * size];
-    Arrays.fill(empty, -1f);
-    for (int k = 0; k < plan.sliceCount(); k++) {
-      List<float[]> boxes = plan.modelInputs(k);
-      if (k < limit && SliceSelector.foreground(source, foreground, axis, k) > 0) {
-        indices.add(k);
-        firstInput.add(inputs.size());
-        inputs.addAll(boxes);
-      } else {
-        plan.accept(k, java.util.Collections.nCopies(boxes.size(), empty));
-      }
-    }
-    Volume std = null;
-    if (!inputs.isEmpty()) {
-      SliceTranslator.Output o = model.apply(inputs);
-      if (o.std() != null) {
-        std = source.withData(new float[source.data().length]);
-      }
-      // A standard deviation maps with the slope of the inverse only: (high - low) / 2 per unit.
-      Normalization stdScale = new Normalization(tgtNorm.kind(), 0, tgtNorm.high() - tgtNorm.low());
-      for (int j = 0; j < indices.size(); j++) {
-        int k = indices.get(j);
-        int from = firstInput.get(j);
-        int to = j + 1 < indices.size() ? firstInput.get(j + 1) : inputs.size();
-        plan.accept(k, o.mean().subList(from, to));
-        if (std != null) {
-          List<float[]> shifted = new ArrayList<>();
-          for (float[] s : o.std().subList(from, to)) {
-            shifted.add(shift(s));
-          }
-          Slicing.insert(std, axis, k, plan.toSource(k, shifted, stdScale));
-        }
-      }
-    }
-    double pixelMm = Slicing.inPlanePixelMm(source.voxelSize(), axis);
-    double modelPixelMm = Normalization.median(indices.stream()
-        .flatMap(k -> plan.transforms(k).stream()).mapToDouble(t -> t.modelPixelMm(pixelMm))
-        .toArray());
-    return new Result(plan.result(), std, indices.size(), modelPixelMm);
+    return translate(List.of(source), List.of(file),
+        ConditionLayout.single(modality == null || modality.isBlank() ? "source" : modality),
+        sourceKind, targetKind, axis, size, model, method);
   }
 
   /**
-   * A single 2-D slice (nz = 1): planned as a two-slice stack of itself, so that the checks,
-   * normalisation and inverse mapping are exactly those of volumes; only the first is translated.
-   * An axial slice stored flipped or transposed is brought to the canonical in-plane order first;
-   * a slice whose third axis is not the axial one is translated as stored.
+   * Translates the sources of one subject (one volume per source of {@code layout}, in its
+   * order, on one grid) with the layout's slice context.
+   *
+   * @throws DataException when the number of volumes is not the layout's, or two sources are not
+   *     on one grid (naming the files, their shapes and affines)
    */
-  private static Result translateSlice(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model, Normalizer normalizer) {
-    Canonical canonical = Canonical.of(slice.affine());
-    if (!canonical.isIdentity() && canonical.from()[2] == 2) {
-      // an axial slice stored flipped or transposed: in-plane canonical order, as in training
-      Result r = translateStacked(canonical.apply(slice), file, sourceKind, targetKind, size, model,
-          normalizer);
-      return new Result(canonical.restore(r.prediction(), slice),
-          r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices(),
-          r.modelPixelMm());
-    }
-    return translateStacked(slice, file, sourceKind, targetKind, size, model, normalizer);
+  public static Result translate(List<Volume> sources, List<Path> files, ConditionLayout layout,
+      ModalityKind sourceKind, ModalityKind targetKind, int axis, int size, SliceModel model) {
+    return translate(sources, files, layout, sourceKind, targetKind, axis, size, model,
+        NormalizationMethod.PERCENTILE);
   }
 
-  private static Result translateStacked(Volume slice, Path file, ModalityKind sourceKind,
-      ModalityKind targetKind, int size, SliceModel model, Normalizer normalizer) {
-    int plane = slice.nx() * slice.ny();
-    float[] twice = new float[2 * plane];
-    System.arraycopy(slice.data(), 0, twice, 0, plane);
-    System.arraycopy(slice.data(), 0, twice, plane, plane);
-    Volume stack = new Volume(slice.nx(), slice.ny(), 2, twice, slice.voxelSize(), slice.affine());
-    Result r = translate(stack, file, sourceKind, targetKind, 2, size, model, 1, normalizer);
-    return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
-        r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
-        Math.min(1, r.translatedSlices()), r.modelPixelMm());
+  /**
+   * As above with every source normalised by {@code method}, each with the white-matter peak of
+   * its own modality ({@code layout.sources()}) for {@link NormalizationMethod#TISSUE}.
+   */
+  public static Result translate(List<Volume> sources, List<Path> files, ConditionLayout layout,
+      ModalityKind sourceKind, ModalityKind targetKind, int axis, int size, SliceModel model,
+      NormalizationMethod method) {
+    int n = layout.sources().size();
+    if (sources.size() != n || files.size() != n) {
+      throw new DataException("the model takes " + n + " source(s) " + layout.sources()
+          + ", got " + sources.size() + " volume(s) " + files);
+    }
+    Volume first = sources.get(0);
+    for (int i = 1; i < n; i++) {
+      VolumeChecks.requireSameGrid(files.get(0), first, files.get(i), sources.get(i));
+    }
+    if (first.nz() == 1 && axis == 2) {
+      return translateSlice(sources, files, layout, sourceKind, targetKind, size, model,
+          method);
+    }
+    // Slices are cut from the closest-canonical (RAS) orientation, as in training, whatever
+    // order the scanner stored; the result goes back to the source's own voxel order.
+    Canonical canonical = Canonical.of(first.affine());
+    Result r = translate(canonicals(canonical, sources), files, layout, sourceKind, targetKind,
+        axis, size, model, Integer.MAX_VALUE, method);
+    return new Result(canonical.restore(r.prediction(), first),
+        r.std() == null ? null : canonical.restore(r.std(), first), r.translatedSlices(),
+        r.modelPixelMm());
   }
 
   /**
@@ -209,8 +162,143 @@ public final class VolumeTranslator {
     return Normalization.median(mm.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
-  /** The checkpoint's normalisation method and the source's modality name. */
-  private record Normalizer(NormalizationMethod method, String modality) {}
+  private static List<Volume> canonicals(Canonical canonical, List<Volume> sources) {
+    List<Volume> out = new ArrayList<>();
+    for (Volume v : sources) {
+      out.add(canonical.apply(v));
+    }
+    return out;
+  }
+
+  /** As above; slices from {@code limit} on are left as background, untranslated. */
+  private static Result translate(List<Volume> sources, List<Path> files, ConditionLayout layout,
+      ModalityKind sourceKind, ModalityKind targetKind, int axis, int size, SliceModel model,
+      int limit, NormalizationMethod method) {
+    Volume source = sources.get(0);
+    Path file = files.get(0);
+    Normalization[] norms = new Normalization[sources.size()];
+    for (int i = 0; i < norms.length; i++) {
+      VolumeChecks.requireUsable(sources.get(i), files.get(i));
+      norms[i] = method.fit(sourceKind, sources.get(i), files.get(i), layout.sources().get(i));
+    }
+    Normalization foreground = Normalization.fit(sourceKind, source, file);
+    Normalization srcNorm = norms[0];
+    Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
+    VolumeTranslation plan = VolumeTranslation.plan(file, source, srcNorm, foreground, tgtNorm,
+        axis, size, SquareMode.CROP);
+    List<Integer> indices = new ArrayList<>();
+    List<Integer> firstInput = new ArrayList<>();
+    List<float[]> inputs = new ArrayList<>();
+    float[] empty = new float[size * size];
+    Arrays.fill(empty, -1f);
+    for (int k = 0; k < plan.sliceCount(); k++) {
+      List<float[]> boxes = plan.modelInputs(k);
+      if (k < limit && SliceSelector.foreground(source, foreground, axis, k) > 0) {
+        indices.add(k);
+        firstInput.add(inputs.size());
+        inputs.addAll(layout.channels() == 1 ? boxes
+            : conditions(sources, norms, layout, plan, boxes, axis, k, size));
+      } else {
+        plan.accept(k, java.util.Collections.nCopies(boxes.size(), empty));
+      }
+    }
+    Volume std = null;
+    if (!inputs.isEmpty()) {
+      SliceTranslator.Output o = model.apply(inputs);
+      if (o.std() != null) {
+        std = source.withData(new float[source.data().length]);
+      }
+      // A standard deviation maps with the slope of the inverse only: (high - low) / 2 per unit.
+      Normalization stdScale = new Normalization(tgtNorm.kind(), 0, tgtNorm.high() - tgtNorm.low());
+      for (int j = 0; j < indices.size(); j++) {
+        int k = indices.get(j);
+        int from = firstInput.get(j);
+        int to = j + 1 < indices.size() ? firstInput.get(j + 1) : inputs.size();
+        plan.accept(k, o.mean().subList(from, to));
+        if (std != null) {
+          List<float[]> shifted = new ArrayList<>();
+          for (float[] s : o.std().subList(from, to)) {
+            shifted.add(shift(s));
+          }
+          Slicing.insert(std, axis, k, plan.toSource(k, shifted, stdScale));
+        }
+      }
+    }
+    double pixelMm = Slicing.inPlanePixelMm(source.voxelSize(), axis);
+    double modelPixelMm = Normalization.median(indices.stream()
+        .flatMap(k -> plan.transforms(k).stream()).mapToDouble(t -> t.modelPixelMm(pixelMm))
+        .toArray());
+    return new Result(plan.result(), std, indices.size(), modelPixelMm);
+  }
+
+  /**
+   * The model inputs of slice {@code k}'s boxes: per box the layout's channels one after another,
+   * channel c the box of source {@code layout.source(c)} at slice {@code layout.sliceIndex(c, k,
+   * n)} (the edge slice repeated beyond the volume), each source with its own normalisation.
+   * Channel 0 is the box the plan made of the first source.
+   */
+  static List<float[]> conditions(List<Volume> sources, Normalization[] norms,
+      ConditionLayout layout, VolumeTranslation plan, List<float[]> boxes, int axis, int k,
+      int size) {
+    int plane = size * size;
+    int count = plan.sliceCount();
+    List<org.dfbk.data.prep.SliceTransform> transforms = plan.transforms(k);
+    List<float[]> out = new ArrayList<>(boxes.size());
+    for (int b = 0; b < boxes.size(); b++) {
+      float[] condition = new float[layout.channels() * plane];
+      System.arraycopy(boxes.get(b), 0, condition, 0, plane);
+      for (int c = 1; c < layout.channels(); c++) {
+        int s = layout.source(c);
+        float[] slice = Slicing.extract(sources.get(s), axis, layout.sliceIndex(c, k, count));
+        System.arraycopy(transforms.get(b).toModel(slice, norms[s]), 0, condition, c * plane,
+            plane);
+      }
+      out.add(condition);
+    }
+    return out;
+  }
+
+  /**
+   * A single 2-D slice (nz = 1): planned as a two-slice stack of itself, so that the checks,
+   * normalisation and inverse mapping are exactly those of volumes; only the first is translated
+   * (its neighbours, with slice context, are copies of itself: the edge slice repeated).
+   * An axial slice stored flipped or transposed is brought to the canonical in-plane order first;
+   * a slice whose third axis is not the axial one is translated as stored.
+   */
+  private static Result translateSlice(List<Volume> slices, List<Path> files,
+      ConditionLayout layout, ModalityKind sourceKind, ModalityKind targetKind, int size,
+      SliceModel model, NormalizationMethod method) {
+    Volume slice = slices.get(0);
+    Canonical canonical = Canonical.of(slice.affine());
+    if (!canonical.isIdentity() && canonical.from()[2] == 2) {
+      // an axial slice stored flipped or transposed: in-plane canonical order, as in training
+      Result r = translateStacked(canonicals(canonical, slices), files, layout, sourceKind,
+          targetKind, size, model, method);
+      return new Result(canonical.restore(r.prediction(), slice),
+          r.std() == null ? null : canonical.restore(r.std(), slice), r.translatedSlices(),
+          r.modelPixelMm());
+    }
+    return translateStacked(slices, files, layout, sourceKind, targetKind, size, model, method);
+  }
+
+  private static Result translateStacked(List<Volume> slices, List<Path> files,
+      ConditionLayout layout, ModalityKind sourceKind, ModalityKind targetKind, int size,
+      SliceModel model, NormalizationMethod method) {
+    Volume slice = slices.get(0);
+    int plane = slice.nx() * slice.ny();
+    List<Volume> stacks = new ArrayList<>();
+    for (Volume v : slices) {
+      float[] twice = new float[2 * plane];
+      System.arraycopy(v.data(), 0, twice, 0, plane);
+      System.arraycopy(v.data(), 0, twice, plane, plane);
+      stacks.add(new Volume(v.nx(), v.ny(), 2, twice, v.voxelSize(), v.affine()));
+    }
+    Result r = translate(stacks, files, layout, sourceKind, targetKind, 2, size, model, 1,
+        method);
+    return new Result(slice.withData(Arrays.copyOf(r.prediction().data(), plane)),
+        r.std() == null ? null : slice.withData(Arrays.copyOf(r.std().data(), plane)),
+        Math.min(1, r.translatedSlices()), r.modelPixelMm());
+  }
 
   /** std σ in model units → σ − 1, so that inverse((σ − 1)) of a [0, 2u] window gives u·σ. */
   private static float[] shift(float[] s) {

@@ -141,4 +141,33 @@ class ResShiftSamplerTest {
           "variance of x_t at t index " + i);
     }
   }
+
+  @Test
+  void extraConditionChannelsReachTheNetworkAndShiftNothingElse() {
+    // x is shifted toward channel 0 of a 3-channel condition; a denoiser that reads only
+    // channel 0 must then give the 1-channel sample bit for bit (the same operations on the
+    // same values in the same order), and the network must see all three channels
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray first = image(m, 7);
+      NDArray condition = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(first,
+          image(m, 8), image(m, 9)), 1);
+      long[] seenChannels = new long[1];
+      Denoiser onFirst = (xt, y, t) -> {
+        seenChannels[0] = y.getShape().get(1);
+        return xt.mul(0.5f).add(y.get(new ai.djl.ndarray.index.NDIndex(":, 0:1")).mul(0.5f));
+      };
+      NDArray single = sampler.sample(onFirst, first, 11);
+      assertEquals(1, seenChannels[0]);
+      NDArray multi = sampler.sample(onFirst, condition, 1, 11);
+      assertEquals(3, seenChannels[0], "channels the network saw");
+      assertEquals(new Shape(2, 1, 8, 8), multi.getShape());
+      assertArrayEquals(single.toFloatArray(), multi.toFloatArray());
+      SampleStatistics st = sampler.sampleMany(onFirst, condition, 1, 3, 11);
+      assertEquals(new Shape(2, 1, 8, 8), st.mean().getShape());
+      assertEquals(new Shape(2, 1, 8, 8), st.std().getShape());
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> sampler.sample(onFirst, first, 2, 11));
+      assertTrue(e.getMessage().contains("(2, 1, 8, 8)"), e.getMessage());
+    }
+  }
 }

@@ -110,7 +110,7 @@ class TrainingCheckpointerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       State s = new State(m, layout, 42);
       new TrainingCheckpointer(layout, s.master, s.ema, s.firstMoments, s.secondMoments, CONFIG,
-          new TrainingCheckpointer.RunMetadata(null, null, 1.0, profile), m).save(with, COUNTERS);
+          new TrainingCheckpointer.RunMetadata(null, null, 1.0, null, profile), m).save(with, COUNTERS);
       s.checkpointer(layout, CONFIG, m).save(without, COUNTERS);
     }
     DataProfile read = Checkpoints.readState(with).inputProfile();
@@ -185,5 +185,34 @@ class TrainingCheckpointerTest {
       assertArrayEquals(new float[6], fresh.master[2].toFloatArray(),
           "nothing is restored from a refused checkpoint");
     }
+  }
+
+  @Test
+  void theConditionsSourcesAndContextRoundTripAndOldStatesMeanOneSource(@TempDir Path dir)
+      throws java.io.IOException {
+    FlatLayout layout = layout(new Shape(5));
+    Path file = dir.resolve("multi.zip");
+    org.dfbk.data.prep.ConditionLayout condition =
+        new org.dfbk.data.prep.ConditionLayout(List.of("T1", "T2"), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      State saved = new State(m, layout, 42);
+      new TrainingCheckpointer(layout, saved.master, saved.ema, saved.firstMoments,
+          saved.secondMoments, CONFIG, new TrainingCheckpointer.RunMetadata(
+              METADATA.resolvedConfig(), METADATA.textEncoderId(), METADATA.modelPixelMm(),
+              condition), m).save(file, COUNTERS);
+    }
+    CheckpointState state = Checkpoints.readState(file);
+    assertEquals(List.of("T1", "T2"), state.sources());
+    assertEquals(1, state.context());
+    assertEquals(condition, state.conditionLayout("T1"));
+    // a state.json written before the record: no sources, no context
+    String json = Checkpoints.GSON.toJson(state);
+    com.google.gson.JsonObject old = com.google.gson.JsonParser.parseString(json)
+        .getAsJsonObject();
+    old.remove("sources");
+    old.remove("context");
+    CheckpointState before = Checkpoints.GSON.fromJson(old, CheckpointState.class);
+    assertEquals(null, before.sources());
+    assertEquals(org.dfbk.data.prep.ConditionLayout.single("T1"), before.conditionLayout("T1"));
   }
 }
