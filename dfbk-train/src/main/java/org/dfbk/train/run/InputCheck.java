@@ -22,8 +22,9 @@ import org.dfbk.data.prep.ModalityKind;
  *       another field of view, which explains it and which {@link ScaleCheck} reports);</li>
  *   <li><b>oblique</b>: the voxel grid is tilted more than {@link #OBLIQUE_MARGIN_DEGREES}° beyond
  *       the most tilted training volume ({@link InputProfile#obliqueDegrees()});</li>
- *   <li><b>intensity</b> (not reported beside a skull warning, which explains it): a quantile of the foreground's intensities (on the percentile scale,
- *       where the 99.5th percentile is 1) lies more than {@link #QUANTILE_MARGIN} outside the range
+ *   <li><b>intensity</b> (not reported beside a skull warning, which explains it): a quantile
+ *       of the foreground's intensities (on the percentile scale, where the 99.5th percentile is
+ *       1) lies more than {@link #QUANTILE_MARGIN} outside the range
  *       of the training volumes' same quantile: another contrast, a background that is not 0, or a
  *       strong bias field.</li>
  * </ul>

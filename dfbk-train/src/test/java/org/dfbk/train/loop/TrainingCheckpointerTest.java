@@ -110,7 +110,8 @@ class TrainingCheckpointerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       State s = new State(m, layout, 42);
       new TrainingCheckpointer(layout, s.master, s.ema, s.firstMoments, s.secondMoments, CONFIG,
-          new TrainingCheckpointer.RunMetadata(null, null, 1.0, null, profile), m).save(with, COUNTERS);
+          new TrainingCheckpointer.RunMetadata(null, null, 1.0, null, profile), m)
+          .save(with, COUNTERS);
       s.checkpointer(layout, CONFIG, m).save(without, COUNTERS);
     }
     DataProfile read = Checkpoints.readState(with).inputProfile();

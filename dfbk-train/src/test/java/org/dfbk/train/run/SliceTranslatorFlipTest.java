@@ -68,8 +68,8 @@ class SliceTranslatorFlipTest {
   }
 
   private static SliceTranslator translator(int samples, boolean flip) {
-    return new SliceTranslator(SHIFTING, new ResShiftSampler(ResShiftSchedule.paperDefault()), null, 2,
-        samples, flip);
+    return new SliceTranslator(SHIFTING, new ResShiftSampler(ResShiftSchedule.paperDefault()),
+        null, 2, samples, flip);
   }
 
   @Test
