@@ -215,26 +215,8 @@ public final class FileTranslator {
       warn.accept(w);
     }
     refuseIfStrict(input, given);
-    long t0 = System.nanoTime();
-    int size = settings.imageSize();
-    VolumeTranslator.Result r = VolumeTranslator.translate(List.of(source), List.of(input),
-        condition, settings.source(), settings.target(), settings.axis(), size,
-        in -> model.translate(in, size, settings.seed(),
-            progress == null ? null : progress.open(input, in.size())),
-        settings.normalization());
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
-    refuseIfStrict(input, given);
-    Path std = null;
-    if (withStd) {
-      if (r.std() == null) {
-        throw new IllegalStateException("the slice model gave no std maps for " + input);
-      }
-      std = stdPath(output);
-      NiftiIO.writeFloat32(std, r.std(), img.header());
-    }
-    NiftiIO.writeFloat32(output, r.prediction(), img.header());
-    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
+    return translateAndWrite(List.of(source), List.of(input), img, output, warn, given,
+        progress);
   }
 
   /**
@@ -298,6 +280,17 @@ public final class FileTranslator {
       warn.accept(w);
     }
     refuseIfStrict(input, given);
+    return translateAndWrite(sources, inputs, first, output, warn, given, progress);
+  }
+
+  /**
+   * The part both flows share once the sources are read and checked: translate on the grid of
+   * {@code grid} (the first source's file), the scale check, the strict refusal, then the std map
+   * and the prediction written atomically, prediction last.
+   */
+  private Outcome translateAndWrite(List<Volume> sources, List<Path> inputs, NiftiImage grid,
+      Path output, Consumer<String> warn, List<String> given, ProgressFactory progress) {
+    Path input = inputs.get(0);
     long t0 = System.nanoTime();
     int size = settings.imageSize();
     VolumeTranslator.Result r = VolumeTranslator.translate(sources, inputs, condition,
@@ -311,12 +304,13 @@ public final class FileTranslator {
     Path std = null;
     if (withStd) {
       if (r.std() == null) {
-        throw new IllegalStateException("the slice model gave no std maps for " + inputs);
+        throw new IllegalStateException("the slice model gave no std maps for "
+            + (inputs.size() == 1 ? input : inputs));
       }
       std = stdPath(output);
-      NiftiIO.writeFloat32(std, r.std(), first.header());
+      NiftiIO.writeFloat32(std, r.std(), grid.header());
     }
-    NiftiIO.writeFloat32(output, r.prediction(), first.header());
+    NiftiIO.writeFloat32(output, r.prediction(), grid.header());
     return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
   }
 
