@@ -29,12 +29,12 @@ import org.dfbk.train.eval.HtmlReport;
 import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
 import org.dfbk.train.eval.TrainingCurves;
+import org.dfbk.train.eval.VolumeEvaluator;
+import org.dfbk.train.infer.SliceTranslator;
+import org.dfbk.train.infer.VolumeTranslator;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.TissueContrast;
-import org.dfbk.train.run.SliceTranslator;
-import org.dfbk.train.run.VolumeEvaluator;
-import org.dfbk.train.run.VolumeTranslator;
 
 /**
  * Translate the test subjects of a config with a loaded checkpoint, evaluate against the truth

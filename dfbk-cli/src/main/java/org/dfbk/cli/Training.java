@@ -21,8 +21,10 @@ import org.dfbk.core.spec.UNetSpec;
 import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.diffusion.ResShiftSchedule;
+import org.dfbk.train.infer.SliceTranslator;
 import org.dfbk.train.knowledge.KnowledgeCache;
 import org.dfbk.train.knowledge.TextContext;
+import org.dfbk.train.loop.CacheBatchSource;
 import org.dfbk.train.loop.DiffusionObjective;
 import org.dfbk.train.loop.ProgressListener;
 import org.dfbk.train.loop.Trainer;
@@ -35,8 +37,6 @@ import org.dfbk.train.loop.ValidationResult;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
 import org.dfbk.train.metrics.MetricValues;
-import org.dfbk.train.run.CacheBatchSource;
-import org.dfbk.train.run.SliceTranslator;
 
 /** A training run: cache, prompts, replicas, trainer, validation, checkpoints. */
 public final class Training {

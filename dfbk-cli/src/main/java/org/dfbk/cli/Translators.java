@@ -2,8 +2,8 @@ package org.dfbk.cli;
 
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.train.diffusion.ResShiftSampler;
-import org.dfbk.train.run.FileTranslator;
-import org.dfbk.train.run.SliceTranslator;
+import org.dfbk.train.infer.FileTranslator;
+import org.dfbk.train.infer.SliceTranslator;
 
 /** The {@link FileTranslator} of a loaded checkpoint, as every file-translating front end builds it. */
 public final class Translators {

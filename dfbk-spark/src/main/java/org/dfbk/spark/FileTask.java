@@ -18,7 +18,7 @@ import org.dfbk.cli.Translators;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
-import org.dfbk.train.run.FileTranslator;
+import org.dfbk.train.infer.FileTranslator;
 
 /**
  * What one task does with its files, one after another: skip a file whose outputs exist and are

@@ -20,7 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.train.run.FileTranslator;
+import org.dfbk.train.infer.FileTranslator;
 
 /**
  * The driver's plan: the input files of {@code --input} (a NIfTI file, a folder searched

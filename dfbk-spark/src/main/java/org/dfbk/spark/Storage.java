@@ -60,7 +60,7 @@ final class Storage {
     copyToLocal(fs, src, dst);
     String lower = src.getName().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-      String stem = org.dfbk.train.run.FileTranslator.stem(src.getName());
+      String stem = org.dfbk.train.infer.FileTranslator.stem(src.getName());
       for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
         Path img = new Path(src.getParent(), stem + ext);
         if (fs.exists(img)) {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 /**
  * Cohort translation on Spark: every NIfTI file of a folder, glob or manifest on any Hadoop file
  * system, one task per file (or per {@code --files-per-task} files), each through the flow of
- * {@code dfbk translate} ({@link org.dfbk.train.run.FileTranslator}). Each executor JVM loads the
+ * {@code dfbk translate} ({@link org.dfbk.train.infer.FileTranslator}). Each executor JVM loads the
  * checkpoint once ({@link ModelCache}); a task with a GPU ({@code spark.task.resource.gpu.amount})
  * uses it. Outputs are committed atomically; a re-run skips files whose outputs are complete.
  *

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
-import org.dfbk.train.run.FileTranslator;
+import org.dfbk.train.infer.FileTranslator;
 
 /** Finding NIfTI files under a folder. */
 final class NiftiFiles {

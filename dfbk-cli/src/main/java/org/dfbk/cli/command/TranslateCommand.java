@@ -23,7 +23,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.prep.ConditionLayout;
-import org.dfbk.train.run.FileTranslator;
+import org.dfbk.train.infer.FileTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

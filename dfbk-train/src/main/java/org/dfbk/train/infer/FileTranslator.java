@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.infer;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.eval;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,8 +7,6 @@ import java.util.List;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.Normalization;
 import org.dfbk.data.volume.Volume;
-import org.dfbk.train.eval.Baselines;
-import org.dfbk.train.eval.EvalReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
 import org.dfbk.core.math.Ops;
@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.knowledge.TextContext;
-import org.dfbk.train.loop.Batch;
-import org.dfbk.train.loop.BatchSource;
 
 /**
  * Training batches from the slice cache, as a pure function of the step (so a resumed run draws

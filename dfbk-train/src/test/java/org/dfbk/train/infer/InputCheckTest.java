@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.infer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.infer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

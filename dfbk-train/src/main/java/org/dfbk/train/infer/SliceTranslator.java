@@ -1,4 +1,4 @@
-package org.dfbk.train.run;
+package org.dfbk.train.infer;
 
 import ai.djl.ndarray.NDArray;
 import org.dfbk.core.math.Ops;
