@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.cli.config.DfbkConfig;
+import org.dfbk.data.cache.SliceCache;
 import org.dfbk.data.phantom.PhantomGenerator;
-import org.dfbk.data.prep.SliceCache;
 
 /** The data a run needs: the slice cache of a config, and generated phantom datasets. */
 public final class Datasets {

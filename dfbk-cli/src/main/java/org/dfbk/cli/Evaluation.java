@@ -12,14 +12,14 @@ import java.util.Optional;
 import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.cache.PrepareSpec;
 import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.Subject;
 import org.dfbk.data.dataset.SubjectSplit;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.PrepareSpec;
-import org.dfbk.data.prep.Slicing;
+import org.dfbk.data.transform.ModalityKind;
+import org.dfbk.data.transform.Slicing;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.eval.ComparisonFigure;
@@ -79,7 +79,7 @@ public final class Evaluation {
       throw new DataException("the '" + split + "' split of " + ps.root() + " is empty ("
           + subjects.size() + " subjects, split " + c.data().split() + "); adjust data.split");
     }
-    org.dfbk.data.prep.ConditionLayout condition = Translators.condition(m);
+    org.dfbk.data.transform.ConditionLayout condition = Translators.condition(m);
     String task = String.join("+", condition.sources()) + "→" + c.data().target();
     ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;

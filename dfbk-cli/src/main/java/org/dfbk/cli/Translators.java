@@ -1,6 +1,6 @@
 package org.dfbk.cli;
 
-import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.infer.FileTranslator;
 import org.dfbk.train.infer.SliceTranslator;
@@ -54,7 +54,7 @@ public final class Translators {
    *
    * @throws org.dfbk.core.error.DataException when the record and the stored config disagree
    */
-  public static org.dfbk.data.prep.ConditionLayout condition(Pipeline.Loaded m) {
+  public static org.dfbk.data.transform.ConditionLayout condition(Pipeline.Loaded m) {
     var recorded = m.state().conditionLayout(m.config().data().source());
     var configured = m.config().data().condition();
     if (!recorded.equals(configured)) {

@@ -75,7 +75,7 @@ class EndToEndCliTest {
     assertEquals(0, ts.code(), ts.err());
     assertTrue(ts.err().contains("warning") && ts.err().contains("small/T1.nii.gz")
         && ts.err().contains("2.00 times larger") && ts.err().contains("Fix: pad"), ts.err());
-    org.dfbk.data.prep.DataProfile trained =
+    org.dfbk.data.transform.DataProfile trained =
         org.dfbk.train.loop.Checkpoints.readState(ckpt).inputProfile();
     assertTrue(trained != null && trained.skullOnShare() == 1.0, "the checkpoint records its"
         + " training sources (skull-on phantoms): " + trained);

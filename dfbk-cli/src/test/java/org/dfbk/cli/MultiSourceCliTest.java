@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.prep.ConditionLayout;
+import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.loop.CheckpointState;
 import org.dfbk.train.loop.Checkpoints;

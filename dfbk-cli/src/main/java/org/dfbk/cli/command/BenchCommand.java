@@ -39,7 +39,7 @@ import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.cli.config.SplitName;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.spec.UNetSpec;
-import org.dfbk.data.prep.SliceCache;
+import org.dfbk.data.cache.SliceCache;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.knowledge.TextContext;
 import org.dfbk.train.loop.Batch;

@@ -7,7 +7,7 @@ import org.dfbk.cli.Datasets;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.config.ConfigLoader;
 import org.dfbk.cli.config.DfbkConfig;
-import org.dfbk.data.prep.SliceCache;
+import org.dfbk.data.cache.SliceCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -12,7 +12,7 @@ import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.DatasetLayouts;
-import org.dfbk.data.prep.ConditionLayout;
+import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.train.loop.CheckpointState;
 import org.dfbk.train.loop.Checkpoints;
 

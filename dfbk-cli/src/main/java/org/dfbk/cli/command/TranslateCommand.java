@@ -22,7 +22,7 @@ import org.dfbk.cli.Translators;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.error.DfbkException;
-import org.dfbk.data.prep.ConditionLayout;
+import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.train.infer.FileTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.dfbk.core.spec.DfbMode;
 import org.dfbk.core.spec.KgMode;
-import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.transform.ModalityKind;
 
 /**
  * How the choices of a config are written: lower case ({@code global}, {@code fp16},

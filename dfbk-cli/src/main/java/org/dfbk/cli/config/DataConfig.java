@@ -3,10 +3,10 @@ package org.dfbk.cli.config;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
-import org.dfbk.data.prep.ConditionLayout;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.NormalizationMethod;
-import org.dfbk.data.prep.TissueMode;
+import org.dfbk.data.transform.ConditionLayout;
+import org.dfbk.data.transform.ModalityKind;
+import org.dfbk.data.transform.NormalizationMethod;
+import org.dfbk.data.transform.TissueMode;
 
 /**
  * Where the images are and how slices are made from them.

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
-import org.dfbk.data.prep.ConditionLayout;
+import org.dfbk.data.transform.ConditionLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

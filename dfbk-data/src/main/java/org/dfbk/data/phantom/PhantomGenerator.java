@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dfbk.data.cache.ProgressListener;
 import org.dfbk.data.nifti.NiftiDataType;
 import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.prep.ProgressListener;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.data.volume.VolumeFilters;
 

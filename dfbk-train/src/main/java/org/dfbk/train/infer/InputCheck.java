@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.dfbk.data.prep.DataProfile;
-import org.dfbk.data.prep.InputProfile;
-import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.transform.DataProfile;
+import org.dfbk.data.transform.InputProfile;
+import org.dfbk.data.transform.ModalityKind;
 
 /**
  * Compares a scan's {@link InputProfile} with the {@link DataProfile} of the training inputs and

@@ -19,7 +19,7 @@ import org.dfbk.train.loop.TrainingModel;
  * → x̂_0 [N, 1, S, S] (the mean of K samples) and, for K &gt; 1, the per-pixel standard
  * deviation. C = 1 for one source image; with several sources or neighbouring slices each input
  * holds the C images of its condition one after another
- * ({@link org.dfbk.data.prep.ConditionLayout}), the first being what x is shifted toward.
+ * ({@link org.dfbk.data.transform.ConditionLayout}), the first being what x is shifted toward.
  *
  * <p>Slices are processed in order; the batch starting at slice i uses seed + i, so a run is
  * reproducible for a given seed and batch size.

@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.dfbk.core.error.DataException;
-import org.dfbk.data.prep.ConditionLayout;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.Normalization;
-import org.dfbk.data.prep.NormalizationMethod;
-import org.dfbk.data.prep.SliceSelector;
-import org.dfbk.data.prep.VolumeChecks;
-import org.dfbk.data.prep.VolumeTranslation;
-import org.dfbk.data.prep.Slicing;
-import org.dfbk.data.prep.SquareMode;
+import org.dfbk.data.transform.ConditionLayout;
+import org.dfbk.data.transform.ModalityKind;
+import org.dfbk.data.transform.Normalization;
+import org.dfbk.data.transform.NormalizationMethod;
+import org.dfbk.data.transform.SliceSelector;
+import org.dfbk.data.transform.Slicing;
+import org.dfbk.data.transform.SquareMode;
+import org.dfbk.data.transform.VolumeChecks;
+import org.dfbk.data.transform.VolumeTranslation;
 import org.dfbk.data.volume.Canonical;
 import org.dfbk.data.volume.Volume;
 
@@ -242,7 +242,7 @@ public final class VolumeTranslator {
       int size) {
     int plane = size * size;
     int count = plan.sliceCount();
-    List<org.dfbk.data.prep.SliceTransform> transforms = plan.transforms(k);
+    List<org.dfbk.data.transform.SliceTransform> transforms = plan.transforms(k);
     List<float[]> out = new ArrayList<>(boxes.size());
     for (int b = 0; b < boxes.size(); b++) {
       float[] condition = new float[layout.channels() * plane];

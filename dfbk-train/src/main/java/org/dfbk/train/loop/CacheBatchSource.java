@@ -2,12 +2,12 @@ package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
 import org.dfbk.core.math.Ops;
+import org.dfbk.data.cache.SliceCache;
 import org.dfbk.train.diffusion.GaussianNoise;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.dfbk.data.prep.SliceCache;
 import org.dfbk.train.knowledge.TextContext;
 
 /**
@@ -17,7 +17,7 @@ import org.dfbk.train.knowledge.TextContext;
  * a coin seeded by (seed, g) flips source and target together.
  *
  * <p>Batch: x_0 = target [B, 1, S, S], y_0 = condition [B, C, S, S] (C = 1 for one source
- * without slice context; the cache's {@link org.dfbk.data.prep.ConditionLayout} otherwise),
+ * without slice context; the cache's {@link org.dfbk.data.transform.ConditionLayout} otherwise),
  * context = (text [B, L, D], mask [B, L]) when a text context is given.
  */
 public final class CacheBatchSource implements BatchSource {

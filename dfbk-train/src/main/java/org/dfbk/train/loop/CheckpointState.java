@@ -1,8 +1,8 @@
 package org.dfbk.train.loop;
 
 import java.util.List;
-import org.dfbk.data.prep.ConditionLayout;
-import org.dfbk.data.prep.DataProfile;
+import org.dfbk.data.transform.ConditionLayout;
+import org.dfbk.data.transform.DataProfile;
 
 /**
  * The {@code state.json} of a checkpoint: everything besides the arrays that a resumed run needs.

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.dfbk.core.error.ConfigException;
-import org.dfbk.data.prep.DataProfile;
+import org.dfbk.data.transform.DataProfile;
 
 /**
  * Builder of a {@link Trainer} ({@link Trainer#builder()}): {@code set…} for what is required,
@@ -90,7 +90,7 @@ public final class TrainerBuilder {
    * The source modalities and slice context of the condition y_0 (stored in state.json, so that
    * translation refuses inputs of other sources, another order or another context).
    */
-  public TrainerBuilder optCondition(org.dfbk.data.prep.ConditionLayout condition) {
+  public TrainerBuilder optCondition(org.dfbk.data.transform.ConditionLayout condition) {
     this.metadata = new TrainingCheckpointer.RunMetadata(metadata.resolvedConfig(),
         metadata.textEncoderId(), metadata.modelPixelMm(), condition, metadata.inputProfile());
     return this;

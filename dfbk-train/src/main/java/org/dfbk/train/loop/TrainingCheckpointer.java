@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.data.prep.DataProfile;
+import org.dfbk.data.transform.DataProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,13 +50,13 @@ final class TrainingCheckpointer {
    * @param inputProfile what the training source volumes looked like, may be null
    */
   record RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
-      org.dfbk.data.prep.ConditionLayout condition, DataProfile inputProfile) {
+      org.dfbk.data.transform.ConditionLayout condition, DataProfile inputProfile) {
     RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm) {
       this(resolvedConfig, textEncoderId, modelPixelMm, null, null);
     }
 
     RunMetadata(String resolvedConfig, String textEncoderId, Double modelPixelMm,
-        org.dfbk.data.prep.ConditionLayout condition) {
+        org.dfbk.data.transform.ConditionLayout condition) {
       this(resolvedConfig, textEncoderId, modelPixelMm, condition, null);
     }
   }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.data.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,15 +204,15 @@ class FileTranslatorTest {
   }
 
   private FileTranslator checked(Volume trainedOn, boolean strict, List<Integer> calls) {
-    org.dfbk.data.prep.DataProfile trained = org.dfbk.data.prep.DataProfile.of(List.of(
-        org.dfbk.data.prep.InputProfile.measure(trainedOn,
-            org.dfbk.data.prep.Normalization.fit(ModalityKind.MR, trainedOn, null), 2)),
+    org.dfbk.data.transform.DataProfile trained = org.dfbk.data.transform.DataProfile.of(List.of(
+        org.dfbk.data.transform.InputProfile.measure(trainedOn,
+            org.dfbk.data.transform.Normalization.fit(ModalityKind.MR, trainedOn, null), 2)),
         ModalityKind.MR);
     double trainedMm = VolumeTranslator.plannedModelPixelMm(trainedOn, Path.of("train.nii"),
         ModalityKind.MR, 2, 16);
     return new FileTranslator(identity(calls, false), false, new FileTranslator.Settings(
         ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, null,
-        org.dfbk.data.prep.NormalizationMethod.PERCENTILE, "T1", trained, strict));
+        org.dfbk.data.transform.NormalizationMethod.PERCENTILE, "T1", trained, strict));
   }
 
   @Test

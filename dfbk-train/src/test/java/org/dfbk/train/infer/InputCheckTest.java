@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dfbk.data.phantom.PhantomGenerator;
-import org.dfbk.data.prep.DataProfile;
-import org.dfbk.data.prep.InputProfile;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.Normalization;
+import org.dfbk.data.transform.DataProfile;
+import org.dfbk.data.transform.InputProfile;
+import org.dfbk.data.transform.ModalityKind;
+import org.dfbk.data.transform.Normalization;
 import org.dfbk.data.volume.Volume;
 import org.junit.jupiter.api.Test;
 

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.dfbk.data.prep.ModalityKind;
-import org.dfbk.data.prep.Normalization;
-import org.dfbk.data.prep.NormalizationMethod;
+import org.dfbk.data.transform.ModalityKind;
+import org.dfbk.data.transform.Normalization;
+import org.dfbk.data.transform.NormalizationMethod;
 import org.dfbk.data.volume.Volume;
 import org.junit.jupiter.api.Test;
 

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.data.prep.DataProfile;
-import org.dfbk.data.prep.ModalityKind;
+import org.dfbk.data.transform.DataProfile;
+import org.dfbk.data.transform.ModalityKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,8 +193,8 @@ class TrainingCheckpointerTest {
       throws java.io.IOException {
     FlatLayout layout = layout(new Shape(5));
     Path file = dir.resolve("multi.zip");
-    org.dfbk.data.prep.ConditionLayout condition =
-        new org.dfbk.data.prep.ConditionLayout(List.of("T1", "T2"), 1);
+    org.dfbk.data.transform.ConditionLayout condition =
+        new org.dfbk.data.transform.ConditionLayout(List.of("T1", "T2"), 1);
     try (NDManager m = NDManager.newBaseManager()) {
       State saved = new State(m, layout, 42);
       new TrainingCheckpointer(layout, saved.master, saved.ema, saved.firstMoments,
@@ -214,6 +214,6 @@ class TrainingCheckpointerTest {
     old.remove("context");
     CheckpointState before = Checkpoints.GSON.fromJson(old, CheckpointState.class);
     assertEquals(null, before.sources());
-    assertEquals(org.dfbk.data.prep.ConditionLayout.single("T1"), before.conditionLayout("T1"));
+    assertEquals(org.dfbk.data.transform.ConditionLayout.single("T1"), before.conditionLayout("T1"));
   }
 }
