@@ -14,8 +14,8 @@
  * ({@link org.dfbk.data.transform.SliceSelector}) → centre crop (or pad) to a square → bilinear
  * resize to S × S ({@link org.dfbk.data.transform.Bilinear}). Every slice keeps its
  * {@link org.dfbk.data.transform.SliceTransform}, whose inverse maps a prediction back to source
- * units on the source slice grid; {@link org.dfbk.data.transform.VolumeTranslation} applies the
- * same mapping to every slice of a new volume and assembles the predictions.
+ * units on the source slice grid; {@link org.dfbk.data.transform.VolumeTiling} covers every slice
+ * of a new volume with such boxes and assembles the predictions back into a volume.
  *
  * <p>{@link org.dfbk.data.transform.ConditionLayout} names the channels of the condition y_0
  * (several sources, neighbouring slices); {@link org.dfbk.data.transform.InputProfile} and

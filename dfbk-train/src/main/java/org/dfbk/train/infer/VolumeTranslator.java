@@ -13,7 +13,7 @@ import org.dfbk.data.transform.SliceSelector;
 import org.dfbk.data.transform.Slicing;
 import org.dfbk.data.transform.SquareMode;
 import org.dfbk.data.transform.VolumeChecks;
-import org.dfbk.data.transform.VolumeTranslation;
+import org.dfbk.data.transform.VolumeTiling;
 import org.dfbk.data.volume.Canonical;
 import org.dfbk.data.volume.Volume;
 
@@ -148,7 +148,7 @@ public final class VolumeTranslator {
     }
     VolumeChecks.requireUsable(v, file);
     Normalization fg = Normalization.fit(sourceKind, v, file);
-    VolumeTranslation plan = VolumeTranslation.plan(file, v, fg, fg, fg, ax, size,
+    VolumeTiling plan = VolumeTiling.plan(file, v, fg, fg, fg, ax, size,
         SquareMode.CROP);
     double pixelMm = Slicing.inPlanePixelMm(v.voxelSize(), ax);
     List<Double> mm = new ArrayList<>();
@@ -184,7 +184,7 @@ public final class VolumeTranslator {
     Normalization foreground = Normalization.fit(sourceKind, source, file);
     Normalization srcNorm = norms[0];
     Normalization tgtNorm = targetNormalization(srcNorm, targetKind);
-    VolumeTranslation plan = VolumeTranslation.plan(file, source, srcNorm, foreground, tgtNorm,
+    VolumeTiling plan = VolumeTiling.plan(file, source, srcNorm, foreground, tgtNorm,
         axis, size, SquareMode.CROP);
     List<Integer> indices = new ArrayList<>();
     List<Integer> firstInput = new ArrayList<>();
@@ -238,7 +238,7 @@ public final class VolumeTranslator {
    * Channel 0 is the box the plan made of the first source.
    */
   static List<float[]> conditions(List<Volume> sources, Normalization[] norms,
-      ConditionLayout layout, VolumeTranslation plan, List<float[]> boxes, int axis, int k,
+      ConditionLayout layout, VolumeTiling plan, List<float[]> boxes, int axis, int k,
       int size) {
     int plane = size * size;
     int count = plan.sliceCount();

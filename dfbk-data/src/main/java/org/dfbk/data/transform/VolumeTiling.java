@@ -7,10 +7,12 @@ import java.util.List;
 import org.dfbk.data.volume.Volume;
 
 /**
- * Slice-by-slice translation of one whole volume: every slice along the axis becomes a model input
- * (the source normalised with its own volume's statistics, squared and resized as in training),
- * and each prediction is mapped back ({@link SliceTransform#toSource}) into a target-unit volume on
- * the source grid (same shape and affine).
+ * The tiling of one whole volume into model-size boxes and its reassembly: every slice along the
+ * axis is covered by one or more square boxes, each a model input (the source normalised with its
+ * own volume's statistics, squared and resized as in training), and the predictions for the boxes
+ * are mapped back ({@link SliceTransform#toSource}, overlaps blended) into a target-unit volume on
+ * the source grid (same shape and affine). It runs no model: the caller predicts each box
+ * (inference does so in {@code org.dfbk.train.infer.VolumeTranslator}).
  *
  * <p>The target normalisation must be given: for CT it is the fixed window
  * ({@code Normalization.fit(CT, …)}); for an MR target the true 99.5th percentile of an unseen
@@ -22,14 +24,14 @@ import org.dfbk.data.volume.Volume;
  * {@link #modelInputs(int)} and pass the results to {@link #accept(int, List)}; finally
  * {@link #result()}.
  */
-public final class VolumeTranslation {
+public final class VolumeTiling {
   private final Volume source;
   private final Normalization sourceNorm;
   private final SliceTransform[][] tiles;
   private final float[] output;
   private final boolean[] done;
 
-  private VolumeTranslation(Volume source, Normalization sourceNorm, SliceTransform[][] tiles) {
+  private VolumeTiling(Volume source, Normalization sourceNorm, SliceTransform[][] tiles) {
     this.source = source;
     this.sourceNorm = sourceNorm;
     this.tiles = tiles;
@@ -49,7 +51,7 @@ public final class VolumeTranslation {
    * @throws org.dfbk.core.error.DataException when the volume is 2-D, has NaN/Inf voxels, or is
    *     empty (naming {@code sourceFile})
    */
-  public static VolumeTranslation plan(Path sourceFile, Volume source, ModalityKind sourceKind,
+  public static VolumeTiling plan(Path sourceFile, Volume source, ModalityKind sourceKind,
       Normalization targetNorm, int axis, int imageSize, SquareMode square) {
     VolumeChecks.requireUsable(source, sourceFile);
     Normalization sn = Normalization.fit(sourceKind, source, sourceFile);
@@ -61,7 +63,7 @@ public final class VolumeTranslation {
    * while the crops are placed on the foreground of {@code foregroundNorm} (the percentile
    * normalisation, as in training, so that every method places them alike).
    */
-  public static VolumeTranslation plan(Path sourceFile, Volume source, Normalization sourceNorm,
+  public static VolumeTiling plan(Path sourceFile, Volume source, Normalization sourceNorm,
       Normalization foregroundNorm, Normalization targetNorm, int axis, int imageSize,
       SquareMode square) {
     VolumeChecks.requireUsable(source, sourceFile);
@@ -80,7 +82,7 @@ public final class VolumeTranslation {
             sn, targetNorm)};
       }
     }
-    return new VolumeTranslation(source, sn, t);
+    return new VolumeTiling(source, sn, t);
   }
 
   /**

@@ -12,7 +12,7 @@ import org.dfbk.data.volume.Volume;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Test;
 
-class VolumeTranslationTest {
+class VolumeTilingTest {
   private static final PhantomSubject SUBJECT =
       PhantomGenerator.builder().optSize(40, 48, 20).optSeed(6).build().generate(0);
 
@@ -31,7 +31,7 @@ class VolumeTranslationTest {
     Volume ct = SUBJECT.image("CT");
     Normalization window = Normalization.fit(ModalityKind.CT, ct, null);
     // 48 x 40 slices padded to 48 x 48, model size 48: no resize, exact up to float rounding
-    VolumeTranslation plan = VolumeTranslation.plan(Path.of("ct.nii.gz"), ct, ModalityKind.CT,
+    VolumeTiling plan = VolumeTiling.plan(Path.of("ct.nii.gz"), ct, ModalityKind.CT,
         window, 2, 48, SquareMode.PAD);
     assertEquals(20, plan.sliceCount());
     for (int k = 0; k < plan.sliceCount(); k++) {
@@ -65,7 +65,7 @@ class VolumeTranslationTest {
     Volume ct = new Volume(nx, ny, 3, d, new double[] {1, 1, 1}, new double[][] {
         {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}});
     Normalization window = Normalization.fit(ModalityKind.CT, ct, null);
-    VolumeTranslation plan = VolumeTranslation.plan(Path.of("ct.nii.gz"), ct, ModalityKind.CT,
+    VolumeTiling plan = VolumeTiling.plan(Path.of("ct.nii.gz"), ct, ModalityKind.CT,
         window, 2, 40, SquareMode.CROP);
     assertEquals(2, plan.transforms(0).size(), "tissue along all 48 rows: two crops");
     assertEquals(1, plan.transforms(1).size(), "an 8-row band: one crop around it");
@@ -88,9 +88,9 @@ class VolumeTranslationTest {
       slice[25 * 30 + c] = 80;
       slice[31 * 30 + c] = 80;
     }
-    int[] r = VolumeTranslation.foregroundRange(slice, 60, 30, n);
+    int[] r = VolumeTiling.foregroundRange(slice, 60, 30, n);
     assertArrayEquals(new int[] {23, 34}, r, java.util.Arrays.toString(r)); // margin max(2, 30/32)
-    assertArrayEquals(new int[] {0, 0}, VolumeTranslation.foregroundRange(new float[60 * 30], 60,
+    assertArrayEquals(new int[] {0, 0}, VolumeTiling.foregroundRange(new float[60 * 30], 60,
         30, n));
     SliceTransform[] one = SliceTransform.coveringCrops(2, 0, 60, 30, 32, n, n, 23, 34);
     assertEquals(1, one.length);
@@ -117,7 +117,7 @@ class VolumeTranslationTest {
   @Test
   void resultRefusesMissingSlices() {
     Volume t1 = SUBJECT.image("T1");
-    VolumeTranslation plan = VolumeTranslation.plan(Path.of("t1.nii.gz"), t1, ModalityKind.MR,
+    VolumeTiling plan = VolumeTiling.plan(Path.of("t1.nii.gz"), t1, ModalityKind.MR,
         new Normalization(ModalityKind.MR, 0, 500), 1, 32, SquareMode.CROP);
     assertEquals(48, plan.sliceCount());
     plan.accept(0, java.util.Collections.nCopies(plan.modelInputs(0).size(), new float[32 * 32]));
