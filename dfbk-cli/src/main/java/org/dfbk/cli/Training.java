@@ -82,7 +82,7 @@ public final class Training {
       CacheBatchSource batches = new CacheBatchSource(cache, SplitName.TRAIN.id(), tc.batchSize(),
           c.train().seed(), c.data().hflip(), text);
       int[] valIdx = validationSlices(cache, c.train().valSlices());
-      OptionalDouble modelPixelMm = cache.modelPixelMm();
+      OptionalDouble modelPixelMm = cache.statistics().modelPixelMm();
       TextContext ctx = text;
       Progress bar = new Progress(err, "train", tc.maxSteps());
       TrainerBuilder b = Trainer.builder().setConfig(tc)
@@ -91,7 +91,7 @@ public final class Training {
           .optRunMetadata(ConfigLoader.toJson(c), text == null ? null : text.encoder().toJson())
           .optModelPixelMm(modelPixelMm.isPresent() ? modelPixelMm.getAsDouble() : null)
           .optCondition(cache.conditionLayout())
-          .optInputProfile(cache.sourceProfile().orElse(null))
+          .optInputProfile(cache.statistics().sourceProfile().orElse(null))
           .optProgressListener(new ProgressListener() {
             @Override
             public void onStep(TrainingProgress p) {

@@ -1,5 +1,13 @@
 package org.dfbk.data.cache;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -7,8 +15,14 @@ import org.dfbk.core.error.DataException;
 import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.data.transform.InputProfile;
 import org.dfbk.data.transform.NormalizationMethod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The JSON manifest beside the slice store (serialised with Gson). */
+/**
+ * The JSON manifest beside the slice store ({@value SliceCache#MANIFEST_FILE}, serialised with
+ * Gson): what the store holds and how it was prepared. {@link #read} checks it before the store is
+ * mapped; {@link #writeTo} writes it.
+ */
 final class CacheManifest {
   static final int FORMAT_VERSION = 1;
   /** Largest manifest read (about 1 KB per slice, pretty-printed): 256 MiB. */
@@ -18,6 +32,10 @@ final class CacheManifest {
    * below 2 GiB, one mapped chunk: checked with C).
    */
   static final int MAX_IMAGE_SIZE = 8192;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheManifest.class);
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+      .create();
 
   int formatVersion;
   String specHash;
@@ -51,6 +69,70 @@ final class CacheManifest {
    * Each subject's source {@link InputProfile}; absent in caches written before it was recorded.
    */
   Map<String, InputProfile> inputProfiles;
+
+  /**
+   * The manifest of the cache folder {@code dir}, checked ({@link #validate}), or null when the
+   * folder holds none.
+   *
+   * @throws DataException when the manifest is too large, unreadable, of another format version,
+   *     or holds an invalid value
+   */
+  static CacheManifest read(Path dir) {
+    Path f = dir.resolve(SliceCache.MANIFEST_FILE);
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    CacheManifest m;
+    try {
+      long size = Files.size(f);
+      if (size > MAX_BYTES) {
+        throw new DataException(f + " is " + size + " bytes, more than a slice-cache manifest"
+            + " may hold (" + MAX_BYTES + " bytes, about " + MAX_BYTES / 1000 + " slices). Fix:"
+            + " delete " + dir + " and prepare again");
+      }
+      try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+        m = GSON.fromJson(r, CacheManifest.class);
+      }
+    } catch (IOException | JsonParseException e) {
+      throw new DataException("cannot read " + f + ": " + e.getMessage() + ". Fix: delete " + dir
+          + " and prepare again", e);
+    } catch (RuntimeException e) {
+      if (e instanceof DataException d) {
+        throw d;
+      }
+      // a record's constructor rejected a value (Gson wraps its exception)
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new DataException(f + " holds an invalid value (" + cause.getMessage() + "). Fix:"
+          + " delete " + dir + " and prepare again", e);
+    }
+    if (m == null || m.formatVersion != FORMAT_VERSION || m.slices == null || m.store == null) {
+      throw new DataException(f + " is not a slice-cache manifest of format version "
+          + FORMAT_VERSION + ". Fix: delete " + dir + " and prepare again");
+    }
+    m.validate(f);
+    return m;
+  }
+
+  /**
+   * As {@link #read}, but an unreadable manifest gives null (with a warning): the cache it
+   * belongs to is then rebuilt.
+   */
+  static CacheManifest readQuietly(Path dir) {
+    try {
+      return read(dir);
+    } catch (DataException e) {
+      LOG.warn("existing cache {} is unreadable and will be rebuilt: {}", dir, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Writes this manifest into the folder {@code dir}. */
+  void writeTo(Path dir) throws IOException {
+    try (Writer w = Files.newBufferedWriter(dir.resolve(SliceCache.MANIFEST_FILE),
+        StandardCharsets.UTF_8)) {
+      GSON.toJson(this, w);
+    }
+  }
 
   /**
    * Checks the numbers that size the store and index the slices, before the store is mapped.

@@ -17,7 +17,7 @@ import org.dfbk.data.volume.Volume;
  * <p>The target normalisation must be given: for CT it is the fixed window
  * ({@code Normalization.fit(CT, …)}); for an MR target the true 99.5th percentile of an unseen
  * subject is unknown, so use a reference such as
- * {@link org.dfbk.data.cache.SliceCache#referenceTargetNormalization()}
+ * {@link org.dfbk.data.cache.CacheStatistics#referenceTargetNormalization()}
  * (the median over the training subjects), and say so where the output is reported.
  *
  * <p>Usage: {@code plan(...)}, then for k in 0..sliceCount−1 predict from

@@ -145,7 +145,7 @@ class MultiSourceCacheTest {
   @Test
   void aCacheWrittenBeforeSeveralSourcesStillReads() throws IOException {
     PrepareSpec s = spec("T1", "T2");
-    assertFalse(SliceCache.specMap(s).containsKey("sourceModalities"),
+    assertFalse(CacheIdentity.specMap(s).containsKey("sourceModalities"),
         "a single-source spec hashes as before, so its old caches stay up to date");
     Path dir = work.resolve("old");
     SliceCache fresh = SliceCache.prepare(s, dir, null);

@@ -97,7 +97,7 @@ class SliceCacheTest {
       highs[s] = Normalization.fit(ModalityKind.MR, t2, null).high();
     }
     java.util.Arrays.sort(highs);
-    Normalization ref = c.referenceTargetNormalization();
+    Normalization ref = c.statistics().referenceTargetNormalization();
     assertEquals(ModalityKind.MR, ref.kind());
     Tolerance.assertClose(highs[1], ref.high(), 0, "median target percentile");
   }
@@ -108,31 +108,31 @@ class SliceCacheTest {
     // 40 x 40 phantom slices, one 40-pixel box each, resized to 32: fov/40 mm x 40 / 32
     double pixel = PhantomGenerator.builder().optSize(40, 40, 20).optSeed(11).build()
         .voxelSize()[0];
-    Tolerance.assertClose(pixel * 40 / 32, c.modelPixelMm().orElseThrow(), 1e-12,
+    Tolerance.assertClose(pixel * 40 / 32, c.statistics().modelPixelMm().orElseThrow(), 1e-12,
         "mm per model pixel");
     // a cache written before pixel sizes were recorded: unknown, not a guess
     Path manifest = work.resolve("cache").resolve(SliceCache.MANIFEST_FILE);
     String json = Files.readString(manifest);
     Files.writeString(manifest, json.replaceAll(",?\\s*\"pixelMm\"\\s*:\\s*\\{[^}]*\\}", ""));
     SliceCache old = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("cache"), null);
-    assertTrue(old.modelPixelMm().isEmpty(), "no pixel sizes in the manifest: "
+    assertTrue(old.statistics().modelPixelMm().isEmpty(), "no pixel sizes in the manifest: "
         + Files.readString(manifest).contains("pixelMm"));
   }
 
   @Test
   void normalizationAndInputProfilesAreRecordedAndOldCachesMeanPercentile() throws IOException {
     PrepareSpec pct = spec(StoreType.FLOAT32);
-    assertFalse(SliceCache.specMap(pct).containsKey("normalization"),
+    assertFalse(CacheIdentity.specMap(pct).containsKey("normalization"),
         "the percentile rule leaves the spec hash of earlier caches unchanged");
     SliceCache c = SliceCache.prepare(pct, work.resolve("pct"), null);
     assertEquals(NormalizationMethod.PERCENTILE, c.normalization());
-    DataProfile profile = c.sourceProfile().orElseThrow();
+    DataProfile profile = c.statistics().sourceProfile().orElseThrow();
     assertEquals(c.split().train().size(), profile.volumes(), "the training subjects' sources");
     assertTrue(profile.foregroundFraction() > 0 && profile.foregroundFraction() < 1,
         profile.toString());
 
     PrepareSpec tissue = pct.withNormalization(NormalizationMethod.TISSUE);
-    assertEquals("TISSUE", SliceCache.specMap(tissue).get("normalization"));
+    assertEquals("TISSUE", CacheIdentity.specMap(tissue).get("normalization"));
     SliceCache t = SliceCache.prepare(tissue, work.resolve("tissue"), null);
     assertNotEquals(c.specHash(), t.specHash());
     assertEquals(NormalizationMethod.TISSUE, t.normalization());
@@ -160,7 +160,7 @@ class SliceCacheTest {
     SliceCache old = SliceCache.prepare(pct, work.resolve("pct"), null);
     assertTrue(old.reusedExisting(), "still up to date");
     assertEquals(NormalizationMethod.PERCENTILE, old.normalization());
-    assertTrue(old.sourceProfile().isEmpty(), "inputProfiles left in the manifest: "
+    assertTrue(old.statistics().sourceProfile().isEmpty(), "inputProfiles left in the manifest: "
         + Files.readString(manifest).contains("inputProfiles"));
   }
 
