@@ -8,8 +8,8 @@
  * ({@link org.dfbk.data.cache.StoreType}, {@link org.dfbk.data.cache.Half}) with a JSON manifest of
  * provenance ({@link org.dfbk.data.cache.SliceInfo} per slice), and reuses an existing cache only
  * when its {@link org.dfbk.data.cache.PrepareSpec} hash and input file fingerprints
- * ({@link org.dfbk.data.cache.SourceFingerprint}) are unchanged. {@link org.dfbk.data.cache.SliceCache}
- * reads the records; {@link org.dfbk.data.cache.SliceDataset} serves them to DJL as
- * (x_0 = target, y_0 = source).
+ * ({@link org.dfbk.data.cache.SourceFingerprint}) are unchanged.
+ * {@link org.dfbk.data.cache.SliceCache} reads the records (target x_0, then the condition y_0);
+ * the trainer draws its batches from it ({@code org.dfbk.train.loop.CacheBatchSource}).
  */
 package org.dfbk.data.cache;

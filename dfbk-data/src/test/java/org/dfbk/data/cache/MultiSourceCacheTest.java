@@ -161,24 +161,4 @@ class MultiSourceCacheTest {
     assertArrayEquals(fresh.source(0), c.condition(0));
     assertTrue(SliceCache.prepare(s, dir, null).reusedExisting(), "the old cache is reused");
   }
-
-  @Test
-  void theDatasetGivesEveryChannelFlippedTogether() throws Exception {
-    SliceCache c = SliceCache.prepare(spec("T1", "T2")
-        .withCondition(new ConditionLayout(List.of("T1"), 1)), work.resolve("dataset"), null);
-    SliceDataset ds = SliceDataset.builder().setCache(c).optSplit("train")
-        .optFlipProbability(1).setSampling(1, false).build();
-    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-      ai.djl.ndarray.NDList d = ds.get(m, 0).getData();
-      assertEquals(new ai.djl.ndarray.types.Shape(3, 32, 32), d.get(1).getShape());
-      float[] condition = c.condition(ds.cacheIndex(0));
-      float[] got = d.get(1).toFloatArray();
-      for (int row = 0; row < 3 * 32; row++) {
-        for (int col = 0; col < 32; col++) {
-          assertEquals(condition[row * 32 + 31 - col], got[row * 32 + col],
-              "row " + row + " column " + col);
-        }
-      }
-    }
-  }
 }

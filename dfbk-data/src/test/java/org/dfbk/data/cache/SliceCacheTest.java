@@ -70,6 +70,23 @@ class SliceCacheTest {
   }
 
   @Test
+  void theSplitsPartitionTheSlicesBySubject() {
+    SliceCache c = SliceCache.prepare(spec(StoreType.FLOAT16), work.resolve("cache"), null);
+    List<Integer> all = new ArrayList<>();
+    for (String s : List.of("train", "val", "test")) {
+      for (int i : c.indices(s)) {
+        all.add(i);
+        assertEquals(s, c.info(i).split(), "split of slice " + i);
+        assertTrue(c.split().ids(s).contains(c.info(i).subject()),
+            "subject " + c.info(i).subject() + " of slice " + i + " is not in split " + s);
+      }
+    }
+    all.sort(null);
+    assertEquals(java.util.stream.IntStream.range(0, c.size()).boxed().toList(), all,
+        "every slice in exactly one split");
+  }
+
+  @Test
   void storedSlicesEqualTheTransformOfTheSourceVolumes() {
     SliceCache c = SliceCache.prepare(spec(StoreType.FLOAT32), work.resolve("cache"), null);
     SliceInfo info = c.info(5);
