@@ -20,11 +20,13 @@ import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.data.transform.VolumeChecks;
 import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.AblationFolders;
 import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
 import org.dfbk.train.eval.RunComparison;
+import org.dfbk.train.eval.SeededAblation;
 import org.dfbk.train.eval.SliceResult;
 import org.dfbk.train.eval.VolumeEvaluator;
 import org.dfbk.train.metrics.Metric;
@@ -455,20 +457,58 @@ public final class EvalCommand implements Callable<Integer> {
     return run.stream().anyMatch(r -> !Double.isNaN(r.values().get(m)));
   }
 
-  /** Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each run. */
+  /**
+   * Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each
+   * run. A setting given as a folder of seed-N runs makes the seeded table instead: mean ± sd
+   * over seeds and paired tests against the first setting, with the structure metrics.
+   */
   private int ablation() {
-    java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
     List<String> names = settingNames(mode.ablation, "--ablation");
+    java.util.Map<String, List<List<SliceResult>>> runs = new java.util.LinkedHashMap<>();
+    boolean seeded = false;
     for (int i = 0; i < names.size(); i++) {
-      runs.put(names.get(i), EvalReport.readSlicesCsv(slicesCsv(mode.ablation.get(i))));
+      List<Path> files = AblationFolders.runs(mode.ablation.get(i));
+      seeded |= AblationFolders.isSeeded(mode.ablation.get(i));
+      List<List<SliceResult>> seeds = new ArrayList<>();
+      files.forEach(f -> seeds.add(EvalReport.readSlicesCsv(f)));
+      runs.put(names.get(i), seeds);
     }
-    ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, Metric.PAPER);
     Path out = output != null ? output : Paths.get("eval-ablation");
-    t.write(out, "ablation");
-    spec.commandLine().getOut().print(json ? t.toJson() : t.toMarkdown());
+    String text;
+    if (seeded) {
+      SeededAblation t = SeededAblation.of(runs, method, seededMetrics(runs));
+      t.write(out, "ablation");
+      text = json ? t.toJson() : t.toMarkdown();
+    } else {
+      java.util.Map<String, List<SliceResult>> single = new java.util.LinkedHashMap<>();
+      runs.forEach((k, v) -> single.put(k, v.get(0)));
+      ResultTable t = ResultTable.ofRuns("Ablation", "Setting", single, method, Metric.PAPER);
+      t.write(out, "ablation");
+      text = json ? t.toJson() : t.toMarkdown();
+    }
+    spec.commandLine().getOut().print(text);
     spec.commandLine().getOut().flush();
     status("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
+  }
+
+  /**
+   * PSNR, SSIM and MAE, then every structure metric with a direction that has values in every
+   * run (the lesion contrast ratios themselves are descriptive; their error is ranked).
+   */
+  static List<Metric> seededMetrics(java.util.Map<String, List<List<SliceResult>>> runs) {
+    List<Metric> out = new ArrayList<>(List.of(Metric.PSNR, Metric.SSIM, Metric.MAE));
+    for (Metric m : Metric.PER_SLICE) {
+      if (Metric.PIXEL.contains(m) || m.direction() == Metric.Direction.NONE) {
+        continue;
+      }
+      boolean everywhere = runs.values().stream().flatMap(List::stream)
+          .allMatch(r -> hasValue(r, m));
+      if (everywhere) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /**
@@ -509,14 +549,8 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private static Path slicesCsv(Path run) {
-    Path f = Files.isDirectory(run) ? run.resolve("slices.csv") : run;
-    if (Files.isDirectory(run) && !Files.isRegularFile(f)) {
-      f = run.resolve("tables").resolve("slices.csv");
-    }
-    if (!Files.isRegularFile(f)) {
-      throw new DataException("no slices.csv in " + run + "; give the output folder of a 'dfbk eval' run");
-    }
-    return f;
+    return AblationFolders.slicesCsv(run);
   }
+
 
 }
