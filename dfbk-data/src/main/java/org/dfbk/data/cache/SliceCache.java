@@ -245,7 +245,9 @@ public final class SliceCache {
     return out;
   }
 
-  /** Source image of pair {@code i} (the first source's own slice): S × S row-major, model units. */
+  /**
+   * Source image of pair {@code i} (the first source's own slice): S × S row-major, model units.
+   */
   public float[] source(int i) {
     float[] out = new float[pixels];
     read(i, 1, out);
@@ -282,7 +284,8 @@ public final class SliceCache {
           + pixels);
     }
     MappedByteBuffer b = chunks[i / recordsPerChunk];
-    int base = (int) ((i % recordsPerChunk) * recordBytes + (long) channel * pixels * store.bytes());
+    int base = (int) ((i % recordsPerChunk) * recordBytes
+        + (long) channel * pixels * store.bytes());
     if (store == StoreType.FLOAT32) {
       for (int k = 0; k < pixels; k++) {
         dst[k] = b.getFloat(base + 4 * k);

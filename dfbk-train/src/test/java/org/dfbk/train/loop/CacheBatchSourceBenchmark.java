@@ -3,6 +3,7 @@ package org.dfbk.train.loop;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.dfbk.data.cache.PrepareSpec;
 import org.dfbk.data.cache.SliceCache;
 import org.dfbk.data.cache.StoreType;
@@ -27,13 +28,14 @@ public final class CacheBatchSourceBenchmark {
     long t0 = System.nanoTime();
     PhantomGenerator.writeDataset(data, 6,
         PhantomGenerator.builder().optSize(192, 192, 48).optSeed(1).build());
-    System.out.printf("phantom 6 x 192x192x48 written in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.printf(Locale.ROOT, "phantom 6 x 192x192x48 written in %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
     for (StoreType store : StoreType.values()) {
       PrepareSpec spec = PrepareSpec.of("paired", data, "T1", "T2", 24, 192)
           .withSplit(SplitSpec.fractions(1, 0), 0).withStore(store);
       long p0 = System.nanoTime();
       SliceCache cache = SliceCache.prepare(spec, work.resolve("cache-" + store), null);
-      System.out.printf("%s: prepared %d pairs in %.1f s%n", store, cache.size(),
+      System.out.printf(Locale.ROOT, "%s: prepared %d pairs in %.1f s%n", store, cache.size(),
           (System.nanoTime() - p0) / 1e9);
       long a0 = System.nanoTime();
       int reads = 0;
@@ -44,7 +46,7 @@ public final class CacheBatchSourceBenchmark {
           reads++;
         }
       }
-      System.out.printf("%s: plain accessor %.0f pairs/s%n", store,
+      System.out.printf(Locale.ROOT, "%s: plain accessor %.0f pairs/s%n", store,
           reads / ((System.nanoTime() - a0) / 1e9));
       CacheBatchSource source = new CacheBatchSource(cache, "train", BATCH, 0, true, null);
       int perEpoch = (source.size() + BATCH - 1) / BATCH;
@@ -57,8 +59,8 @@ public final class CacheBatchSourceBenchmark {
         }
         double s = (System.nanoTime() - l0) / 1e9;
         long pairs = (step - first) * BATCH;
-        System.out.printf("%s: CacheBatchSource batch %d, 192 px, calling thread: %.0f slice"
-            + " pairs/s (%d pairs in %.1f s)%n", store, BATCH, pairs / s, pairs, s);
+        System.out.printf(Locale.ROOT, "%s: CacheBatchSource batch %d, 192 px, calling thread:"
+            + " %.0f slice pairs/s (%d pairs in %.1f s)%n", store, BATCH, pairs / s, pairs, s);
       }
     }
   }
