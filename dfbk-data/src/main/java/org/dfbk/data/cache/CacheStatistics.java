@@ -15,8 +15,8 @@ import org.dfbk.data.transform.Normalization;
  * What a cache's training subjects say about the data a model trained on it will have seen,
  * computed from the manifest ({@link SliceCache#statistics()}): a reference target normalisation
  * for new subjects, the profile of the source volumes, and the scale of a model pixel. Each
- * falls back to all subjects when the train split is empty, and is empty (or a fallback) for a
- * cache written before the value was recorded.
+ * falls back to all subjects when the train split is empty; the profile and the scale are empty
+ * for a cache written before they were recorded.
  */
 public final class CacheStatistics {
   private final CacheManifest manifest;
