@@ -1,5 +1,6 @@
 package org.dfbk.spark;
 
+import org.dfbk.data.nifti.NiftiNames;
 import ai.djl.Device;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -166,7 +167,7 @@ final class FileTask {
   static String stdTarget(String output) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output);
     return new org.apache.hadoop.fs.Path(p.getParent(),
-        FileTranslator.stem(p.getName()) + "_std.nii.gz").toString();
+        NiftiNames.stem(p.getName()) + "_std.nii.gz").toString();
   }
 
   /** The GPU Spark gave this task ({@code spark.task.resource.gpu.amount}), else the CPU. */

@@ -1,5 +1,6 @@
 package org.dfbk.spark;
 
+import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ final class Storage {
     copyToLocal(fs, src, dst);
     String lower = src.getName().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-      String stem = org.dfbk.train.run.FileTranslator.stem(src.getName());
+      String stem = NiftiNames.stem(src.getName());
       for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
         Path img = new Path(src.getParent(), stem + ext);
         if (fs.exists(img)) {

@@ -1,5 +1,6 @@
 package org.dfbk.cli.command;
 
+import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ final class SubjectInputs {
     }
     List<String> want = upper(expected.sources());
     for (int i = 0; i < sourceNames.size(); i++) {
-      String stem = NiftiFiles.stem(Path.of(sourceNames.get(i)).getFileName().toString())
+      String stem = NiftiNames.stem(Path.of(sourceNames.get(i)).getFileName().toString())
           .toUpperCase(Locale.ROOT);
       int at = want.indexOf(stem);
       if (at >= 0 && at != i) {

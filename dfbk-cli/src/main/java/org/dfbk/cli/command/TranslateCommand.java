@@ -1,5 +1,6 @@
 package org.dfbk.cli.command;
 
+import org.dfbk.data.nifti.NiftiNames;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.IOException;
@@ -297,7 +298,7 @@ public final class TranslateCommand implements Callable<Integer> {
       inputs.put(key(f), f);
       String lower = f.getFileName().toString().toLowerCase(Locale.ROOT);
       if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-        String stem = NiftiFiles.stem(f.getFileName().toString());
+        String stem = NiftiNames.stem(f.getFileName().toString());
         for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
           inputs.put(key(f.resolveSibling(stem + ext)), f);
         }
@@ -308,7 +309,7 @@ public final class TranslateCommand implements Callable<Integer> {
     for (Path f : files) {
       Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
       Path dest = output.resolve(rel).resolveSibling(outputName != null ? outputName
-          : NiftiFiles.stem(rel.getFileName().toString()) + ".nii.gz");
+          : NiftiNames.stem(rel.getFileName().toString()) + ".nii.gz");
       List<Path> written = new ArrayList<>(List.of(dest));
       if (samples > 1) {
         written.add(FileTranslator.stdPath(dest));

@@ -1,5 +1,6 @@
 package org.dfbk.train.run;
 
+import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,12 +174,7 @@ public final class FileTranslator {
 
   /** The standard-deviation map written beside {@code output}: {@code <stem>_std.nii.gz}. */
   public static Path stdPath(Path output) {
-    return output.resolveSibling(stem(output.getFileName().toString()) + "_std.nii.gz");
-  }
-
-  /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
-  public static String stem(String name) {
-    return name.replaceAll("(?i)\\.(nii|hdr|img)(\\.gz)?$", "");
+    return output.resolveSibling(NiftiNames.stem(output.getFileName().toString()) + "_std.nii.gz");
   }
 
   /**
@@ -260,7 +256,7 @@ public final class FileTranslator {
             + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per source."
             + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
             + ") of each, or extract it, e.g. fslroi " + input.getFileName() + " "
-            + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
+            + NiftiNames.stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
       }
       Volume source = img.volume(volume == null || img.volumeCount() == 1 ? 0 : volume);
       int nonFinite = countNonFinite(source);
@@ -368,7 +364,7 @@ public final class FileTranslator {
           + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
           + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
           + "), or extract it, e.g. fslroi " + input.getFileName() + " "
-          + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
+          + NiftiNames.stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
     }
     Volume source = img.volume(volume == null ? 0 : volume); // names the range if outside
     int nonFinite = countNonFinite(source);
@@ -415,7 +411,7 @@ public final class FileTranslator {
         || lower.endsWith(".img.gz")) {
       for (String ext : new String[] {".hdr", ".hdr.gz", ".img", ".img.gz", ".HDR", ".HDR.gz",
           ".IMG", ".IMG.gz"}) {
-        protectedFiles.add(input.resolveSibling(stem(name) + ext));
+        protectedFiles.add(input.resolveSibling(NiftiNames.stem(name) + ext));
       }
     }
     for (Path p : protectedFiles) {
