@@ -61,7 +61,8 @@ final class FileTask {
       }
       if (translator == null) {
         Pipeline.Loaded m = ModelCache.get(s, device, conf);
-        translator = Translators.of(m, s.batch(), s.samples(), s.seed(), s.volume());
+        translator = Translators.of(m, s.batch(), s.samples(), s.seed(), s.volume(),
+            s.strict(), s.flip());
       }
       rows.add(translate(item, s, translator, conf, task, executor, t0));
     }
