@@ -100,14 +100,16 @@ public final class Evaluation {
       FileTranslator.Translation r = translator.translateVolume(sourceFiles,
           w -> warn(err, w), null);
       Volume source = r.sources().get(0);
-      Volume truth = NiftiIO.read(tgtFile).volume();
+      Volume truth = NiftiIO.read(tgtFile).onlyVolume("truth",
+          "eval compares one 3-D volume per file", null);
       Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
       NiftiIO.writeFloat32(predFile, r.prediction(), r.grid().header());
       preds.add(predFile);
       boolean[] mask = null;
       if (options.protocol() == Protocol.SYNTHRAD_2023) {
         Path maskFile = s.require("MASK");
-        Volume mv = NiftiIO.read(maskFile).volume();
+        Volume mv = NiftiIO.read(maskFile).onlyVolume("mask",
+            "eval compares one 3-D volume per file", null);
         if (!mv.sameGrid(truth, 1e-3)) {
           throw new DataException("mask " + maskFile + " is not on the grid of " + tgtFile
               + " (shape " + java.util.Arrays.toString(mv.shape()) + " vs "

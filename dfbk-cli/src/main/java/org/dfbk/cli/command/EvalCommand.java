@@ -304,15 +304,9 @@ public final class EvalCommand implements Callable<Integer> {
   /** One 3-D volume with finite voxels; {@code role} names the file's part in errors. */
   private static Volume readVolume(Path file, String role) {
     NiftiImage img = NiftiIO.read(file);
-    if (img.volumeCount() > 1) {
-      throw new DataException(role + " " + file + " is 4-D (dims "
-          + Arrays.toString(img.header().dims()) + ", " + img.volumeCount() + " volumes); eval"
-          + " compares one 3-D volume per file. Fix: extract the volume to evaluate, e.g. fslroi "
-          + file.getFileName() + " " + NiftiNames.stem(file.getFileName().toString())
-          + "_vol0.nii.gz 0 1");
-    }
+    Volume v = img.onlyVolume(role, "eval compares one 3-D volume per file", null);
     img.requireFinite();
-    return img.volume();
+    return v;
   }
 
   private static void requireSameGrid(Path file, Volume v, Path truthFile, Volume t,

@@ -1,11 +1,9 @@
 package org.dfbk.train.run;
 
-import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -14,6 +12,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.data.prep.DataProfile;
 import org.dfbk.data.prep.InputProfile;
@@ -350,16 +349,11 @@ public final class FileTranslator {
   private Volume usableSource(Path input, NiftiImage img, Consumer<String> warn,
       boolean several) {
     Integer volume = settings.volume();
-    if (img.volumeCount() > 1 && volume == null) {
-      throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
-          + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per "
-          + (several ? "source" : "file") + ". Fix: pass --volume T to translate volume T (0.."
-          + (img.volumeCount() - 1) + ")" + (several ? " of each" : "") + ", or extract it, e.g."
-          + " fslroi " + input.getFileName() + " "
-          + NiftiNames.stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
-    }
     // a volume index outside the file's range is refused, naming the range
-    Volume source = img.volume(volume == null || (several && img.volumeCount() == 1) ? 0 : volume);
+    Volume source = volume == null ? img.onlyVolume(null, "translate takes one 3-D volume per "
+        + (several ? "source" : "file"), "pass --volume T to translate volume T (0.."
+        + (img.volumeCount() - 1) + ")" + (several ? " of each" : ""))
+        : img.volume(several && img.volumeCount() == 1 ? 0 : volume);
     int nonFinite = countNonFinite(source);
     if (nonFinite > 0) {
       float background = settings.source() == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
