@@ -21,6 +21,7 @@ import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.EvalFiles;
 import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.Protocol;
@@ -40,7 +41,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dfbk eval}: metrics of predicted volumes against the truth (and the identity and
- * histogram-matching baselines), the checkpoint's test split, or a paired comparison of two runs.
+ * histogram-matching baselines), the checkpoint's test split, a paired comparison of two runs,
+ * or an ablation table. Each mode's options are an argument group of their own, so that
+ * {@code --help} lists them together and picocli refuses options of two modes.
+ *
+ * <p>Over 400 lines because it declares the options of four modes with their help text (about
+ * 170 lines); pairing, metrics, tables and files are {@link VolumePairing}, {@link EvalReport}
+ * and {@link EvalFiles}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Evaluate translations (PSNR, SSIM, MAE and structure metrics: MS-SSIM, GMSD,",
@@ -382,8 +389,8 @@ public final class EvalCommand implements Callable<Integer> {
   private int compare() {
     Path a = mode.compare.runs.get(0);
     Path b = mode.compare.runs.get(1);
-    List<SliceResult> ra = EvalReport.readSlicesCsv(slicesCsv(a));
-    List<SliceResult> rb = EvalReport.readSlicesCsv(slicesCsv(b));
+    List<SliceResult> ra = EvalFiles.readSlicesCsv(slicesCsv(a));
+    List<SliceResult> rb = EvalFiles.readSlicesCsv(slicesCsv(b));
     List<String> names = settingNames(mode.compare.runs, "--compare");
     RunComparison c = RunComparison.of(names.get(0), ra, method, names.get(1), rb, method,
         comparedMetrics(ra, rb));
@@ -418,7 +425,7 @@ public final class EvalCommand implements Callable<Integer> {
     java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
     List<String> names = settingNames(mode.ablation.runs, "--ablation");
     for (int i = 0; i < names.size(); i++) {
-      runs.put(names.get(i), EvalReport.readSlicesCsv(slicesCsv(mode.ablation.runs.get(i))));
+      runs.put(names.get(i), EvalFiles.readSlicesCsv(slicesCsv(mode.ablation.runs.get(i))));
     }
     ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, Metric.PAPER);
     Path out = output != null ? output : Paths.get("eval-ablation");

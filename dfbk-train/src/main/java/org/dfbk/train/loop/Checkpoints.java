@@ -46,6 +46,10 @@ import org.dfbk.core.nn.ParameterManifest;
  * </pre>
  *
  * The arrays use DJL's {@link NDList#encode()} format, each array named after its parameter.
+ *
+ * <p>Over 400 lines because the file format is one unit: the atomic writer, the streaming reader,
+ * the state and config entries, the loading of weights into a network and the checks of a
+ * damaged or foreign file all share its entry names and layout.
  */
 public final class Checkpoints {
   static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()

@@ -59,6 +59,10 @@ import org.dfbk.data.volume.Volume;
  *
  * <p>An instance holds no per-file state: one translator may serve files one after another, and
  * threads that share a model may each use it.
+ *
+ * <p>Over 400 lines because the guards above are one flow, each beside the step it guards; the
+ * slice model, the volume mapping and the checks themselves are {@link SliceTranslator},
+ * {@link VolumeTranslator}, {@link InputCheck} and {@link ScaleCheck}.
  */
 public final class FileTranslator {
   /** Translates model-size source slices: {@link SliceTranslator#translate} is one. */
