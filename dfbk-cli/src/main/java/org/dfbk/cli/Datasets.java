@@ -33,8 +33,17 @@ public final class Datasets {
    * @return the subject folders
    */
   public static List<Path> writePhantom(Path out, int subjects, int size, int slices, long seed) {
+    return writePhantom(out, subjects, size, slices, seed, false);
+  }
+
+  /**
+   * As {@link #writePhantom(Path, int, int, int, long)}, with scalp and skull set to background
+   * in every image when {@code skullStripped} (a skull-stripped cohort, like open-ms or BraTS).
+   */
+  public static List<Path> writePhantom(Path out, int subjects, int size, int slices, long seed,
+      boolean skullStripped) {
     PhantomGenerator g = PhantomGenerator.builder().optSize(size, size, slices).optSeed(seed)
-        .build();
+        .optSkullStripped(skullStripped).build();
     return PhantomGenerator.writeDataset(out, subjects, g);
   }
 }

@@ -15,7 +15,6 @@ import org.dfbk.core.error.DataException;
 import org.dfbk.core.nn.SwinUNet;
 import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.UNetSpec;
-import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.dfbk.train.knowledge.EncoderId;
 import org.dfbk.train.knowledge.KnowledgeCache;
 import org.dfbk.train.knowledge.TextContext;
@@ -30,14 +29,6 @@ import org.dfbk.train.loop.Precision;
  */
 public final class Pipeline {
   private Pipeline() {}
-
-  /**
-   * {@link ConfigMapper#schedule(DfbkConfig)}; kept for the callers that have not moved to the
-   * mapper yet ({@code Evaluation}, {@code TranslateCommand}).
-   */
-  public static ResShiftSchedule schedule(DfbkConfig c) {
-    return ConfigMapper.schedule(c);
-  }
 
   /**
    * A float32 network on {@code device}, initialised with the engine seeded by {@code seed}; its

@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
  */
 public final class TranslateOptions {
   @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
-      description = "With a folder (or a glob): only files whose name matches (e.g. '*t1n.nii.gz').")
+      description = "With a folder (or a glob): only files whose name matches (e.g."
+          + " '*t1n.nii.gz').")
   String glob = "*";
 
   @Option(names = "--output-name", paramLabel = "NAME",
-      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name, as .nii.gz.")
+      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name, as"
+          + " .nii.gz.")
   String outputName;
 
   @Option(names = "--samples", defaultValue = "1", paramLabel = "K",

@@ -40,7 +40,7 @@ public final class Translators {
     ModalityKind src = data.sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = data.targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     SliceTranslator slices = new SliceTranslator(m.model(),
-        new ResShiftSampler(Pipeline.schedule(m.config())), m.text(), batch, samples, flip);
+        new ResShiftSampler(org.dfbk.cli.config.ConfigMapper.schedule(m.config())), m.text(), batch, samples, flip);
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src, tgt,
         data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume,
         data.normalization(), data.source(), m.state().inputProfile(), strict),

@@ -287,7 +287,8 @@ class EvalCliTest {
       String body = help.substring(start, end < 0 ? help.length() : end);
       for (String option : java.util.Arrays.copyOfRange(section, 1, section.length)) {
         assertTrue(body.contains("  " + option + "=") || body.contains("  " + option + " ")
-            || body.contains(", " + option + "="), option + " not under '" + section[0] + "':\n" + body);
+            || body.contains(", " + option + "="),
+            option + " not under '" + section[0] + "':\n" + body);
       }
     }
   }
@@ -342,5 +343,32 @@ class EvalCliTest {
         tmp.resolve("task/dfb/eval/").toString(), "--output", tmp.resolve("t").toString());
     assertEquals(ExitCode.USAGE, twice.code(), twice.out() + twice.err());
     assertTrue(twice.err().contains("given twice"), twice.err());
+  }
+
+  @Test
+  void seededSettingsGiveTheSpreadOverSeedsAndPairedTests(@TempDir Path tmp) throws Exception {
+    // the layout of scripts/run_ablations.sh with ABLATION_SEEDS: RUNS/<task>/<setting>/seed-N/eval
+    slicesCsv(tmp.resolve("task/none/seed-0/eval"), 20.0, 0.60);
+    slicesCsv(tmp.resolve("task/none/seed-1/eval"), 21.0, 0.62);
+    slicesCsv(tmp.resolve("task/dfb/seed-0/eval"), 22.0, 0.70);
+    slicesCsv(tmp.resolve("task/dfb/seed-1/eval"), 22.0, 0.72);
+    slicesCsv(tmp.resolve("task/dfb/seed-10/eval"), 23.0, 0.74);
+    Path out = tmp.resolve("table3");
+    CliTest.Result r = CliTest.run("eval", "--ablation", tmp.resolve("task/none").toString(),
+        tmp.resolve("task/dfb").toString(), "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String md = Files.readString(out.resolve("ablation.md"));
+    // none: run means 20, 21 -> 20.5 ± 0.71; dfb: 22, 22, 23 -> 22.33 ± 0.58; the two slices
+    // of each run are equal, so the paired difference is 22.33 - 20.5 on both (sd 0: no interval)
+    assertTrue(md.contains("| none | 2 | 20.50 ± 0.71 | 0.610 ± 0.014 |"), md);
+    assertTrue(md.contains("| dfb | 3 | 22.33 ± 0.58 | 0.720 ± 0.020 |"), md);
+    assertTrue(md.contains("| dfb | +1.83"), md);
+    assertEquals(md, r.out());
+
+    Files.createDirectories(tmp.resolve("task/kg/seed-0"));
+    CliTest.Result empty = CliTest.run("eval", "--ablation", tmp.resolve("task/none").toString(),
+        tmp.resolve("task/kg").toString(), "--output", tmp.resolve("t").toString());
+    assertEquals(ExitCode.DATA, empty.code(), empty.err());
+    assertTrue(empty.err().contains("seed-0") && empty.err().contains("slices.csv"), empty.err());
   }
 }

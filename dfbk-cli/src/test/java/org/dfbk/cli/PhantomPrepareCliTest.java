@@ -48,4 +48,51 @@ class PhantomPrepareCliTest {
     assertTrue(r.err().contains("phantom-001") && r.err().contains("T2"), r.err());
     assertFalse(Files.exists(cache.resolve("manifest.json")), "no half-written cache");
   }
+
+  @Test
+  void skullStrippedPhantomHasBackgroundOutsideTheBrainOnly() throws Exception {
+    Path whole = tmp.resolve("whole");
+    Path stripped = tmp.resolve("stripped");
+    for (Path p : new Path[] {whole, stripped}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("phantom",
+          "--output", p.toString(), "--subjects", "1", "--size", "32", "--slices", "16"));
+      if (p == stripped) {
+        args.add("--skull-stripped");
+      }
+      CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+      assertEquals(0, r.code(), r.err());
+    }
+    float[] labels = org.dfbk.data.nifti.NiftiIO.read(whole.resolve("phantom-000/LABELS.nii.gz"))
+        .volume().data();
+    float[] a = org.dfbk.data.nifti.NiftiIO.read(whole.resolve("phantom-000/T1.nii.gz"))
+        .volume().data();
+    float[] b = org.dfbk.data.nifti.NiftiIO.read(stripped.resolve("phantom-000/T1.nii.gz"))
+        .volume().data();
+    int skull = 0;
+    int brain = 0;
+    for (int i = 0; i < labels.length; i++) {
+      int l = (int) labels[i];
+      boolean outside = l == org.dfbk.data.phantom.Tissue.BACKGROUND.label()
+          || l == org.dfbk.data.phantom.Tissue.SCALP.label()
+          || l == org.dfbk.data.phantom.Tissue.SKULL.label();
+      if (outside) {
+        assertEquals(0f, b[i], "voxel " + i + " (label " + l + ") is background when stripped");
+        skull += l == org.dfbk.data.phantom.Tissue.SKULL.label() && a[i] != 0 ? 1 : 0;
+      } else {
+        assertEquals(a[i], b[i], "voxel " + i + " (label " + l + ") is kept");
+        brain++;
+      }
+    }
+    assertTrue(skull > 0 && brain > 0, "the unstripped phantom has skull signal (" + skull
+        + " voxels) and both have brain (" + brain + ")");
+  }
+
+  @Test
+  void tooFewSlicesIsAUsageErrorThatSaysTheMinimum() {
+    CliTest.Result r = CliTest.run("phantom", "--output", tmp.resolve("p").toString(), "--slices",
+        "8");
+    assertEquals(ExitCode.USAGE, r.code(), r.err());
+    assertTrue(r.err().contains("--slices >= 16") && r.err().contains("got 4, 128, 8"), r.err());
+    assertFalse(Files.exists(tmp.resolve("p")), "nothing written");
+  }
 }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.dfbk.cli.command.TranslateCommand;
 import org.dfbk.core.error.ConfigException;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** The translate options' parsing and their one validation; no engine. */
 class TranslateOptionsTest {
@@ -62,7 +62,8 @@ class TranslateOptionsTest {
     String[] given = {"0", "-1", "-1", "'rot'"};
     for (int i = 0; i < wrong.length; i++) {
       TranslateOptions o = parse(wrong[i]);
-      ConfigException e = assertThrows(ConfigException.class, o::validate, String.join(" ", wrong[i]));
+      ConfigException e = assertThrows(ConfigException.class, o::validate,
+          String.join(" ", wrong[i]));
       assertTrue(e.getMessage().contains(named[i]) && e.getMessage().contains(given[i]),
           e.getMessage());
     }
@@ -70,7 +71,8 @@ class TranslateOptionsTest {
 
   @Test
   void translateTakesItsSamplingOptionsFromTheSharedDefinition() {
-    CommandLine.Model.CommandSpec translate = new CommandLine(new TranslateCommand()).getCommandSpec();
+    CommandLine.Model.CommandSpec translate =
+        new CommandLine(new TranslateCommand()).getCommandSpec();
     CommandLine.Model.CommandSpec shared = new CommandLine(new Holder()).getCommandSpec();
     for (CommandLine.Model.OptionSpec o : shared.options()) {
       CommandLine.Model.OptionSpec t = translate.findOption(o.longestName());

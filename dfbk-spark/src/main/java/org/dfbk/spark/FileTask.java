@@ -1,6 +1,5 @@
 package org.dfbk.spark;
 
-import org.dfbk.data.nifti.NiftiNames;
 import ai.djl.Device;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +18,7 @@ import org.dfbk.cli.Translators;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.train.run.FileTranslator;
 
 /**

@@ -1,6 +1,5 @@
 package org.dfbk.spark;
 
-import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
-import org.dfbk.train.run.FileTranslator;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * The driver's plan: the input files of {@code --input} (a NIfTI file, a folder searched

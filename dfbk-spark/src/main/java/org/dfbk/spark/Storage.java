@@ -1,6 +1,5 @@
 package org.dfbk.spark;
 
-import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * Files on any Hadoop file system, seen through local paths: NIfTI reading and writing work on

@@ -25,10 +25,10 @@ import org.dfbk.cli.TranslateOptions;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.train.loop.Checkpoints;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Cohort translation on Spark: every NIfTI file of a folder, glob or manifest on any Hadoop file
@@ -49,8 +49,8 @@ import picocli.CommandLine.Option;
         ".parquet) with a column of paths; any Hadoop file system URI. Outputs mirror the input",
         "paths under --output; results (one row per input) go to --report as results.csv and",
         "results.parquet. --strict refuses each file unlike the training data on its own (failed,",
-        "nothing written for it). Exit codes: 0 all translated or skipped, 2 usage or configuration",
-        "error, 3 some files failed (the others are translated)."})
+        "nothing written for it). Exit codes: 0 all translated or skipped, 2 usage or",
+        "configuration error, 3 some files failed (the others are translated)."})
 public final class TranslateJob implements Callable<Integer> {
   @Option(names = "--checkpoint", required = true, paramLabel = "URI", description = "Checkpoint (.zip).")
   String checkpoint;

@@ -21,12 +21,14 @@ import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.prep.ModalityKind;
 import org.dfbk.data.prep.VolumeChecks;
 import org.dfbk.data.volume.Volume;
+import org.dfbk.train.eval.AblationFolders;
 import org.dfbk.train.eval.EvalFiles;
 import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
 import org.dfbk.train.eval.RunComparison;
+import org.dfbk.train.eval.SeededAblation;
 import org.dfbk.train.eval.SliceResult;
 import org.dfbk.train.eval.VolumePairing;
 import org.dfbk.train.metrics.Metric;
@@ -57,7 +59,7 @@ import picocli.CommandLine.Spec;
         "  dfbk eval --pred DIR --truth DIR --lesions DIR --lesion-name GOLD_STANDARD.nii.gz",
         "  dfbk eval --pred DIR --truth DIR --truth-name ct.nii.gz --protocol synthrad2023",
         "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
-        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)",
+        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on two runs' slices)",
         "  dfbk eval --ablation RUN...                 (Tables 3-5: one row per run)"})
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -100,11 +102,13 @@ public final class EvalCommand implements Callable<Integer> {
     String glob = "*";
 
     @Option(names = "--truth-name", paramLabel = "NAME", order = 4,
-        description = "File name of the truth inside the matching folder (e.g. T2.nii.gz), if it differs.")
+        description = "File name of the truth inside the matching folder (e.g. T2.nii.gz), if it"
+            + " differs.")
     String truthName;
 
     @Option(names = "--source-name", paramLabel = "NAME", order = 5,
-        description = "File name of the source beside the truth (e.g. T1.nii.gz): adds the baselines.")
+        description = "File name of the source beside the truth (e.g. T1.nii.gz): adds the"
+            + " baselines.")
     String sourceName;
 
     @Option(names = "--mask", paramLabel = "DIR", order = 6,
@@ -112,11 +116,13 @@ public final class EvalCommand implements Callable<Integer> {
     Path maskDir;
 
     @Option(names = "--lesions", paramLabel = "DIR", order = 7,
-        description = "Lesion masks, same relative paths as --pred (or see --lesion-name): adds the lesion contrast.")
+        description = "Lesion masks, same relative paths as --pred (or see --lesion-name): adds"
+            + " the lesion contrast.")
     Path lesionDir;
 
     @Option(names = "--lesion-name", paramLabel = "NAME", order = 8,
-        description = "File name of the lesion mask inside the matching folder of --lesions (e.g. GOLD_STANDARD.nii.gz).")
+        description = "File name of the lesion mask inside the matching folder of --lesions (e.g."
+            + " GOLD_STANDARD.nii.gz).")
     String lesionName;
 
     @Option(names = "--ct", order = 9,
@@ -149,7 +155,8 @@ public final class EvalCommand implements Callable<Integer> {
   /** {@code --ablation RUN...}. */
   static final class Ablation {
     @Option(names = "--ablation", required = true, arity = "1..*", paramLabel = "RUN",
-        description = "Eval output folders of ablation runs: one row per run (paper Tables 3-5).")
+        description = {"Eval output folders of ablation runs: one row per run (paper Tables 3-5);",
+            "a folder of seed-N runs gives the mean ± sd over its seeds."})
     List<Path> runs;
   }
 
@@ -163,11 +170,13 @@ public final class EvalCommand implements Callable<Integer> {
     String protocol = "paper";
 
     @Option(names = "--tissue-contrast", paramLabel = "T1|T2|FLAIR|PD", order = 2,
-        description = "MR contrast of the truth for the tissue classes (default: from the truth's file name).")
+        description = "MR contrast of the truth for the tissue classes (default: from the truth's"
+            + " file name).")
     String tissueContrast;
 
     @Option(names = "--no-structure", order = 3,
-        description = "Only the six pixel metrics (no MS-SSIM, GMSD, band errors, Dice, lesion contrast).")
+        description = "Only the six pixel metrics (no MS-SSIM, GMSD, band errors, Dice, lesion"
+            + " contrast).")
     boolean noStructure;
   }
 
@@ -176,11 +185,13 @@ public final class EvalCommand implements Callable<Integer> {
   Metrics metrics = new Metrics();
 
   @Option(names = "--method", defaultValue = "DFBK", paramLabel = "NAME",
-      description = "Row label of the predictions; with --compare and --ablation, the rows compared (default ${DEFAULT-VALUE}).")
+      description = "Row label of the predictions; with --compare and --ablation, the rows"
+          + " compared (default ${DEFAULT-VALUE}).")
   String method;
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-      description = "Where to write tables (default: eval-out, eval-<config name>, eval-compare or eval-ablation).")
+      description = "Where to write tables (default: eval-out, eval-<config name>, eval-compare or"
+          + " eval-ablation).")
   Path output;
 
   @Option(names = "--json",
@@ -420,20 +431,58 @@ public final class EvalCommand implements Callable<Integer> {
     return run.stream().anyMatch(r -> !Double.isNaN(r.values().get(m)));
   }
 
-  /** Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each run. */
+  /**
+   * Rows = settings (named by {@link #settingNames}), columns = tasks; the DFBK rows of each
+   * run. A setting given as a folder of seed-N runs makes the seeded table instead: mean ± sd
+   * over seeds and paired tests against the first setting, with the structure metrics.
+   */
   private int ablation() {
-    java.util.Map<String, List<SliceResult>> runs = new java.util.LinkedHashMap<>();
     List<String> names = settingNames(mode.ablation.runs, "--ablation");
+    java.util.Map<String, List<List<SliceResult>>> runs = new java.util.LinkedHashMap<>();
+    boolean seeded = false;
     for (int i = 0; i < names.size(); i++) {
-      runs.put(names.get(i), EvalFiles.readSlicesCsv(slicesCsv(mode.ablation.runs.get(i))));
+      List<Path> files = AblationFolders.runs(mode.ablation.runs.get(i));
+      seeded |= AblationFolders.isSeeded(mode.ablation.runs.get(i));
+      List<List<SliceResult>> seeds = new ArrayList<>();
+      files.forEach(f -> seeds.add(EvalFiles.readSlicesCsv(f)));
+      runs.put(names.get(i), seeds);
     }
-    ResultTable t = ResultTable.ofRuns("Ablation", "Setting", runs, method, Metric.PAPER);
     Path out = output != null ? output : Paths.get("eval-ablation");
-    t.write(out, "ablation");
-    spec.commandLine().getOut().print(json ? t.toJson() : t.toMarkdown());
+    String text;
+    if (seeded) {
+      SeededAblation t = SeededAblation.of(runs, method, seededMetrics(runs));
+      t.write(out, "ablation");
+      text = json ? t.toJson() : t.toMarkdown();
+    } else {
+      java.util.Map<String, List<SliceResult>> single = new java.util.LinkedHashMap<>();
+      runs.forEach((k, v) -> single.put(k, v.get(0)));
+      ResultTable t = ResultTable.ofRuns("Ablation", "Setting", single, method, Metric.PAPER);
+      t.write(out, "ablation");
+      text = json ? t.toJson() : t.toMarkdown();
+    }
+    spec.commandLine().getOut().print(text);
     spec.commandLine().getOut().flush();
     status("wrote ablation.md, .csv and .json to " + out.toAbsolutePath().normalize());
     return 0;
+  }
+
+  /**
+   * PSNR, SSIM and MAE, then every structure metric with a direction that has values in every
+   * run (the lesion contrast ratios themselves are descriptive; their error is ranked).
+   */
+  static List<Metric> seededMetrics(java.util.Map<String, List<List<SliceResult>>> runs) {
+    List<Metric> out = new ArrayList<>(List.of(Metric.PSNR, Metric.SSIM, Metric.MAE));
+    for (Metric m : Metric.PER_SLICE) {
+      if (Metric.PIXEL.contains(m) || m.direction() == Metric.Direction.NONE) {
+        continue;
+      }
+      boolean everywhere = runs.values().stream().flatMap(List::stream)
+          .allMatch(r -> hasValue(r, m));
+      if (everywhere) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /**
@@ -474,14 +523,8 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private static Path slicesCsv(Path run) {
-    Path f = Files.isDirectory(run) ? run.resolve("slices.csv") : run;
-    if (Files.isDirectory(run) && !Files.isRegularFile(f)) {
-      f = run.resolve("tables").resolve("slices.csv");
-    }
-    if (!Files.isRegularFile(f)) {
-      throw new DataException("no slices.csv in " + run + "; give the output folder of a 'dfbk eval' run");
-    }
-    return f;
+    return AblationFolders.slicesCsv(run);
   }
+
 
 }

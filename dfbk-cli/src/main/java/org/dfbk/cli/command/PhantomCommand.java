@@ -12,7 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk phantom --output DIR [--subjects N] [--size S] [--slices Z] [--seed K]}. */
+/**
+ * {@code dfbk phantom --output DIR [--subjects N] [--size S] [--slices Z] [--seed K]
+ * [--skull-stripped]}.
+ */
 @Command(name = "phantom", mixinStandardHelpOptions = true,
     description = {"Write a seeded digital head phantom (T1, T2, FLAIR, PD, CT) as NIfTI.",
         "Layout: DIR/phantom-NNN/{T1,T2,FLAIR,PD,CT,LABELS}.nii.gz with a real RAS affine."})
@@ -35,13 +38,19 @@ public final class PhantomCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--skull-stripped", description = "Set air, scalp and skull to background in"
+      + " every image (0, or -1024 HU in CT), as in skull-stripped cohorts; LABELS keeps them.")
+  boolean skullStripped;
+
   @Override
   public Integer call() {
-    if (subjects < 1 || size < 16 || slices < 1) {
-      throw new ConfigException("phantom needs --subjects >= 1, --size >= 16 and --slices >= 1; got "
-          + subjects + ", " + size + ", " + slices);
+    if (subjects < 1 || size < 16 || slices < 16) {
+      throw new ConfigException("phantom needs --subjects >= 1, --size >= 16 and --slices >= 16"
+          + " (the head model needs 16 voxels per axis); got " + subjects + ", " + size + ", "
+          + slices);
     }
-    List<Path> dirs = Datasets.writePhantom(output, subjects, size, slices, seed);
+    List<Path> dirs = Datasets.writePhantom(output, subjects, size, slices, seed,
+        skullStripped);
     spec.commandLine().getOut().println("wrote " + dirs.size() + " phantom subjects (T1, T2, FLAIR, PD, CT, "
         + "LABELS) to " + output.toAbsolutePath().normalize());
     return 0;

@@ -1,6 +1,5 @@
 package org.dfbk.cli.command;
 
-import org.dfbk.data.nifti.NiftiNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.DatasetLayouts;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.prep.ConditionLayout;
 import org.dfbk.train.loop.CheckpointState;
 import org.dfbk.train.loop.Checkpoints;

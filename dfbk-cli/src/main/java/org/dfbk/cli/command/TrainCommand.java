@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk train --config F [--output DIR] [--devices ...] [--max-steps N] [--resume]}. */
+/** {@code dfbk train --config F [--output DIR] [--devices ...] [--max-steps N] [--seed N] [--resume]}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a DFBK model from a config.",
         "Prepares the slice cache and the prompt embeddings if needed, then runs the step-based",
@@ -39,12 +39,19 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Override train.max_steps.")
   long maxSteps;
 
+  @Option(names = "--seed", paramLabel = "N", description = "Override train.seed (initialisation,"
+      + " shuffling, t and noise): repeat a run with other seeds to see their spread.")
+  Long seed;
+
   @Option(names = "--resume", description = "Continue the run in --output from checkpoints/last.zip.")
   boolean resume;
 
   @Override
   public Integer call() {
     DfbkConfig c = ConfigLoader.load(config);
+    if (seed != null) {
+      c = c.withTrainSeed(seed);
+    }
     Engine engine = EngineStart.start(devices.wantsGpu());
     Device[] devs = devices.resolve(engine.getGpuCount());
     Path run = output != null ? output : Paths.get("runs", c.name());

@@ -66,6 +66,7 @@ public final class ConfigMapper {
     key("UNetSpec.dfbMode", "model.dfb.mode");
     key("UNetSpec.dfbScope", "model.dfb.scope");
     key("UNetSpec.dfbLevels", "model.dfb.levels");
+    key("UNetSpec.dfbSide", "model.dfb.side");
     key("UNetSpec.kgMode", "model.kg.mode");
     key("UNetSpec.kgPlacement", "model.kg.placement");
     key("UNetSpec.textDim", "knowledge.encoder");
@@ -109,6 +110,7 @@ public final class ConfigMapper {
         .optSwinDepth(m.swinDepth()).optSwinEmbedDim(m.swinEmbedDim())
         .optHeadChannels(m.headChannels()).optWindowSize(m.windowSize())
         .optDfb(m.dfb().mode(), m.dfb().scope(), Set.copyOf(m.dfb().levels()))
+        .optDfbSide(m.dfb().side())
         .optKg(kg, placement, kg == KgMode.NONE ? 0 : textDim)
         .build());
   }

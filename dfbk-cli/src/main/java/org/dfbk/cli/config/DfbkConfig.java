@@ -50,6 +50,12 @@ public record DfbkConfig(
             + " out (it follows data.image_size) or make the two equal");
   }
 
+  /** This config trained with another seed ({@code dfbk train --seed}: seeded ablations). */
+  public DfbkConfig withTrainSeed(long seed) {
+    return new DfbkConfig(version, name, data, model, diffusion, train.withSeed(seed), knowledge,
+        eval);
+  }
+
   /**
    * This config with its dataset, slice cache and prompt-embedding cache moved under
    * {@code dir} ({@code phantom/}, {@code cache/}, {@code knowledge/}): the demo's output folder,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dfbk.core.spec.AttentionScope;
 import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.DfbSide;
 import org.dfbk.core.spec.KgMode;
 
 /**
@@ -87,7 +88,8 @@ public record ModelConfig(
   }
 
   /**
-   * DFB blocks on encoder features before they enter a skip connection.
+   * DFB blocks on skip connections: on the encoder feature entering the skip (default), or on
+   * the decoder feature just before it is concatenated with the skip.
    *
    * @param mode none | L | H | LH | normattn (paper Table 4)
    * @param scope global | window attention (windows of model.window_size); default global, the
@@ -97,11 +99,14 @@ public record ModelConfig(
    * @param levels encoder levels (0 = full resolution) whose skip feature passes a DFB block;
    *     empty = every level whose feature map side is at most 56 px (the paper configs' choice,
    *     see docs/memory.md)
+   * @param side encoder | decoder: which feature of the level's deepest skip the block transforms
+   *     (default encoder)
    */
   public record DfbConfig(
       @JsonProperty("mode") DfbMode mode,
       @JsonProperty("scope") AttentionScope scope,
-      @JsonProperty("levels") List<Integer> levels) {
+      @JsonProperty("levels") List<Integer> levels,
+      @JsonProperty("side") DfbSide side) {
     /** Default DFB levels: every level whose feature map side is at most this many pixels. */
     public static final int DEFAULT_MAX_SIDE = 56;
 
@@ -112,10 +117,11 @@ public record ModelConfig(
       Check.that(levels.stream().allMatch(l -> l != null && l >= 0), "model.dfb.levels",
           "must be level indices >= 0 (0 = full resolution), got " + levels);
       levels = List.copyOf(new java.util.TreeSet<>(levels));
+      side = Check.or(side, DfbSide.ENCODER);
     }
 
     static DfbConfig defaults() {
-      return new DfbConfig(null, null, null);
+      return new DfbConfig(null, null, null, null);
     }
 
     /**
@@ -124,7 +130,7 @@ public record ModelConfig(
      */
     DfbConfig resolved(int imageSize, int numLevels) {
       if (mode == DfbMode.NONE) {
-        return new DfbConfig(mode, scope, List.of());
+        return new DfbConfig(mode, scope, List.of(), side);
       }
       if (!levels.isEmpty()) {
         return this;
@@ -135,7 +141,7 @@ public record ModelConfig(
           l.add(level);
         }
       }
-      return new DfbConfig(mode, scope, l);
+      return new DfbConfig(mode, scope, l, side);
     }
   }
 

@@ -71,6 +71,12 @@ public record TrainConfig(
     Check.that(valSlices >= 0, "train.val_slices", "must be >= 0, got " + valSlices);
   }
 
+  /** The same settings with another {@code seed} ({@code dfbk train --seed}). */
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(batchSize, lr, lrMin, warmupSteps, maxSteps, weightDecay, emaRate,
+        gradClip, precision, newSeed, logEvery, valEvery, checkpointEvery, valSlices);
+  }
+
   static TrainConfig defaults() {
     return new TrainConfig(null, null, null, null, null, null, null, null, null, null, null, null,
         null, null);

@@ -77,4 +77,23 @@ class ConfigShowTest {
       assertTrue(yaml.contains(expected), "missing '" + expected + "' in:\n" + yaml);
     }
   }
+
+  @Test
+  void trainSeedOverrideChangesTheSeedLineOnly() {
+    DfbkConfig c = ConfigLoader.loadResource("/org/dfbk/cli/configs/demo.yaml");
+    long other = c.train().seed() + 7;
+    DfbkConfig seeded = c.withTrainSeed(other);
+    assertEquals(other, seeded.train().seed());
+    List<String> a = ConfigLoader.toYaml(c).lines().toList();
+    List<String> b = ConfigLoader.toYaml(seeded).lines().toList();
+    assertEquals(a.size(), b.size());
+    List<String> changed = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        changed.add(a.get(i) + " -> " + b.get(i));
+      }
+    }
+    assertEquals(List.of("  seed: " + c.train().seed() + " -> " + "  seed: " + other), changed,
+        "only train.seed differs");
+  }
 }

@@ -215,21 +215,23 @@ public final class ModelSummary {
           }
           case "up" -> act += 4 * px * cOut;
           case "dfb" -> {
+            // a decoder-side block (first in an output stage) transforms the feature from below
+            long cDfb = st.name().startsWith("output_") ? prevOut.get(prev).get(1) : cOut;
             double tl = px / 4;
-            int hl = (int) (cOut / spec.headChannels());
+            int hl = (int) (cDfb / spec.headChannels());
             boolean window = spec.dfbScope() == AttentionScope.WINDOW;
             if (spec.dfbMode() == DfbMode.NORMATTN) {
               double ta = window ? sq(Math.min(spec.windowSize(), s)) : px;
-              macs += 2 * px * ta * cOut;
-              act += px * 8.0 * cOut + px * hl * ta;
+              macs += 2 * px * ta * cDfb;
+              act += px * 8.0 * cDfb + px * hl * ta;
             } else {
               double ta = window ? sq(Math.min(spec.windowSize(), s / 2)) : tl;
               boolean low = spec.dfbMode() != DfbMode.H;
               boolean high = spec.dfbMode() != DfbMode.L;
-              macs += (low ? 2 * tl * ta * cOut : 0) + (high ? 6 * tl * ta * cOut : 0);
-              act += px * 5.0 * cOut
-                  + (low ? tl * (5.0 * cOut + hl * ta) : 0)
-                  + (high ? tl * (24.0 * cOut + 3.0 * 3 * hl * ta) : 0);
+              macs += (low ? 2 * tl * ta * cDfb : 0) + (high ? 6 * tl * ta * cDfb : 0);
+              act += px * 5.0 * cDfb
+                  + (low ? tl * (5.0 * cDfb + hl * ta) : 0)
+                  + (high ? tl * (24.0 * cDfb + 3.0 * 3 * hl * ta) : 0);
             }
           }
           default -> throw new IllegalStateException("unknown stage step " + step);
@@ -367,9 +369,11 @@ public final class ModelSummary {
   /** {@link #toText()} with the name of each input channel (null to leave them out). */
   public String toText(List<String> inputChannelNames) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "SwinUNet %d px, C0 %d, mult %s, DFB %s %s %s, KG %s%n",
+    b.append(String.format(Locale.ROOT, "SwinUNet %d px, C0 %d, mult %s, DFB %s %s %s%s, KG %s%n",
         spec.imageSize(), spec.modelChannels(), spec.channelMult(), spec.dfbMode(),
-        spec.dfbScope(), spec.dfbLevels(), spec.kgMode()));
+        spec.dfbScope(), spec.dfbLevels(),
+        spec.dfbSide() == org.dfbk.core.spec.DfbSide.DECODER ? " decoder side" : "",
+        spec.kgMode()));
     b.append(String.format(Locale.ROOT, "input: (N, %d, %d, %d)%s%n", spec.inChannels(),
         spec.imageSize(), spec.imageSize(), inputChannelNames == null ? ""
             : " = " + String.join(", ", inputChannelNames)));

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.dfbk.core.spec.DfbSide;
 import org.dfbk.core.spec.UNetSpec;
 
 /**
@@ -39,7 +40,9 @@ import org.dfbk.core.spec.UNetSpec;
  *                                           [+ kg if l ∈ kgPlacement.levels and j = 0]
  *   between levels:                input_k = down (3×3 stride 2)
  *   every encoder output enters a skip; the last ResBlock output of a level in dfbLevels
- *   enters it through a dfb block (one DFB per level, on the level's deepest feature)
+ *   enters it through a dfb block (one DFB per level, on the level's deepest feature); with
+ *   dfbSide DECODER the block sits instead in the decoder stage that consumes that skip and
+ *   transforms h just before the concatenation: output_k = res(concat(dfb(h), skip))
  *   middle = res_1, swin, [kg], res_2
  *   per level l (deepest first), numResBlocks + 1 times: h = output_k(concat(h, skip.pop()))
  *                                           res [+ swin, + kg at the first] [+ up at the last, l &gt; 0]
@@ -135,6 +138,9 @@ public final class SwinUNet extends AbstractBlock {
       for (int i = 0; i <= spec.numResBlocks(); i++) {
         int skipCh = pending.removeLast();
         UNetStage s = new UNetStage(false);
+        if (i == 0 && spec.hasDfb(l) && spec.dfbSide() == DfbSide.DECODER) {
+          s.backboneTransform(dfb(ch), ch);
+        }
         s.add("res", res(ch + skipCh, out), UNetStage.Kind.TIMESTEP);
         ch = out;
         if (spec.hasSwin(l) && i == 0) {
@@ -158,7 +164,7 @@ public final class SwinUNet extends AbstractBlock {
 
   private void addEncoder(UNetStage s, int ch, int level, boolean lastOfLevel,
       List<Integer> chans, List<Integer> levels) {
-    if (lastOfLevel && spec.hasDfb(level)) {
+    if (lastOfLevel && spec.hasDfb(level) && spec.dfbSide() == DfbSide.ENCODER) {
       s.skipTransform(dfb(ch));
     }
     inputStages.add(addChildBlock("input_" + inputStages.size(), s));
@@ -268,6 +274,10 @@ public final class SwinUNet extends AbstractBlock {
     ctx.set(0, h);
     h = scoped(owner, ctx, c -> middle.forward(store, c, training, params)).get(0);
     for (UNetStage s : outputStages) {
+      if (s.hasBackboneTransform()) {
+        ctx.set(0, h);
+        h = scoped(owner, ctx, c -> s.transformBackbone(store, c, training, params)).get(0);
+      }
       ctx.set(0, NDArrays.concat(new NDList(h, skips.removeLast()), 1));
       h = scoped(owner, ctx, c -> s.forward(store, c, training, params)).get(0);
     }

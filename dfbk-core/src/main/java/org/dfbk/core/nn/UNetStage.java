@@ -37,6 +37,8 @@ public final class UNetStage extends AbstractBlock {
   private final List<String> names = new ArrayList<>();
   private final boolean encoder;
   private Block dfb;
+  private Block backboneDfb;
+  private int backboneChannels;
 
   UNetStage(boolean encoder) {
     super(VERSION);
@@ -58,11 +60,44 @@ public final class UNetStage extends AbstractBlock {
     return this;
   }
 
-  /** Names of the sub-blocks in order ("res", "swin", "kg", "down", "up", "conv"; "dfb"). */
+  /**
+   * A decoder stage's DFB block on the decoder feature ({@code DfbSide.DECODER}): it transforms
+   * the {@code channels}-channel feature coming up from below, before the caller concatenates it
+   * with the skip that is this stage's other input. Added before the stage's other blocks, as it
+   * runs first.
+   */
+  UNetStage backboneTransform(Block block, int channels) {
+    if (encoder || !steps.isEmpty()) {
+      throw new IllegalStateException("a decoder stage's backbone transform comes before its"
+          + " other blocks");
+    }
+    backboneDfb = addChildBlock("dfb", block);
+    backboneChannels = channels;
+    return this;
+  }
+
+  /** Whether {@link #transformBackbone} has a block to run. */
+  boolean hasBackboneTransform() {
+    return backboneDfb != null;
+  }
+
+  /** Runs the decoder-side DFB block on (h) and returns (h'). */
+  NDList transformBackbone(ParameterStore store, NDList h, boolean training,
+      PairList<String, Object> params) {
+    return backboneDfb.forward(store, new NDList(h.get(0)), training, params);
+  }
+
+  /**
+   * Names of the sub-blocks in order ("res", "swin", "kg", "down", "up", "conv"; "dfb" last on an
+   * encoder stage, first on a decoder stage with a decoder-side DFB).
+   */
   public List<String> stepNames() {
     List<String> out = new ArrayList<>(names);
     if (dfb != null) {
       out.add("dfb");
+    }
+    if (backboneDfb != null) {
+      out.add(0, "dfb");
     }
     return out;
   }
@@ -122,6 +157,11 @@ public final class UNetStage extends AbstractBlock {
     }
     if (dfb != null) {
       dfb.initialize(manager, dataType, s.get(s.size() - 1));
+    }
+    if (backboneDfb != null) {
+      Shape c = in[0];
+      backboneDfb.initialize(manager, dataType,
+          new Shape(c.get(0), backboneChannels, c.get(2), c.get(3)));
     }
   }
 }

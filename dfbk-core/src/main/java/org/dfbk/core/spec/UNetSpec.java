@@ -44,8 +44,11 @@ import org.dfbk.core.math.Tokens;
  *   <li>{@code dfbMode}: Dynamic Frequency Balance variant ({@link DfbMode#NONE}: no DFB block)
  *   <li>{@code dfbScope}: DFB attention over the whole map or within windows of
  *       {@code windowSize}
- *   <li>{@code dfbLevels}: encoder levels whose deepest skip feature (the output of the level's
- *       last ResBlock) passes through a DFB block before entering the skip connection
+ *   <li>{@code dfbLevels}: levels whose deepest skip connection (the one fed by the output of
+ *       the level's last ResBlock) gets a DFB block
+ *   <li>{@code dfbSide}: on that skip, the block transforms the encoder feature before it enters
+ *       ({@link DfbSide#ENCODER}, the default) or the decoder feature just before the two are
+ *       concatenated ({@link DfbSide#DECODER})
  *   <li>{@code kgMode}: Knowledge Guidance variant ({@link KgMode#NONE}: no KG block, no text
  *       input)
  *   <li>{@code kgPlacement}: where KG blocks sit
@@ -72,6 +75,7 @@ public final class UNetSpec {
   private final DfbMode dfbMode;
   private final AttentionScope dfbScope;
   private final Set<Integer> dfbLevels;
+  private final DfbSide dfbSide;
   private final KgMode kgMode;
   private final KgPlacement kgPlacement;
   private final int textDim;
@@ -103,6 +107,7 @@ public final class UNetSpec {
     windowSize = b.windowSize;
     dfbMode = b.dfbMode;
     dfbScope = b.dfbScope;
+    dfbSide = b.dfbSide;
     kgMode = b.kgMode;
     textDim = b.textDim;
     positive("imageSize", imageSize);
@@ -173,11 +178,17 @@ public final class UNetSpec {
       throw new ConfigException("UNetSpec.dfbScope: missing; one of "
           + List.of(AttentionScope.values()));
     }
+    if (dfbSide == null) {
+      throw new ConfigException("UNetSpec.dfbSide: missing; one of "
+          + List.of(DfbSide.values()));
+    }
     dfbLevels = frozen("dfbLevels", b.dfbLevels);
     checkLevels("dfbLevels", dfbLevels, levels);
     if (dfbMode != DfbMode.NONE) {
       for (int l : dfbLevels) {
-        checkDfbLevel(l, imageSize >> l, modelChannels * channelMult.get(l), dfbMode, dfbScope,
+        // the decoder feature entering level l comes up from level l + 1 (or from the middle)
+        int fed = dfbSide == DfbSide.DECODER ? Math.min(l + 1, levels - 1) : l;
+        checkDfbLevel(l, imageSize >> l, modelChannels * channelMult.get(fed), dfbMode, dfbScope,
             windowSize, headChannels);
       }
     }
@@ -232,7 +243,8 @@ public final class UNetSpec {
         .optNumResBlocks(numResBlocks).optAttentionResolutions(attentionResolutions)
         .optNormGroups(normGroups).optSwinDepth(swinDepth).optSwinEmbedDim(swinEmbedDim)
         .optHeadChannels(headChannels).optWindowSize(windowSize)
-        .optDfb(dfbMode, dfbScope, dfbLevels).optKg(kgMode, kgPlacement, textDim);
+        .optDfb(dfbMode, dfbScope, dfbLevels).optDfbSide(dfbSide)
+        .optKg(kgMode, kgPlacement, textDim);
   }
 
   /**
@@ -361,6 +373,21 @@ public final class UNetSpec {
     return dfbLevels;
   }
 
+  /** Which side of each DFB level's skip connection the block transforms. */
+  public DfbSide dfbSide() {
+    return dfbSide;
+  }
+
+  /**
+   * Channels of the feature a DFB block at {@code level} transforms: the level's own on the
+   * encoder side; on the decoder side those of the feature coming up from the level below (or
+   * from the middle at the deepest level).
+   */
+  public int dfbChannels(int level) {
+    return dfbSide == DfbSide.DECODER
+        ? levelChannels(Math.min(level + 1, numLevels() - 1)) : levelChannels(level);
+  }
+
   public KgMode kgMode() {
     return kgMode;
   }
@@ -427,6 +454,7 @@ public final class UNetSpec {
         && swinDepth == s.swinDepth && swinEmbedDim == s.swinEmbedDim
         && headChannels == s.headChannels && windowSize == s.windowSize
         && dfbMode == s.dfbMode && dfbScope == s.dfbScope && dfbLevels.equals(s.dfbLevels)
+        && dfbSide == s.dfbSide
         && kgMode == s.kgMode && kgPlacement.equals(s.kgPlacement) && textDim == s.textDim;
   }
 
@@ -434,7 +462,7 @@ public final class UNetSpec {
   public int hashCode() {
     return Objects.hash(imageSize, inChannels, outChannels, modelChannels, channelMult,
         numResBlocks, attentionResolutions, normGroups, swinDepth, swinEmbedDim, headChannels,
-        windowSize, dfbMode, dfbScope, dfbLevels, kgMode, kgPlacement, textDim);
+        windowSize, dfbMode, dfbScope, dfbLevels, dfbSide, kgMode, kgPlacement, textDim);
   }
 
   @Override
@@ -445,6 +473,7 @@ public final class UNetSpec {
         + ", normGroups=" + normGroups + ", swinDepth=" + swinDepth + ", swinEmbedDim="
         + swinEmbedDim + ", headChannels=" + headChannels + ", windowSize=" + windowSize
         + ", dfbMode=" + dfbMode + ", dfbScope=" + dfbScope + ", dfbLevels=" + dfbLevels
+        + ", dfbSide=" + dfbSide
         + ", kgMode=" + kgMode + ", kgPlacement=" + kgPlacement + ", textDim=" + textDim + "]";
   }
 
@@ -519,6 +548,7 @@ public final class UNetSpec {
     private DfbMode dfbMode = DfbMode.NONE;
     private AttentionScope dfbScope = AttentionScope.GLOBAL;
     private Set<Integer> dfbLevels = Set.of();
+    private DfbSide dfbSide = DfbSide.ENCODER;
     private KgMode kgMode = KgMode.NONE;
     private KgPlacement kgPlacement = KgPlacement.none();
     private int textDim = 0;
@@ -602,6 +632,12 @@ public final class UNetSpec {
       dfbMode = mode;
       dfbScope = scope;
       dfbLevels = levels;
+      return this;
+    }
+
+    /** Which feature of each DFB level's skip the block transforms (default encoder). */
+    public Builder optDfbSide(DfbSide side) {
+      dfbSide = side;
       return this;
     }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.dfbk.core.spec.AttentionScope;
 import org.dfbk.core.spec.DfbMode;
+import org.dfbk.core.spec.DfbSide;
 import org.dfbk.core.spec.KgMode;
 import org.dfbk.core.spec.KgPlacement;
 import org.dfbk.core.spec.UNetSpec;
@@ -92,6 +93,72 @@ class SwinUNetTest {
       assertTrue(pb.keySet().stream().anyMatch(k -> k.contains(".dfb.")), "has DFB blocks");
       assertTrue(pb.keySet().stream().anyMatch(k -> k.contains("middle.kg.")), "has middle KG");
     }
+  }
+
+  @Test
+  void decoderSideDfbTransformsTheDecoderFeatureBeforeTheConcatenation() {
+    UNetSpec dec = UNetSpec.tiny().toBuilder().optKg(KgMode.NONE, KgPlacement.none(), 0)
+        .optDfbSide(DfbSide.DECODER).build();
+    UNetSpec plain = dec.backboneOnly();
+    try (NDManager m = NDManager.newBaseManager()) {
+      SwinUNet a = SwinUNet.of(plain);
+      a.initialize(m);
+      SwinUNet b = SwinUNet.of(dec);
+      b.initialize(m);
+      Map<String, ai.djl.nn.Parameter> pb = ParameterNames.dotted(b);
+      // one block per DFB level, in the decoder stage that consumes the level's deepest skip,
+      // as wide as the feature coming up from below
+      List<String> projections = pb.keySet().stream()
+          .filter(k -> k.endsWith(".dfb.proj_out.weight")).sorted().toList();
+      assertEquals(dec.dfbLevels().size(), projections.size(), projections.toString());
+      assertTrue(projections.stream().allMatch(k -> k.startsWith("output_")), projections.toString());
+      int k = 0;
+      for (int l = dec.numLevels() - 1; l >= 0; l--) {
+        if (dec.hasDfb(l)) {
+          String name = "output_" + k + ".dfb.proj_out.weight";
+          assertTrue(pb.containsKey(name), "level " + l + ": expected " + name + " in " + projections);
+          assertEquals(dec.dfbChannels(l), pb.get(name).getArray().getShape().get(0), name);
+          assertEquals("dfb", b.getOutputStages().get(k).stepNames().get(0), name);
+        }
+        k += dec.numResBlocks() + 1;
+      }
+      // fresh blocks are the identity: the backbone's weights give the backbone's output
+      ParameterNames.dotted(a).forEach((n, v) -> Params.assign(pb.get(n).getArray(),
+          v.getArray().toFloatArray()));
+      NDList in = inputs(m, dec, 2, 5);
+      float[] ya = run(a, m, in).toFloatArray();
+      float[] yb = run(b, m, in).toFloatArray();
+      Tolerance.assertClose(ya, yb, 0, 1e-6, "fresh decoder-side DFB vs backbone");
+      // a block with weights changes the output: it is on the path
+      for (String n : projections) {
+        NDArray w = pb.get(n).getArray();
+        w.set(m.randomNormal(w.getShape()).mul(0.05f).toFloatArray());
+      }
+      float[] yc = run(b, m, in).toFloatArray();
+      double maxDiff = 0;
+      for (int i = 0; i < ya.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(ya[i] - yc[i]));
+      }
+      assertTrue(maxDiff > 1e-4, "decoder-side DFB must act, max diff " + maxDiff);
+    }
+  }
+
+  @Test
+  void decoderSideDfbChecksTheWidthOfTheFeatureItTransforms() {
+    // level 0 has 8 channels, level 1 24: a decoder-side block at level 0 sees 24 channels,
+    // which 16-channel heads do not divide
+    UNetSpec.Builder b = UNetSpec.builder().setImageSize(16).setModelChannels(8)
+        .setChannelMult(List.of(1, 3)).optNormGroups(4).optSwinEmbedDim(16).optHeadChannels(8)
+        .optWindowSize(4).optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(0));
+    assertEquals(8, b.build().dfbChannels(0));
+    b.optHeadChannels(4);
+    UNetSpec ok = b.optDfbSide(DfbSide.DECODER).build();
+    assertEquals(24, ok.dfbChannels(0));
+    org.dfbk.core.error.ConfigException e = assertThrows(
+        org.dfbk.core.error.ConfigException.class,
+        () -> b.optHeadChannels(16).optDfb(DfbMode.LH, AttentionScope.GLOBAL, Set.of(0))
+            .optDfbSide(DfbSide.DECODER).build());
+    assertTrue(e.getMessage().contains("24 channels"), e.getMessage());
   }
 
   @Test
