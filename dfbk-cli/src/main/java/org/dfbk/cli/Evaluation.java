@@ -4,19 +4,19 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.cli.config.ConfigMapper;
+import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.cache.PrepareSpec;
 import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.Subject;
 import org.dfbk.data.dataset.SubjectSplit;
 import org.dfbk.data.nifti.NiftiIO;
+import org.dfbk.data.cache.PrepareSpec;
 import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.data.transform.Slicing;
@@ -35,6 +35,9 @@ import org.dfbk.train.infer.VolumeTranslator;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.TissueContrast;
+import org.dfbk.train.eval.VolumeEvaluator;
+import org.dfbk.train.infer.FileTranslator;
+import org.dfbk.train.infer.SliceTranslator;
 
 /**
  * Translate the test subjects of a config with a loaded checkpoint, evaluate against the truth
@@ -81,10 +84,8 @@ public final class Evaluation {
     }
     org.dfbk.data.transform.ConditionLayout condition = Translators.condition(m);
     String task = String.join("+", condition.sources()) + "→" + c.data().target();
-    ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
-    SliceTranslator slices = new SliceTranslator(m.model(), new ResShiftSampler(ConfigMapper.schedule(c)),
-        m.text(), c.eval().batch(), samples);
+    FileTranslator translator = translator(m, c, samples);
     EvalReport report = new EvalReport("DFBK " + task, "Method", options);
     HtmlReport html = new HtmlReport("dfbk evaluation: " + c.name() + " (" + task + ")");
     List<Path> preds = new ArrayList<>();
@@ -95,29 +96,25 @@ public final class Evaluation {
       if (!ids.contains(s.id())) {
         continue;
       }
-      Path srcFile = s.require(c.data().source());
-      Path tgtFile = s.require(c.data().target());
-      NiftiImage srcImg = NiftiIO.read(srcFile);
-      Volume source = srcImg.volume();
-      Volume truth = NiftiIO.read(tgtFile).volume();
-      List<Volume> sources = new ArrayList<>(List.of(source));
-      List<Path> sourceFiles = new ArrayList<>(List.of(srcFile));
-      for (String extra : condition.sources().subList(1, condition.sources().size())) {
-        Path f = s.require(extra);
-        sourceFiles.add(f);
-        sources.add(NiftiIO.read(f).volume());
+      List<Path> sourceFiles = new ArrayList<>();
+      for (String modality : condition.sources()) {
+        sourceFiles.add(s.require(modality));
       }
-      VolumeTranslator.Result r = VolumeTranslator.translate(sources, sourceFiles, condition, src,
-          tgt, c.data().axis(), m.spec().imageSize(),
-          in -> slices.translate(in, m.spec().imageSize(), c.eval().seed(), null),
-          c.data().normalization());
+      Path srcFile = sourceFiles.get(0);
+      Path tgtFile = s.require(c.data().target());
+      FileTranslator.Translation r = translator.translateVolume(sourceFiles,
+          w -> warn(err, w), null);
+      Volume source = r.sources().get(0);
+      Volume truth = NiftiIO.read(tgtFile).onlyVolume("truth",
+          "eval compares one 3-D volume per file", null);
       Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
-      NiftiIO.writeFloat32(predFile, r.prediction(), srcImg.header());
+      NiftiIO.writeFloat32(predFile, r.prediction(), r.grid().header());
       preds.add(predFile);
       boolean[] mask = null;
       if (options.protocol() == Protocol.SYNTHRAD_2023) {
         Path maskFile = s.require("MASK");
-        Volume mv = NiftiIO.read(maskFile).volume();
+        Volume mv = NiftiIO.read(maskFile).onlyVolume("mask",
+            "eval compares one 3-D volume per file", null);
         if (!mv.sameGrid(truth, 1e-3)) {
           throw new DataException("mask " + maskFile + " is not on the grid of " + tgtFile
               + " (shape " + java.util.Arrays.toString(mv.shape()) + " vs "
@@ -181,6 +178,28 @@ public final class Evaluation {
     Path htmlFile = out.resolve("report.html");
     html.write(htmlFile);
     return new Outcome(report, htmlFile, preds);
+  }
+
+  /**
+   * The translator of an evaluation: the one-volume step of {@code dfbk translate} (4-D sources
+   * refused, non-finite voxels translated as background with a warning, the checks against the
+   * training inputs and scale) with the config's modalities, slicing axis, normalisation and
+   * {@code eval} batch and seed, and the checkpoint's record of its training inputs; not strict.
+   */
+  static FileTranslator translator(Pipeline.Loaded m, DfbkConfig c, int samples) {
+    SliceTranslator slices = new SliceTranslator(m.model(),
+        new ResShiftSampler(ConfigMapper.schedule(c)), m.text(), c.eval().batch(), samples);
+    ModalityKind src = c.data().sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
+    ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
+    return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src,
+        tgt, c.data().axis(), m.spec().imageSize(), m.state().modelPixelMm(), c.eval().seed(),
+        null, c.data().normalization(), c.data().source(), m.state().inputProfile(), false),
+        Translators.condition(m));
+  }
+
+  private static void warn(PrintWriter err, String warning) {
+    err.println("dfbk eval: warning: " + warning);
+    err.flush();
   }
 
   /** Fig. 3-style rows at evenly spaced slices through the evaluated range. */

@@ -241,6 +241,49 @@ class EndToEndCliTest {
         + blockRows + " block readings";
     assertTrue(html.contains(counts), "'" + counts + "' in the report");
 
+    // eval --checkpoint translates each test subject with translate's one-volume step: NaN
+    // source voxels are translated as background with a warning, a 4-D source is refused
+    Path nanData = tmp.resolve("phantom-nan");
+    Path fourData = tmp.resolve("phantom-4d");
+    try (var subjects = Files.list(ph)) {
+      for (Path subject : subjects.filter(Files::isDirectory).toList()) {
+        Path t2 = subject.resolve("T2.nii.gz");
+        Volume t1 = NiftiIO.read(subject.resolve("T1.nii.gz")).volume();
+        float[] d = t1.data().clone();
+        d[t1.index(t1.nx() / 2, t1.ny() / 2, t1.nz() / 2)] = Float.NaN;
+        Path nanSubject = nanData.resolve(subject.getFileName());
+        NiftiIO.writeFloat32(nanSubject.resolve("T1.nii.gz"), t1.withData(d), null);
+        Files.copy(t2, nanSubject.resolve("T2.nii.gz"));
+        Path fourSubject = fourData.resolve(subject.getFileName());
+        NiftiIO.writeFloat32(fourSubject.resolve("T1.nii"), t1, null);
+        byte[] vol = Files.readAllBytes(fourSubject.resolve("T1.nii"));
+        byte[] series = java.util.Arrays.copyOf(vol, vol.length + (vol.length - off));
+        System.arraycopy(vol, off, series, vol.length, vol.length - off);
+        java.nio.ByteBuffer.wrap(series).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putShort(40, (short) 4).putShort(48, (short) 2);
+        Files.write(fourSubject.resolve("T1.nii"), series);
+        Files.copy(t2, fourSubject.resolve("T2.nii.gz"));
+      }
+    }
+    Path nanCfg = tmp.resolve("tiny-nan.yaml");
+    Files.writeString(nanCfg, Files.readString(cfg).replace("root: " + ph, "root: " + nanData));
+    Path nanEval = tmp.resolve("eval-nan");
+    CliTest.Result en = CliTest.run("eval", "--checkpoint", ckpt.toString(), "--config",
+        nanCfg.toString(), "-o", nanEval.toString());
+    assertEquals(0, en.code(), en.err());
+    assertTrue(en.err().contains("warning") && en.err().contains("T1.nii.gz has 1 NaN or infinite"
+        + " voxel(s); they are translated as background (0.0)"), en.err());
+    assertTrue(Files.isRegularFile(nanEval.resolve("report.html")), "evaluated");
+    Path fourCfg = tmp.resolve("tiny-4d.yaml");
+    Files.writeString(fourCfg, Files.readString(cfg).replace("root: " + ph, "root: " + fourData));
+    Path fourEval = tmp.resolve("eval-4d");
+    CliTest.Result e4 = CliTest.run("eval", "--checkpoint", ckpt.toString(), "--config",
+        fourCfg.toString(), "-o", fourEval.toString());
+    assertEquals(ExitCode.DATA, e4.code(), e4.err());
+    assertTrue(e4.err().contains("T1.nii is 4-D") && e4.err().contains("[32, 32, 16, 2]"),
+        e4.err());
+    assertTrue(!Files.exists(fourEval.resolve("predictions")), "nothing translated or written");
+
     // a damaged metrics file next to a checkpoint stops the evaluation before anything is written
     Path bad = tmp.resolve("damaged-run");
     Files.createDirectories(bad.resolve("checkpoints"));

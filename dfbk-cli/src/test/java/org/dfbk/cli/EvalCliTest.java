@@ -267,6 +267,48 @@ class EvalCliTest {
     assertTrue(contrast.err().contains("FLAIR"), contrast.err());
   }
 
+  @Test
+  void helpShowsEachModesOptionsUnderItsOwnHeading() {
+    CliTest.Result r = CliTest.run("eval", "--help");
+    assertEquals(0, r.code(), r.err());
+    String help = r.out();
+    String[][] sections = {
+        {"Predicted volumes against the truth", "--pred", "--truth", "--glob", "--truth-name",
+            "--source-name", "--mask", "--lesions", "--lesion-name", "--ct", "--task"},
+        {"A checkpoint's test split", "--checkpoint", "--config"},
+        {"Paired comparison", "--compare"},
+        {"Ablation table", "--ablation"},
+        {"Metrics (with --pred or --checkpoint)", "--protocol", "--tissue-contrast",
+            "--no-structure"}};
+    for (String[] section : sections) {
+      int start = help.indexOf("\n" + section[0]);
+      assertTrue(start >= 0, "no section '" + section[0] + "' in:\n" + help);
+      int end = help.indexOf("\n\n", start + 1);
+      String body = help.substring(start, end < 0 ? help.length() : end);
+      for (String option : java.util.Arrays.copyOfRange(section, 1, section.length)) {
+        assertTrue(body.contains("  " + option + "=") || body.contains("  " + option + " ")
+            || body.contains(", " + option + "="),
+            option + " not under '" + section[0] + "':\n" + body);
+      }
+    }
+  }
+
+  @Test
+  void modesAndTheirOptionsDoNotMix() {
+    Path pred = pair(square(EYE), square(EYE));
+    CliTest.Result both = eval(pred, "--checkpoint", tmp.resolve("c.zip").toString());
+    assertEquals(ExitCode.USAGE, both.code(), both.err());
+    assertTrue(both.err().contains("mutually exclusive"), both.err());
+    CliTest.Result lesionsWithCheckpoint = CliTest.run("eval", "--checkpoint",
+        tmp.resolve("c.zip").toString(), "--lesions", tmp.toString());
+    assertEquals(ExitCode.USAGE, lesionsWithCheckpoint.code(), lesionsWithCheckpoint.err());
+    assertTrue(lesionsWithCheckpoint.err().contains("--pred"), lesionsWithCheckpoint.err());
+    CliTest.Result noTruth = CliTest.run("eval", "--pred", pred.toString());
+    assertEquals(ExitCode.USAGE, noTruth.code(), noTruth.err());
+    assertTrue(noTruth.err().contains("--truth"), noTruth.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+  }
+
   /** A slices.csv with one DFBK slice of the given PSNR and SSIM. */
   private static void slicesCsv(Path dir, double psnr, double ssim) throws Exception {
     Files.createDirectories(dir);

@@ -18,6 +18,7 @@ import org.dfbk.cli.Translators;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.train.infer.FileTranslator;
 
 /**
@@ -60,7 +61,8 @@ final class FileTask {
       }
       if (translator == null) {
         Pipeline.Loaded m = ModelCache.get(s, device, conf);
-        translator = Translators.of(m, s.batch(), s.samples(), s.seed(), s.volume());
+        translator = Translators.of(m, s.batch(), s.samples(), s.seed(), s.volume(),
+            s.strict(), s.flip());
       }
       rows.add(translate(item, s, translator, conf, task, executor, t0));
     }
@@ -166,7 +168,7 @@ final class FileTask {
   static String stdTarget(String output) {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output);
     return new org.apache.hadoop.fs.Path(p.getParent(),
-        FileTranslator.stem(p.getName()) + "_std.nii.gz").toString();
+        NiftiNames.stem(p.getName()) + "_std.nii.gz").toString();
   }
 
   /** The GPU Spark gave this task ({@code spark.task.resource.gpu.amount}), else the CPU. */

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.train.infer.FileTranslator;
 
 /**
@@ -38,12 +39,6 @@ final class InputPlan {
   private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
 
   private InputPlan() {}
-
-  static boolean isNifti(String name) {
-    String n = name.toLowerCase(Locale.ROOT);
-    return n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr")
-        || n.endsWith(".hdr.gz");
-  }
 
   private static boolean isManifest(String name) {
     String n = name.toLowerCase(Locale.ROOT);
@@ -81,7 +76,7 @@ final class InputPlan {
       if (files.isEmpty()) {
         throw new DataException("no NIfTI files matching '" + glob + "' under " + input);
       }
-    } else if (isNifti(in.getName())) {
+    } else if (NiftiNames.isNifti(in.getName())) {
       files.add(fs.makeQualified(in));
       root = files.get(0).getParent();
     } else {
@@ -107,7 +102,7 @@ final class InputPlan {
       throws IOException {
     GlobFilter names = new GlobFilter(glob);
     if (st.isFile()) {
-      if (isNifti(st.getPath().getName())) {
+      if (NiftiNames.isNifti(st.getPath().getName())) {
         files.add(st.getPath());
       }
       return;
@@ -117,7 +112,7 @@ final class InputPlan {
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(base, true);
     while (it.hasNext()) {
       Path p = it.next().getPath();
-      if (isNifti(p.getName()) && names.accept(p) && !hidden(base, p)) {
+      if (NiftiNames.isNifti(p.getName()) && names.accept(p) && !hidden(base, p)) {
         found.add(p);
       }
     }
@@ -206,7 +201,7 @@ final class InputPlan {
       inputs.put(f.toString(), f);
       String lower = f.getName().toLowerCase(Locale.ROOT);
       if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-        String stem = FileTranslator.stem(f.getName());
+        String stem = NiftiNames.stem(f.getName());
         for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
           inputs.put(new Path(f.getParent(), stem + ext).toString(), f);
         }
@@ -221,7 +216,7 @@ final class InputPlan {
           ? path.substring(rootPath.length() + (rootPath.endsWith("/") ? 0 : 1)) : f.getName();
       Path relPath = new Path(rel);
       String name = outputName != null ? outputName
-          : FileTranslator.stem(relPath.getName()) + ".nii.gz";
+          : NiftiNames.stem(relPath.getName()) + ".nii.gz";
       Path dest = relPath.getParent() == null ? new Path(out, name)
           : new Path(new Path(out, relPath.getParent()), name);
       List<String> written = new ArrayList<>(List.of(dest.toString()));

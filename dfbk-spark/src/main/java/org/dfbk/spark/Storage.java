@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * Files on any Hadoop file system, seen through local paths: NIfTI reading and writing work on
@@ -60,7 +61,7 @@ final class Storage {
     copyToLocal(fs, src, dst);
     String lower = src.getName().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-      String stem = org.dfbk.train.infer.FileTranslator.stem(src.getName());
+      String stem = NiftiNames.stem(src.getName());
       for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
         Path img = new Path(src.getParent(), stem + ext);
         if (fs.exists(img)) {

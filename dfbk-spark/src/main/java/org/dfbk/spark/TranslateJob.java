@@ -21,12 +21,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.dfbk.cli.ExitCode;
+import org.dfbk.cli.TranslateOptions;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.train.loop.Checkpoints;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Cohort translation on Spark: every NIfTI file of a folder, glob or manifest on any Hadoop file
@@ -46,8 +48,9 @@ import picocli.CommandLine.Option;
         "Input: a NIfTI file, a folder (searched recursively), a glob, or a manifest (.csv or",
         ".parquet) with a column of paths; any Hadoop file system URI. Outputs mirror the input",
         "paths under --output; results (one row per input) go to --report as results.csv and",
-        "results.parquet. Exit codes: 0 all translated or skipped, 2 usage or configuration",
-        "error, 3 some files failed (the others are translated)."})
+        "results.parquet. --strict refuses each file unlike the training data on its own (failed,",
+        "nothing written for it). Exit codes: 0 all translated or skipped, 2 usage or",
+        "configuration error, 3 some files failed (the others are translated)."})
 public final class TranslateJob implements Callable<Integer> {
   @Option(names = "--checkpoint", required = true, paramLabel = "URI", description = "Checkpoint (.zip).")
   String checkpoint;
@@ -59,31 +62,12 @@ public final class TranslateJob implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "URI", description = "Output folder.")
   String output;
 
-  @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
-      description = "With a folder or a glob: only files whose name matches (e.g. '*t1n.nii.gz').")
-  String glob;
-
   @Option(names = "--path-column", defaultValue = "path", paramLabel = "NAME",
       description = "With a manifest: the column of file paths (default path); relative paths are"
           + " relative to the manifest's folder.")
   String pathColumn;
 
-  @Option(names = "--output-name", paramLabel = "NAME",
-      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name, as .nii.gz.")
-  String outputName;
-
-  @Option(names = "--samples", defaultValue = "1", paramLabel = "K", description = "Samples per slice (default 1).")
-  int samples;
-
-  @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Slices per network call (default 8).")
-  int batch;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Sampler seed (default 0).")
-  long seed;
-
-  @Option(names = "--volume", paramLabel = "T",
-      description = "With 4-D inputs (e.g. a DWI series): translate volume T (0-based) of each.")
-  Integer volume;
+  @Mixin TranslateOptions options;
 
   @Option(names = "--overwrite", description = "Translate files whose outputs exist and are complete (default: skip them).")
   boolean overwrite;
@@ -150,12 +134,9 @@ public final class TranslateJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (samples < 1 || batch < 1 || filesPerTask < 1) {
-      throw new ConfigException("--samples, --batch and --files-per-task must be >= 1, got "
-          + samples + ", " + batch + " and " + filesPerTask);
-    }
-    if (volume != null && volume < 0) {
-      throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
+    options.validate();
+    if (filesPerTask < 1) {
+      throw new ConfigException("--files-per-task must be >= 1, got " + filesPerTask);
     }
     if (threads != null && threads < 1) {
       throw new ConfigException("--threads must be >= 1, got " + threads);
@@ -192,15 +173,15 @@ public final class TranslateJob implements Callable<Integer> {
     String reportDir = report != null ? report : new Path(outRoot, "_dfbk-runs/" + runId).toString();
     String staging = new Path(outRoot, "_dfbk-staging/" + runId).toString();
 
-    List<WorkItem> items = InputPlan.plan(spark, conf, input, glob, pathColumn, outRoot.toString(),
-        outputName, samples > 1);
+    List<WorkItem> items = InputPlan.plan(spark, conf, input, options.glob(), pathColumn,
+        outRoot.toString(), options.outputName(), options.samples() > 1);
     Path ckpt = new Path(checkpoint);
     String ckptUri = ckpt.getFileSystem(conf).makeQualified(ckpt).toString();
     String fingerprint = checkCheckpoint(ckptUri, conf);
     String fault = spark.conf().get(JobSettings.FAULT_INJECTION_KEY, null);
-    JobSettings s = new JobSettings(ckptUri, fingerprint, batch, samples, seed, volume, overwrite,
-        staging, threads != null ? threads : defaultThreads(spark.sparkContext().getConf()),
-        fault);
+    JobSettings s = new JobSettings(ckptUri, fingerprint, options.batch(), options.samples(),
+        options.seed(), options.volume(), options.strict(), options.flip(), overwrite, staging,
+        threads != null ? threads : defaultThreads(spark.sparkContext().getConf()), fault);
     int slices = (items.size() + filesPerTask - 1) / filesPerTask;
     err.printf(Locale.ROOT, "dfbk-spark: %d file(s) in %d task(s); checkpoint %s (SHA-256 %s…)%n",
         items.size(), slices, ckptUri, fingerprint.substring(0, 12));

@@ -22,11 +22,12 @@ final class EvalCheckpoint {
   static int run(EvalCommand cmd) {
     Engine engine = EngineStart.start(cmd.devices.wantsGpu());
     Device device = cmd.devices.resolve(engine.getGpuCount())[0];
-    try (Pipeline.Loaded m = Pipeline.load(cmd.mode.checkpoint, device)) {
-      DfbkConfig c = cmd.config != null ? ConfigLoader.load(cmd.config) : m.config();
+    EvalCommand.CheckpointRun run = cmd.mode.checkpoint;
+    try (Pipeline.Loaded m = Pipeline.load(run.file, device)) {
+      DfbkConfig c = run.config != null ? ConfigLoader.load(run.config) : m.config();
       Path out = cmd.output != null ? cmd.output : Paths.get("eval-" + c.name());
       ConfigMapper.EvalOptions eval = ConfigMapper.evalOptions(c);
-      Evaluation.Outcome o = Evaluation.run(m, cmd.mode.checkpoint, c, eval.split().id(), out,
+      Evaluation.Outcome o = Evaluation.run(m, run.file, c, eval.split().id(), out,
           eval.samples(), Map.of(), cmd.spec.commandLine().getErr(),
           cmd.checkpointOptions(c.data().target(), c.data().targetIsCt()));
       cmd.status("report: " + o.html().toAbsolutePath().normalize());

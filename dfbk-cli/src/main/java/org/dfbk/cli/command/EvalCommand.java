@@ -17,10 +17,12 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.data.transform.VolumeChecks;
 import org.dfbk.data.volume.Volume;
 import org.dfbk.train.eval.AblationFolders;
+import org.dfbk.train.eval.EvalFiles;
 import org.dfbk.train.eval.EvalOptions;
 import org.dfbk.train.eval.EvalReport;
 import org.dfbk.train.eval.Protocol;
@@ -29,6 +31,7 @@ import org.dfbk.train.eval.RunComparison;
 import org.dfbk.train.eval.SeededAblation;
 import org.dfbk.train.eval.SliceResult;
 import org.dfbk.train.eval.VolumeEvaluator;
+import org.dfbk.train.eval.VolumePairing;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.TissueContrast;
 import picocli.CommandLine.ArgGroup;
@@ -40,9 +43,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dfbk eval}: metrics of predicted volumes against the truth (and the identity and
- * histogram-matching baselines), the checkpoint's test split, or a paired comparison of two runs.
+ * histogram-matching baselines), the checkpoint's test split, a paired comparison of two runs,
+ * or an ablation table. Each mode's options are an argument group of their own, so that
+ * {@code --help} lists them together and picocli refuses options of two modes.
+ *
+ * <p>Over 400 lines because it declares the options of four modes with their help text (about
+ * 170 lines); pairing, metrics, tables and files are {@link VolumePairing}, {@link EvalReport}
+ * and {@link EvalFiles}.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Evaluate translations (PSNR, SSIM, MAE and structure metrics: MS-SSIM, GMSD,",
         "Haar band errors, tissue-class Dice, lesion contrast) and write the paper's tables.",
         "scikit-image's metric definitions; per-slice and per-volume CSVs; Markdown, CSV, JSON.",
@@ -50,84 +59,139 @@ import picocli.CommandLine.Spec;
         "  dfbk eval --pred DIR --truth DIR --lesions DIR --lesion-name GOLD_STANDARD.nii.gz",
         "  dfbk eval --pred DIR --truth DIR --truth-name ct.nii.gz --protocol synthrad2023",
         "  dfbk eval --checkpoint C [--config F]       (translate the test split, then evaluate)",
-        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on slices.csv of two runs)",
+        "  dfbk eval --compare RUN_A RUN_B             (paired Wilcoxon test on two runs' slices)",
         "  dfbk eval --ablation RUN...                 (Tables 3-5: one row per run)"})
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
   @Mixin org.dfbk.cli.DevicesMixin devices;
 
+  /** What to evaluate: exactly one of the four modes, each with its own options. */
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
 
   static final class Mode {
-    @Option(names = "--pred", paramLabel = "DIR", description = "Predicted NIfTI volumes (file or folder).")
-    Path pred;
+    @ArgGroup(exclusive = false, order = 1,
+        heading = "%nPredicted volumes against the truth (--pred DIR --truth DIR):%n")
+    Predictions predictions;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "A training checkpoint (.zip).")
-    Path checkpoint;
+    @ArgGroup(exclusive = false, order = 2,
+        heading = "%nA checkpoint's test split, translated and then evaluated:%n")
+    CheckpointRun checkpoint;
 
-    @Option(names = "--compare", arity = "2", paramLabel = "RUN", description = "Two eval output folders.")
-    List<Path> compare;
+    @ArgGroup(exclusive = false, order = 3, heading = "%nPaired comparison of two eval runs:%n")
+    Comparison compare;
 
-    @Option(names = "--ablation", arity = "1..*", paramLabel = "RUN",
-        description = "Eval output folders of ablation runs: one row per run (paper Tables 3-5).")
-    List<Path> ablation;
+    @ArgGroup(exclusive = false, order = 4,
+        heading = "%nAblation table, one row per run (paper Tables 3-5):%n")
+    Ablation ablation;
   }
 
-  @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
-      description = "Only predictions whose file name matches (e.g. 'T1.nii.gz'); default all.")
-  String glob;
+  /** {@code --pred DIR --truth DIR} and what is paired with each prediction. */
+  static final class Predictions {
+    @Option(names = "--pred", required = true, paramLabel = "DIR", order = 1,
+        description = "Predicted NIfTI volumes (file or folder).")
+    Path pred;
 
-  @Option(names = "--truth", paramLabel = "DIR", description = "Ground-truth volumes, same relative paths as --pred.")
-  Path truth;
+    @Option(names = "--truth", required = true, paramLabel = "DIR", order = 2,
+        description = "Ground-truth volumes, same relative paths as --pred.")
+    Path truth;
 
-  @Option(names = "--truth-name", paramLabel = "NAME",
-      description = "File name of the truth inside the matching folder (e.g. T2.nii.gz), if it differs.")
-  String truthName;
+    @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB", order = 3,
+        description = "Only predictions whose file name matches (e.g. 'T1.nii.gz'); default all.")
+    String glob = "*";
 
-  @Option(names = "--source-name", paramLabel = "NAME",
-      description = "File name of the source beside the truth (e.g. T1.nii.gz): adds the baselines.")
-  String sourceName;
+    @Option(names = "--truth-name", paramLabel = "NAME", order = 4,
+        description = "File name of the truth inside the matching folder (e.g. T2.nii.gz), if it"
+            + " differs.")
+    String truthName;
 
-  @Option(names = "--mask", paramLabel = "DIR", description = "Foreground masks, same relative paths as --pred.")
-  Path maskDir;
+    @Option(names = "--source-name", paramLabel = "NAME", order = 5,
+        description = "File name of the source beside the truth (e.g. T1.nii.gz): adds the"
+            + " baselines.")
+    String sourceName;
 
-  @Option(names = "--ct", description = "The target is CT (HU): clip [-1024, 3000], data range 4024, MAE in HU.")
-  boolean ct;
+    @Option(names = "--mask", paramLabel = "DIR", order = 6,
+        description = "Foreground masks, same relative paths as --pred.")
+    Path maskDir;
 
-  @Option(names = "--protocol", defaultValue = "paper", paramLabel = "NAME",
-      description = {"paper (default): PSNR/SSIM per slice, the paper's tables.",
-          "synthrad2023: the SynthRAD 2023 challenge's MAE, PSNR and SSIM per CT volume over its",
-          "body mask (implies --ct; the mask from --mask, else mask.nii.gz beside the truth)."})
-  String protocol;
+    @Option(names = "--lesions", paramLabel = "DIR", order = 7,
+        description = "Lesion masks, same relative paths as --pred (or see --lesion-name): adds"
+            + " the lesion contrast.")
+    Path lesionDir;
 
-  @Option(names = "--lesions", paramLabel = "DIR",
-      description = "Lesion masks, same relative paths as --pred (or see --lesion-name): adds the lesion contrast.")
-  Path lesionDir;
+    @Option(names = "--lesion-name", paramLabel = "NAME", order = 8,
+        description = "File name of the lesion mask inside the matching folder of --lesions (e.g."
+            + " GOLD_STANDARD.nii.gz).")
+    String lesionName;
 
-  @Option(names = "--lesion-name", paramLabel = "NAME",
-      description = "File name of the lesion mask inside the matching folder of --lesions (e.g. GOLD_STANDARD.nii.gz).")
-  String lesionName;
+    @Option(names = "--ct", order = 9,
+        description = "The target is CT (HU): clip [-1024, 3000], data range 4024, MAE in HU.")
+    boolean ct;
 
-  @Option(names = "--tissue-contrast", paramLabel = "T1|T2|FLAIR|PD",
-      description = "MR contrast of the truth for the tissue classes (default: from the truth's file name).")
-  String tissueContrast;
+    @Option(names = "--task", paramLabel = "NAME", order = 10,
+        description = "Task label (default: the truth folder's name).")
+    String task;
+  }
 
-  @Option(names = "--no-structure",
-      description = "Only the six pixel metrics (no MS-SSIM, GMSD, band errors, Dice, lesion contrast).")
-  boolean noStructure;
+  /** {@code --checkpoint C [--config F]}. */
+  static final class CheckpointRun {
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", order = 1,
+        description = "A training checkpoint (.zip).")
+    Path file;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (with --checkpoint; default: the checkpoint's).")
-  Path config;
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", order = 2,
+        description = "Config (default: the checkpoint's).")
+    Path config;
+  }
 
-  @Option(names = "--method", defaultValue = "DFBK", description = "Row label of the predictions (default ${DEFAULT-VALUE}).")
+  /** {@code --compare RUN_A RUN_B}. */
+  static final class Comparison {
+    @Option(names = "--compare", required = true, arity = "2", paramLabel = "RUN",
+        description = "Two eval output folders: paired Wilcoxon test on their slices.csv.")
+    List<Path> runs;
+  }
+
+  /** {@code --ablation RUN...}. */
+  static final class Ablation {
+    @Option(names = "--ablation", required = true, arity = "1..*", paramLabel = "RUN",
+        description = {"Eval output folders of ablation runs: one row per run (paper Tables 3-5);",
+            "a folder of seed-N runs gives the mean ± sd over its seeds."})
+    List<Path> runs;
+  }
+
+  /** The metric options of the two modes that compute metrics (--pred and --checkpoint). */
+  static final class Metrics {
+    @Option(names = "--protocol", defaultValue = "paper", paramLabel = "NAME", order = 1,
+        description = {"paper (default): PSNR/SSIM per slice, the paper's tables.",
+            "synthrad2023: the SynthRAD 2023 challenge's MAE, PSNR and SSIM per CT",
+            "volume over its body mask (implies --ct; the mask from --mask, else",
+            "mask.nii.gz beside the truth)."})
+    String protocol = "paper";
+
+    @Option(names = "--tissue-contrast", paramLabel = "T1|T2|FLAIR|PD", order = 2,
+        description = "MR contrast of the truth for the tissue classes (default: from the truth's"
+            + " file name).")
+    String tissueContrast;
+
+    @Option(names = "--no-structure", order = 3,
+        description = "Only the six pixel metrics (no MS-SSIM, GMSD, band errors, Dice, lesion"
+            + " contrast).")
+    boolean noStructure;
+  }
+
+  @ArgGroup(exclusive = false, order = 5,
+      heading = "%nMetrics (with --pred or --checkpoint):%n")
+  Metrics metrics = new Metrics();
+
+  @Option(names = "--method", defaultValue = "DFBK", paramLabel = "NAME",
+      description = "Row label of the predictions; with --compare and --ablation, the rows"
+          + " compared (default ${DEFAULT-VALUE}).")
   String method;
 
-  @Option(names = "--task", description = "Task label (default: from the config, else the truth folder name).")
-  String task;
-
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write tables (default: eval-out).")
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+      description = "Where to write tables (default: eval-out, eval-<config name>, eval-compare or"
+          + " eval-ablation).")
   Path output;
 
   @Option(names = "--json",
@@ -145,60 +209,52 @@ public final class EvalCommand implements Callable<Integer> {
     if (mode.checkpoint != null) {
       return EvalCheckpoint.run(this);
     }
-    if (truth == null) {
-      throw new ConfigException("--pred needs --truth DIR (the ground-truth volumes)");
-    }
+    return predictions(mode.predictions);
+  }
+
+  /** {@code --pred DIR --truth DIR}: every prediction against its truth (and the baselines). */
+  private int predictions(Predictions p) {
     Path out = output != null ? output : Paths.get("eval-out");
     requireOutputFolder(out);
     Protocol proto = protocol();
-    boolean ctTarget = ct || proto == Protocol.SYNTHRAD_2023;
-    if (lesionName != null && lesionDir == null) {
-      throw new ConfigException("--lesion-name needs --lesions DIR (the folder of lesion masks)");
-    }
-    if (noStructure && (lesionDir != null || tissueContrast != null)) {
+    boolean ctTarget = p.ct || proto == Protocol.SYNTHRAD_2023;
+    if (metrics.noStructure && (p.lesionDir != null || metrics.tissueContrast != null)) {
       throw new ConfigException("--no-structure leaves out the lesion contrast and the tissue"
           + " classes; drop --no-structure or --lesions/--tissue-contrast");
     }
-    List<Path> preds = NiftiFiles.list(mode.pred, glob);
-    requireTruths(preds);
-    requireSideFiles(preds, proto);
-    String taskLabel = task != null ? task : truth.toAbsolutePath().normalize().getFileName().toString();
-    TissueContrast contrast = ctTarget || noStructure ? null : tissueContrast(preds.get(0));
+    VolumePairing.Layout layout = new VolumePairing.Layout(p.pred, p.truth, p.truthName,
+        p.sourceName, p.maskDir, proto == Protocol.SYNTHRAD_2023, p.lesionDir, p.lesionName);
+    List<VolumePairing.Pair> pairs = VolumePairing.pair(layout, NiftiFiles.list(p.pred, p.glob));
+    String taskLabel = p.task != null ? p.task
+        : p.truth.toAbsolutePath().normalize().getFileName().toString();
+    TissueContrast contrast = ctTarget || metrics.noStructure ? null
+        : tissueContrast(pairs.get(0).truth());
     EvalReport report = new EvalReport("Translation quality", "Method",
-        new EvalOptions(proto, !noStructure, contrast));
-    Progress bar = new Progress(spec.commandLine().getErr(), "eval", preds.size());
+        new EvalOptions(proto, !metrics.noStructure, contrast));
+    Progress bar = new Progress(spec.commandLine().getErr(), "eval", pairs.size());
     int done = 0;
-    for (Path p : preds) {
-      Path t = truthOf(p);
-      Volume pv = readVolume(p, "prediction");
+    for (VolumePairing.Pair pair : pairs) {
+      Path t = pair.truth();
+      Volume pv = readVolume(pair.prediction(), "prediction");
       Volume tv = readVolume(t, "truth");
-      requireSameGrid(p, pv, t, tv, "prediction");
+      requireSameGrid(pair.prediction(), pv, t, tv, "prediction");
       if (!ctTarget) {
-        requirePositiveVoxel(p, pv);
+        requirePositiveVoxel(pair.prediction(), pv);
       }
-      Volume sv = null;
-      if (sourceName != null) {
-        Path s = t.resolveSibling(sourceName);
-        if (!Files.isRegularFile(s)) {
-          throw new DataException("no source for the baselines beside " + t + ": expected " + s);
-        }
-        sv = readVolume(s, "source");
-      }
-      Path mf = maskOf(p, proto);
-      boolean[] mask = mf == null ? null : binary(mf, t, tv, "mask");
-      Path lf = lesionsOf(p);
-      boolean[] lesions = lf == null ? null : binary(lf, t, tv, "lesion mask");
-      String subject = NiftiFiles.label(mode.pred, p);
-      VolumeEvaluator.evaluate(report, taskLabel, method, subject, tv, pv, sv,
+      Volume sv = pair.source() == null ? null : readVolume(pair.source(), "source");
+      boolean[] mask = pair.mask() == null ? null : binary(pair.mask(), t, tv, "mask");
+      boolean[] lesions = pair.lesions() == null ? null
+          : binary(pair.lesions(), t, tv, "lesion mask");
+      VolumeEvaluator.evaluate(report, taskLabel, method, pair.subject(), tv, pv, sv,
           ctTarget ? ModalityKind.CT : ModalityKind.MR, mask, lesions, t);
-      bar.update(++done, subject);
+      bar.update(++done, pair.subject());
     }
     return writeReport(report, out);
   }
 
   private Protocol protocol() {
     try {
-      return Protocol.byKey(protocol);
+      return Protocol.byKey(metrics.protocol);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--protocol: " + e.getMessage());
     }
@@ -208,12 +264,12 @@ public final class EvalCommand implements Callable<Integer> {
    * The tissue contrast: --tissue-contrast, else the one the truth's file name names (T1, T2,
    * FLAIR, PD and the dataset spellings); null (with a note) when neither says.
    */
-  private TissueContrast tissueContrast(Path firstPrediction) {
-    if (tissueContrast != null) {
+  private TissueContrast tissueContrast(Path firstTruth) {
+    if (metrics.tissueContrast != null) {
       return namedContrast();
     }
-    String name = truthOf(firstPrediction).getFileName().toString();
-    TissueContrast c = TissueContrast.ofModality(NiftiFiles.stem(name));
+    String name = firstTruth.getFileName().toString();
+    TissueContrast c = TissueContrast.ofModality(NiftiNames.stem(name));
     if (c == null) {
       status("tissue classes (Dice CSF/GM/WM) not computed: the truth file name " + name
           + " names no MR contrast; pass --tissue-contrast T1|T2|FLAIR|PD to add them");
@@ -223,52 +279,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   private TissueContrast namedContrast() {
     try {
-      return TissueContrast.byName(tissueContrast);
+      return TissueContrast.byName(metrics.tissueContrast);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--tissue-contrast: " + e.getMessage());
-    }
-  }
-
-  /**
-   * The mask file of prediction {@code p}: under --mask at the same relative path; with the
-   * SynthRAD 2023 protocol and no --mask, mask.nii.gz beside the truth; else none.
-   */
-  private Path maskOf(Path p, Protocol proto) {
-    if (maskDir != null) {
-      return maskDir.resolve(relative(p));
-    }
-    return proto == Protocol.SYNTHRAD_2023 ? truthOf(p).resolveSibling("mask.nii.gz") : null;
-  }
-
-  /** The lesion mask of prediction {@code p} (see --lesions and --lesion-name), or null. */
-  private Path lesionsOf(Path p) {
-    if (lesionDir == null) {
-      return null;
-    }
-    Path l = lesionDir.resolve(relative(p));
-    return lesionName != null ? l.resolveSibling(lesionName) : l;
-  }
-
-  private Path relative(Path p) {
-    return Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
-  }
-
-  /** Masks and lesion masks exist for every prediction; checked before any volume is read. */
-  private void requireSideFiles(List<Path> preds, Protocol proto) {
-    List<String> missing = new ArrayList<>();
-    for (Path p : preds) {
-      for (Path f : new Path[] {maskOf(p, proto), lesionsOf(p)}) {
-        if (f != null && !Files.isRegularFile(f)) {
-          missing.add(f.toString());
-        }
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new DataException("missing " + missing.size() + " mask file(s): "
-          + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
-          + (missing.size() > 3 ? ", ..." : "") + ". Fix: --mask and --lesions hold the same"
-          + " relative paths as --pred (use --lesion-name for a fixed lesion file name); the"
-          + " synthrad2023 protocol without --mask reads mask.nii.gz beside each truth");
     }
   }
 
@@ -288,69 +301,30 @@ public final class EvalCommand implements Callable<Integer> {
    * tissue contrast of the config's target modality (or --tissue-contrast).
    */
   EvalOptions checkpointOptions(String targetModality, boolean targetIsCt) {
-    if (lesionDir != null || maskDir != null) {
-      throw new ConfigException("--lesions and --mask go with --pred: with --checkpoint the"
-          + " foreground comes from the truth (or the dataset's mask, synthrad2023). Fix:"
-          + " translate the test split, then dfbk eval --pred ... --lesions ...");
-    }
     Protocol proto = protocol();
     if (proto == Protocol.SYNTHRAD_2023 && !targetIsCt) {
       throw new ConfigException("--protocol synthrad2023 evaluates CT; the config's target is "
           + targetModality + ". Fix: use --protocol paper, or a config whose target is CT");
     }
     TissueContrast c = null;
-    if (!noStructure && !targetIsCt) {
-      c = tissueContrast != null ? namedContrast() : TissueContrast.ofModality(targetModality);
+    if (!metrics.noStructure && !targetIsCt) {
+      c = metrics.tissueContrast != null ? namedContrast()
+          : TissueContrast.ofModality(targetModality);
       if (c == null) {
         status("tissue classes (Dice CSF/GM/WM) not computed: the target modality "
             + targetModality + " is no MR contrast with a known tissue order; pass"
             + " --tissue-contrast T1|T2|FLAIR|PD to add them");
       }
     }
-    return new EvalOptions(proto, !noStructure, c);
-  }
-
-  /** The truth file of prediction {@code p} (see --truth and --truth-name). */
-  private Path truthOf(Path p) {
-    if (Files.isRegularFile(truth)) {
-      return truth;
-    }
-    Path rel = Files.isRegularFile(mode.pred) ? p.getFileName() : mode.pred.relativize(p);
-    Path t = truth.resolve(rel);
-    return truthName != null ? t.resolveSibling(truthName) : t;
-  }
-
-  /** Every prediction has its truth file; checked before any volume is read. */
-  private void requireTruths(List<Path> preds) {
-    List<String> missing = new ArrayList<>();
-    for (Path p : preds) {
-      Path t = truthOf(p);
-      if (!Files.isRegularFile(t)) {
-        missing.add(p + " (expected " + t + ")");
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new DataException("no truth for " + missing.size() + " of " + preds.size()
-          + " prediction(s): " + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
-          + (missing.size() > 3 ? ", ..." : "")
-          + (Files.exists(truth) ? "" : "; --truth " + truth + " does not exist")
-          + ". Fix: --truth must hold the same relative"
-          + " paths as --pred; use --truth-name if the file names differ");
-    }
+    return new EvalOptions(proto, !metrics.noStructure, c);
   }
 
   /** One 3-D volume with finite voxels; {@code role} names the file's part in errors. */
   private static Volume readVolume(Path file, String role) {
     NiftiImage img = NiftiIO.read(file);
-    if (img.volumeCount() > 1) {
-      throw new DataException(role + " " + file + " is 4-D (dims "
-          + Arrays.toString(img.header().dims()) + ", " + img.volumeCount() + " volumes); eval"
-          + " compares one 3-D volume per file. Fix: extract the volume to evaluate, e.g. fslroi "
-          + file.getFileName() + " " + NiftiFiles.stem(file.getFileName().toString())
-          + "_vol0.nii.gz 0 1");
-    }
+    Volume v = img.onlyVolume(role, "eval compares one 3-D volume per file", null);
     img.requireFinite();
-    return img.volume();
+    return v;
   }
 
   private static void requireSameGrid(Path file, Volume v, Path truthFile, Volume t,
@@ -424,11 +398,11 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private int compare() {
-    Path a = mode.compare.get(0);
-    Path b = mode.compare.get(1);
-    List<SliceResult> ra = EvalReport.readSlicesCsv(slicesCsv(a));
-    List<SliceResult> rb = EvalReport.readSlicesCsv(slicesCsv(b));
-    List<String> names = settingNames(mode.compare, "--compare");
+    Path a = mode.compare.runs.get(0);
+    Path b = mode.compare.runs.get(1);
+    List<SliceResult> ra = EvalFiles.readSlicesCsv(slicesCsv(a));
+    List<SliceResult> rb = EvalFiles.readSlicesCsv(slicesCsv(b));
+    List<String> names = settingNames(mode.compare.runs, "--compare");
     RunComparison c = RunComparison.of(names.get(0), ra, method, names.get(1), rb, method,
         comparedMetrics(ra, rb));
     Path out = output != null ? output : Paths.get("eval-compare");
@@ -463,14 +437,14 @@ public final class EvalCommand implements Callable<Integer> {
    * over seeds and paired tests against the first setting, with the structure metrics.
    */
   private int ablation() {
-    List<String> names = settingNames(mode.ablation, "--ablation");
+    List<String> names = settingNames(mode.ablation.runs, "--ablation");
     java.util.Map<String, List<List<SliceResult>>> runs = new java.util.LinkedHashMap<>();
     boolean seeded = false;
     for (int i = 0; i < names.size(); i++) {
-      List<Path> files = AblationFolders.runs(mode.ablation.get(i));
-      seeded |= AblationFolders.isSeeded(mode.ablation.get(i));
+      List<Path> files = AblationFolders.runs(mode.ablation.runs.get(i));
+      seeded |= AblationFolders.isSeeded(mode.ablation.runs.get(i));
       List<List<SliceResult>> seeds = new ArrayList<>();
-      files.forEach(f -> seeds.add(EvalReport.readSlicesCsv(f)));
+      files.forEach(f -> seeds.add(EvalFiles.readSlicesCsv(f)));
       runs.put(names.get(i), seeds);
     }
     Path out = output != null ? output : Paths.get("eval-ablation");

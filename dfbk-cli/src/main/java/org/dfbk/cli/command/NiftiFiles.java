@@ -10,16 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.train.infer.FileTranslator;
 
 /** Finding NIfTI files under a folder. */
 final class NiftiFiles {
   private NiftiFiles() {}
-
-  static boolean isNifti(Path p) {
-    String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    return n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr") || n.endsWith(".hdr.gz");
-  }
 
   /** {@code input} itself, or every NIfTI file under it whose name matches {@code glob}, sorted. */
   static List<Path> list(Path input, String glob) {
@@ -32,7 +28,7 @@ final class NiftiFiles {
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.walk(input)) {
-      s.filter(Files::isRegularFile).filter(NiftiFiles::isNifti)
+      s.filter(Files::isRegularFile).filter(p -> NiftiNames.isNifti(p.getFileName().toString()))
           .filter(p -> m.matches(p.getFileName())).sorted().forEach(out::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -41,16 +37,5 @@ final class NiftiFiles {
       throw new DataException("no NIfTI files matching '" + glob + "' under " + input);
     }
     return out;
-  }
-
-  /** A subject label for a file: its path relative to the root, without the extension. */
-  static String label(Path root, Path file) {
-    Path rel = Files.isRegularFile(root) ? file.getFileName() : root.relativize(file);
-    return stem(rel.toString().replace('\\', '/'));
-  }
-
-  /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
-  static String stem(String name) {
-    return FileTranslator.stem(name);
   }
 }

@@ -12,6 +12,7 @@ import org.dfbk.cli.config.DfbkConfig;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.DatasetLayouts;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.train.loop.CheckpointState;
 import org.dfbk.train.loop.Checkpoints;
@@ -98,7 +99,7 @@ final class SubjectInputs {
     }
     List<String> want = upper(expected.sources());
     for (int i = 0; i < sourceNames.size(); i++) {
-      String stem = NiftiFiles.stem(Path.of(sourceNames.get(i)).getFileName().toString())
+      String stem = NiftiNames.stem(Path.of(sourceNames.get(i)).getFileName().toString())
           .toUpperCase(Locale.ROOT);
       int at = want.indexOf(stem);
       if (at >= 0 && at != i) {

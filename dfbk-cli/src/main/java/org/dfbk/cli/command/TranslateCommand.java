@@ -18,10 +18,11 @@ import org.dfbk.cli.EngineStart;
 import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Pipeline;
 import org.dfbk.cli.Progress;
-import org.dfbk.cli.Translators;
+import org.dfbk.cli.TranslateOptions;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.error.DfbkException;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.train.infer.FileTranslator;
 import picocli.CommandLine.Command;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
         "Inputs are never overwritten. With --samples K > 1: the mean of K samples and a *_std",
         "uncertainty volume. NaN or infinite input voxels are translated as background (0, or",
         "-1024 HU for CT); 4-D inputs with more than one volume need --volume T.",
+        "--strict checks every file before the first is translated.",
         "A checkpoint with several sources translates subject folders (the training layout, or",
         "--source-name with one file name per source), each written as <subject>/<target>.nii.gz."})
 public final class TranslateCommand implements Callable<Integer> {
@@ -54,26 +56,7 @@ public final class TranslateCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path output;
 
-  @Option(names = "--glob", defaultValue = "*", paramLabel = "GLOB",
-      description = "With a folder: only files whose name matches (e.g. 'T1.nii.gz').")
-  String glob;
-
-  @Option(names = "--output-name", paramLabel = "NAME",
-      description = "Name of each output file (e.g. T2.nii.gz); default: the input's name, as .nii.gz.")
-  String outputName;
-
-  @Option(names = "--samples", defaultValue = "1", paramLabel = "K", description = "Samples per slice (default 1).")
-  int samples;
-
-  @Option(names = "--batch", defaultValue = "8", paramLabel = "B", description = "Slices per network call (default 8).")
-  int batch;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Sampler seed (default 0).")
-  long seed;
-
-  @Option(names = "--volume", paramLabel = "T",
-      description = "With 4-D inputs (e.g. a DWI series): translate volume T (0-based) of each.")
-  Integer volume;
+  @Mixin TranslateOptions options;
 
   @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
   boolean keepGoing;
@@ -91,29 +74,9 @@ public final class TranslateCommand implements Callable<Integer> {
       description = "Neighbouring slices on each side the inputs are fed with; checked against the checkpoint.")
   Integer context;
 
-  @Option(names = "--strict", description = "Refuse (exit code 3, nothing written) scans unlike"
-      + " the training data (skull-on vs stripped, another field of view, foreground share or"
-      + " intensity distribution, an oblique grid) or with NaN voxels, instead of translating"
-      + " them with a warning; every file is checked before the first is translated.")
-  boolean strict;
-
-  @Option(names = "--tta", defaultValue = "none", paramLabel = "none|flip",
-      description = "Test-time augmentation: flip also translates each slice mirrored left-right"
-          + " and averages both passes (with --samples K: mean and std over 2K samples; twice the"
-          + " time). Default ${DEFAULT-VALUE}.")
-  String tta;
-
   @Override
   public Integer call() {
-    if (samples < 1 || batch < 1) {
-      throw new ConfigException("--samples and --batch must be >= 1, got " + samples + " and " + batch);
-    }
-    if (volume != null && volume < 0) {
-      throw new ConfigException("--volume must be >= 0 (0 is the first volume), got " + volume);
-    }
-    if (!tta.equalsIgnoreCase("none") && !tta.equalsIgnoreCase("flip")) {
-      throw new ConfigException("--tta must be none or flip, got '" + tta + "'");
-    }
+    options.validate();
     ConditionLayout expected = null;
     DataException unreadable = null;
     try {
@@ -131,7 +94,7 @@ public final class TranslateCommand implements Callable<Integer> {
     } else if (sourceNames != null || sources != null || context != null) {
       throw unreadable;
     }
-    List<Path> files = NiftiFiles.list(input, glob);
+    List<Path> files = NiftiFiles.list(input, options.glob());
     Map<Path, Path> destinations = planOutputs(files);
     if (unreadable != null) {
       throw unreadable;
@@ -143,9 +106,8 @@ public final class TranslateCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     int written = 0;
     try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
-      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict,
-          tta.equalsIgnoreCase("flip"));
-      if (strict) {
+      FileTranslator translator = options.translator(m);
+      if (options.strict()) {
         refuseUnlikeTraining(translator, files);
       }
       for (Path f : files) {
@@ -194,13 +156,14 @@ public final class TranslateCommand implements Callable<Integer> {
         inputs.put(key(f), f);
       }
     }
-    String name = outputName != null ? outputName : SubjectInputs.targetName(checkpoint) + ".nii.gz";
+    String name = options.outputName() != null ? options.outputName()
+        : SubjectInputs.targetName(checkpoint) + ".nii.gz";
     Map<SubjectInputs.Subject, Path> destinations = new LinkedHashMap<>();
     Map<Path, String> claimed = new HashMap<>();
     for (SubjectInputs.Subject s : subjects) {
       Path dest = output.resolve(s.relative()).resolve(name);
       List<Path> written = new ArrayList<>(List.of(dest));
-      if (samples > 1) {
+      if (options.samples() > 1) {
         written.add(FileTranslator.stdPath(dest));
       }
       for (Path w : written) {
@@ -226,9 +189,8 @@ public final class TranslateCommand implements Callable<Integer> {
     List<String> failures = new ArrayList<>();
     int written = 0;
     try (Pipeline.Loaded m = Pipeline.load(checkpoint, device)) {
-      FileTranslator translator = Translators.of(m, batch, samples, seed, volume, strict,
-          tta.equalsIgnoreCase("flip"));
-      if (strict) {
+      FileTranslator translator = options.translator(m);
+      if (options.strict()) {
         // the training profile is of the first source: so is the check
         refuseUnlikeTraining(translator, subjects.stream().map(s -> s.files().get(0)).toList());
       }
@@ -297,7 +259,7 @@ public final class TranslateCommand implements Callable<Integer> {
       inputs.put(key(f), f);
       String lower = f.getFileName().toString().toLowerCase(Locale.ROOT);
       if (lower.endsWith(".hdr") || lower.endsWith(".hdr.gz")) {
-        String stem = NiftiFiles.stem(f.getFileName().toString());
+        String stem = NiftiNames.stem(f.getFileName().toString());
         for (String ext : new String[] {".img", ".img.gz", ".IMG", ".IMG.gz"}) {
           inputs.put(key(f.resolveSibling(stem + ext)), f);
         }
@@ -307,10 +269,10 @@ public final class TranslateCommand implements Callable<Integer> {
     Map<Path, Path> claimed = new HashMap<>();
     for (Path f : files) {
       Path rel = Files.isRegularFile(input) ? f.getFileName() : input.relativize(f);
-      Path dest = output.resolve(rel).resolveSibling(outputName != null ? outputName
-          : NiftiFiles.stem(rel.getFileName().toString()) + ".nii.gz");
+      Path dest = output.resolve(rel).resolveSibling(options.outputName() != null
+          ? options.outputName() : NiftiNames.stem(rel.getFileName().toString()) + ".nii.gz");
       List<Path> written = new ArrayList<>(List.of(dest));
-      if (samples > 1) {
+      if (options.samples() > 1) {
         written.add(FileTranslator.stdPath(dest));
       }
       for (Path w : written) {
@@ -324,7 +286,7 @@ public final class TranslateCommand implements Callable<Integer> {
         Path other = claimed.putIfAbsent(k, f);
         if (other != null) {
           throw new ConfigException("translations of " + other + " and " + f + " would both be"
-              + " written to " + w + ". Fix: " + (outputName != null
+              + " written to " + w + ". Fix: " + (options.outputName() != null
                   ? "drop --output-name (it names every output in a folder the same)"
                   : "rename one of the inputs, or translate them into different --output folders"));
         }

@@ -2,6 +2,7 @@ package org.dfbk.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -30,7 +31,15 @@ final class BlockSupport {
       NDArray a = p.getValue().getArray();
       // In place, in engine-owned memory: NDArray.set(Buffer) would make the parameter alias a
       // Java buffer whose lifetime the engine does not see (use-after-free once it is collected).
-      a.muli(Ops.scalar(a, 0));
+      // By assignment, not a × 0 or a − a, which keep a NaN or infinite value (NaN · 0 = NaN);
+      // a 0-dim array has no ":" to index, so it is assigned through a [1] view of its storage.
+      NDArray zero = Ops.scalar(a, 0);
+      NDArray target = a.getShape().dimension() == 0 ? a.reshape(1) : a;
+      target.set(new NDIndex(":"), zero);
+      if (target != a) {
+        target.close();
+      }
+      zero.close();
     }
   }
 

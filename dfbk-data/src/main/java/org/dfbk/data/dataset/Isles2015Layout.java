@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * ISLES 2015 sub-acute ischemic stroke segmentation (SISS):
@@ -49,8 +50,8 @@ public final class Isles2015Layout implements DatasetLayout {
         }
         for (Path f : LayoutSupport.children(seqDir, false)) {
           String fn = f.getFileName().toString();
-          if (LayoutSupport.isNifti(fn)
-              && LayoutSupport.stem(fn).equals(seqDir.getFileName().toString())) {
+          if (NiftiNames.isNifti(fn)
+              && NiftiNames.stem(fn).equals(seqDir.getFileName().toString())) {
             found.put(canonical, f);
           }
         }

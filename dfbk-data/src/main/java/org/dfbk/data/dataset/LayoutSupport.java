@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
@@ -32,21 +31,6 @@ final class LayoutSupport {
     } catch (IOException e) {
       throw new DataException("cannot list folder " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * True for .nii, .nii.gz and the header of a .hdr/.img pair (.hdr, .hdr.gz), in any letter
-   * case ({@code T1.NII.GZ}); the .img half of a pair is read through its header, not listed.
-   */
-  static boolean isNifti(String fileName) {
-    String lower = fileName.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".nii") || lower.endsWith(".nii.gz") || lower.endsWith(".hdr")
-        || lower.endsWith(".hdr.gz");
-  }
-
-  /** File name without .nii / .nii.gz / .hdr / .hdr.gz (in any letter case). */
-  static String stem(String fileName) {
-    return fileName.replaceAll("(?i)\\.(nii|hdr)(\\.gz)?$", "");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.dfbk.core.error.DataException;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * Generic paired folder: {@code <root>/<subject>/<MODALITY>.nii[.gz]}. Every sub-folder holding at
@@ -29,10 +30,10 @@ public final class PairedFolderLayout implements DatasetLayout {
       Map<String, Path> mods = new LinkedHashMap<>();
       for (Path f : LayoutSupport.children(dir, false)) {
         String fn = f.getFileName().toString();
-        if (!LayoutSupport.isNifti(fn)) {
+        if (!NiftiNames.isNifti(fn)) {
           continue;
         }
-        String modality = LayoutSupport.stem(fn).toUpperCase(Locale.ROOT);
+        String modality = NiftiNames.stem(fn).toUpperCase(Locale.ROOT);
         Path previous = mods.put(modality, f);
         if (previous != null) {
           throw new DataException("subject " + dir.getFileName() + " has two " + modality

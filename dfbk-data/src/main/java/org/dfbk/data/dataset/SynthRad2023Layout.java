@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.dfbk.data.nifti.NiftiNames;
 
 /**
  * SynthRAD 2023 task 1 (MR → CT), brain: {@code <root>/1B{A,B,C}NNN/{mr,ct,mask}.nii.gz} where the
@@ -31,7 +32,7 @@ public final class SynthRad2023Layout implements DatasetLayout {
       for (String stem : List.of("mr", "ct", "mask")) {
         for (Path f : files) {
           String fn = f.getFileName().toString();
-          if (LayoutSupport.isNifti(fn) && LayoutSupport.stem(fn).equals(stem)) {
+          if (NiftiNames.isNifti(fn) && NiftiNames.stem(fn).equals(stem)) {
             mods.put(MODALITY_NAMES.get(stem), f);
           }
         }

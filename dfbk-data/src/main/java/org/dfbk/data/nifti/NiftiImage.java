@@ -75,6 +75,32 @@ public final class NiftiImage {
   }
 
   /**
+   * The image's one 3-D volume, for a use that takes one volume per file: a 3-D (or 2-D) image,
+   * or a 4-D one with a single volume. A series of several volumes is refused rather than cut to
+   * its first volume.
+   *
+   * @param role what the file is to the caller ("prediction", "truth"), leading the message; or
+   *     null
+   * @param use the clause that says what takes one volume, e.g. "eval compares one 3-D volume per
+   *     file"
+   * @param pickFix how the caller picks one volume of a series (e.g. "pass --volume T to translate
+   *     volume T (0..1)"), offered before extracting it; or null
+   * @throws DataException for a series: naming the file, its dims, its number of volumes and the
+   *     fix, ending with the fslroi line that extracts volume 0
+   */
+  public Volume onlyVolume(String role, String use, String pickFix) {
+    if (volumeCount() > 1) {
+      String name = path.getFileName().toString();
+      throw new DataException((role == null ? "" : role + " ") + path + " is 4-D (dims "
+          + Arrays.toString(header.dims()) + ", " + volumeCount() + " volumes); " + use
+          + ". Fix: " + (pickFix == null ? "extract the volume to use" : pickFix
+              + ", or extract it") + ", e.g. fslroi " + name + " " + NiftiNames.stem(name)
+          + "_vol0.nii.gz 0 1");
+    }
+    return volume(0);
+  }
+
+  /**
    * Volume {@code t} (0-based) decoded to float, scaled by scl_slope/scl_inter when the slope
    * is valid, with the header's best affine and voxel sizes {@code pixdim[1..3]}.
    *

@@ -1,14 +1,8 @@
 package org.dfbk.train.eval;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +11,12 @@ import org.dfbk.data.volume.Volume;
 import org.dfbk.train.metrics.CtMetrics;
 import org.dfbk.train.metrics.Grid;
 import org.dfbk.train.metrics.ImageQuality;
-import org.dfbk.train.metrics.LesionContrast;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.SsimOptions;
 import org.dfbk.train.metrics.StructureMetrics;
 import org.dfbk.train.metrics.SynthRad2023;
 import org.dfbk.train.metrics.ThroughPlane;
-import org.dfbk.train.metrics.TissueClasses;
 
 /**
  * Collects the evaluation of one run: per-slice metrics for every (task, method, subject, slice),
@@ -44,26 +36,11 @@ public final class EvalReport {
    * {@link ThroughPlane} (as axial slices need to be evaluated).
    */
   static final double THROUGH_PLANE_MIN_FOREGROUND = 0.05;
-  /** The fixed leading columns of the per-slice CSV; one column per metric follows. */
-  private static final List<String> SLICE_KEYS = List.of("task", "method", "subject", "slice");
-
-  /**
-   * Columns of the per-slice CSV: the keys, then every per-slice metric in {@link Metric} order
-   * (the paper's six first, as in files written before the structure metrics).
-   */
-  public static final String SLICE_HEADER = String.join(",", SLICE_KEYS) + ","
-      + String.join(",", Metric.PER_SLICE.stream().map(Metric::key).toList());
-
   private final String title;
   private final String rowHeader;
   private final EvalOptions options;
-  /** The truth's tissue labels, fitted once for all methods of a subject. */
-  private Cached<byte[]> truthTissue;
-  /** The lesion shell, computed once for all methods of a subject. */
-  private Cached<boolean[]> lesionShell;
-
-  /** A value derived from one array and one mask, reused while both are the same objects. */
-  private record Cached<T>(Object image, boolean[] mask, T value) {}
+  /** The whole-volume structure regions, with what is kept for every method of a subject. */
+  private final VolumeStructure structure = new VolumeStructure();
   private final Map<String, SliceResult> slices = new LinkedHashMap<>();
   private final Map<String, VolumeResult> volumes = new LinkedHashMap<>();
 
@@ -231,7 +208,8 @@ public final class EvalReport {
           + " SynthRAD 2023 metrics are computed over the body mask, and none was given. Fix:"
           + " pass the challenge's mask (--mask, or mask.nii.gz beside the CT)");
     }
-    VolumeExtras extras = volumeExtras(target, prediction, ct, dataRange, mask, lesions, g3);
+    VolumeStructure.Regions extras = structure.regions(options, target, prediction, ct, mask,
+        lesions, g3);
     int plane = target.nx() * target.ny();
     for (int z : axialSlices) {
       if (z < 0 || z >= target.nz()) {
@@ -284,59 +262,6 @@ public final class EvalReport {
     }
     return finishVolume(task, method, subject, whole);
   }
-
-  /**
-   * The tissue labels and lesion regions of one volume, fitted once and read per slice.
-   * Fields are null when not computed.
-   */
-  private record VolumeExtras(byte[] truthTissue, byte[] predTissue, float[] truth,
-      float[] pred, boolean[] lesion, boolean[] shell) {
-
-    /** Dice and lesion contrast over the elements [from, to). */
-    java.util.Map<Metric, Double> slice(int from, int to) {
-      java.util.Map<Metric, Double> out = new java.util.EnumMap<>(Metric.class);
-      if (truthTissue != null) {
-        out.putAll(TissueClasses.dice(truthTissue, predTissue, from, to));
-      }
-      if (lesion != null) {
-        float[] t = Arrays.copyOfRange(truth, from, to);
-        float[] p = Arrays.copyOfRange(pred, from, to);
-        boolean[] l = Arrays.copyOfRange(lesion, from, to);
-        boolean[] s = Arrays.copyOfRange(shell, from, to);
-        out.putAll(LesionContrast.ofRegions(t, p, l, s));
-      }
-      return out;
-    }
-  }
-
-  private VolumeExtras volumeExtras(Volume target, Volume prediction, boolean ct,
-      double dataRange, boolean[] mask, boolean[] lesions, Grid g3) {
-    if (!options.structure()) {
-      return new VolumeExtras(null, null, null, null, null, null);
-    }
-    byte[] tt = null;
-    byte[] pt = null;
-    if (options.tissueContrast() != null && !ct && mask != null) {
-      // the truth's classes serve every method of the subject: fitted once per truth and mask
-      if (truthTissue == null || truthTissue.image() != target.data()
-          || truthTissue.mask() != mask) {
-        truthTissue = new Cached<>(target.data(), mask,
-            TissueClasses.segment(target.data(), mask, options.tissueContrast()));
-      }
-      tt = truthTissue.value();
-      pt = TissueClasses.segment(prediction.data(), mask, options.tissueContrast());
-    }
-    if (lesions == null) {
-      return new VolumeExtras(tt, pt, null, null, null, null);
-    }
-    float[] t = ct ? StructureMetrics.ctScale(target.data()) : target.data();
-    float[] p = ct ? StructureMetrics.ctScale(prediction.data()) : prediction.data();
-    if (lesionShell == null || lesionShell.image() != lesions || lesionShell.mask() != mask) {
-      lesionShell = new Cached<>(lesions, mask, LesionContrast.shell(lesions, mask, g3));
-    }
-    return new VolumeExtras(tt, pt, t, p, lesions, lesionShell.value());
-  }
-
 
   /** Closes a subject: its row holds the mean of its slice metrics. */
   public VolumeResult finishVolume(String task, String method, String subject) {
@@ -452,206 +377,6 @@ public final class EvalReport {
    * @return the files written
    */
   public List<Path> writeTo(Path dir) {
-    List<Path> written = new ArrayList<>();
-    try {
-      Files.createDirectories(dir);
-      Path sc = dir.resolve("slices.csv");
-      Files.writeString(sc, slicesCsv(), StandardCharsets.UTF_8);
-      written.add(sc);
-      List<String> bases = new ArrayList<>();
-      List<Metric> sliceMetrics = withPixel(presentSliceMetrics());
-      if (!slices.isEmpty()) {
-        sliceTable(Metric.PAPER).write(dir, "table-slices");
-        sliceTable(sliceMetrics).write(dir, "table-slices-all");
-        bases.addAll(List.of("table-slices", "table-slices-all"));
-      }
-      if (!volumes.isEmpty()) {
-        Path vc = dir.resolve("volumes.csv");
-        Files.writeString(vc, volumesCsv(), StandardCharsets.UTF_8);
-        written.add(vc);
-        volumeTable(sliceMetrics, false).write(dir, "table-subjects");
-        bases.add("table-subjects");
-        if (volumes.values().stream().allMatch(v -> v.volume() != null)) {
-          volumeTable(withPixel(presentVolumeMetrics()), true).write(dir, "table-volumes-3d");
-          bases.add("table-volumes-3d");
-        }
-      }
-      if (options.protocol().perVolume() ? !volumes.isEmpty() : !slices.isEmpty()) {
-        summaryTable().write(dir, "table-summary");
-        bases.add("table-summary");
-      }
-      for (String b : bases) {
-        for (String ext : List.of(".md", ".csv", ".json")) {
-          written.add(dir.resolve(b + ext));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write evaluation files into " + dir, e);
-    }
-    return Collections.unmodifiableList(written);
-  }
-
-  /** The six pixel metrics followed by the other metrics of {@code present}. */
-  private static List<Metric> withPixel(List<Metric> present) {
-    List<Metric> out = new ArrayList<>(Metric.PIXEL);
-    for (Metric m : present) {
-      if (!out.contains(m)) {
-        out.add(m);
-      }
-    }
-    return out;
-  }
-
-  /** The per-slice CSV text ({@link #SLICE_HEADER}, full precision, "inf"/"nan"). */
-  public String slicesCsv() {
-    StringBuilder sb = new StringBuilder(SLICE_HEADER).append('\n');
-    for (SliceResult r : slices.values()) {
-      sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
-          .append(Formats.csv(r.subject())).append(',').append(r.slice());
-      appendValues(sb, r.values(), Metric.PER_SLICE);
-      sb.append('\n');
-    }
-    return sb.toString();
-  }
-
-  /**
-   * The per-subject CSV text: task, method, subject, slices, the slice means of every per-slice
-   * metric ({@code slice_mean_*}), then every metric of the whole volume ({@code volume_*}, empty
-   * when not computed). The six pixel metrics lead each group, as in files written before the
-   * structure metrics; the columns of the whole-volume group are in {@link Metric} order.
-   */
-  public String volumesCsv() {
-    StringBuilder sb = new StringBuilder("task,method,subject,slices");
-    for (Metric m : Metric.PER_SLICE) {
-      sb.append(",slice_mean_").append(m.key());
-    }
-    for (Metric m : Metric.values()) {
-      sb.append(",volume_").append(m.key());
-    }
-    sb.append('\n');
-    for (VolumeResult r : volumes.values()) {
-      sb.append(Formats.csv(r.task())).append(',').append(Formats.csv(r.method())).append(',')
-          .append(Formats.csv(r.subject())).append(',').append(r.slices());
-      appendValues(sb, r.sliceMean(), Metric.PER_SLICE);
-      if (r.volume() == null) {
-        sb.append(",".repeat(Metric.values().length));
-      } else {
-        appendValues(sb, r.volume(), List.of(Metric.values()));
-      }
-      sb.append('\n');
-    }
-    return sb.toString();
-  }
-
-  private static void appendValues(StringBuilder sb, MetricValues v, List<Metric> metrics) {
-    for (Metric m : metrics) {
-      sb.append(',').append(Formats.number(v.get(m)));
-    }
-  }
-
-  /**
-   * Reads a {@code slices.csv} written by {@link #writeTo} (e.g. of another run, for
-   * {@code dfbk eval --compare}): the columns task, method, subject, slice, then any per-slice
-   * metrics by their keys (files written before the structure metrics hold the six pixel
-   * metrics only); metrics without a column are NaN.
-   *
-   * @throws DataException when the file is missing, its header is not of that form or a line is
-   *     malformed
-   */
-  public static List<SliceResult> readSlicesCsv(Path file) {
-    List<SliceResult> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      List<Metric> columns = sliceColumns(file, header);
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isEmpty()) {
-          continue;
-        }
-        List<String> f = splitCsv(line);
-        if (f.size() != SLICE_KEYS.size() + columns.size()) {
-          throw new DataException("slice results " + file + " line " + lineNo + ": expected "
-              + (SLICE_KEYS.size() + columns.size()) + " fields as in its header, found "
-              + f.size());
-        }
-        try {
-          java.util.Map<Metric, Double> v = new java.util.EnumMap<>(Metric.class);
-          for (int i = 0; i < columns.size(); i++) {
-            v.put(columns.get(i), Formats.parse(f.get(SLICE_KEYS.size() + i)));
-          }
-          out.add(new SliceResult(f.get(0), f.get(1), f.get(2), Integer.parseInt(f.get(3)),
-              MetricValues.of(v)));
-        } catch (NumberFormatException e) {
-          throw new DataException("slice results " + file + " line " + lineNo
-              + ": not a number (" + e.getMessage() + ")", e);
-        }
-      }
-    } catch (IOException e) {
-      throw new DataException("cannot read slice results " + file + ": " + e.getMessage(), e);
-    }
-    return out;
-  }
-
-  /** The metric columns of a slices.csv header, checked. */
-  private static List<Metric> sliceColumns(Path file, String header) {
-    String problem = null;
-    List<Metric> columns = new ArrayList<>();
-    if (header == null) {
-      problem = "the file is empty";
-    } else {
-      List<String> names = splitCsv(header);
-      if (names.size() <= SLICE_KEYS.size()
-          || !names.subList(0, SLICE_KEYS.size()).equals(SLICE_KEYS)) {
-        problem = "header '" + header + "' does not start with " + String.join(",", SLICE_KEYS)
-            + " followed by metric columns";
-      } else {
-        for (String n : names.subList(SLICE_KEYS.size(), names.size())) {
-          Metric m = Metric.PER_SLICE.stream().filter(x -> x.key().equals(n)).findFirst()
-              .orElse(null);
-          if (m == null || columns.contains(m)) {
-            problem = "header column '" + n + "' is " + (m == null ? "not a per-slice metric"
-                : "given twice") + " (expected columns: " + SLICE_HEADER + ")";
-            break;
-          }
-          columns.add(m);
-        }
-      }
-    }
-    if (problem != null) {
-      throw new DataException("slice results " + file + ": " + problem
-          + "; pass the slices.csv written by dfbk eval");
-    }
-    return columns;
-  }
-
-  /** Splits one CSV line with RFC 4180 quoting. */
-  static List<String> splitCsv(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cur.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    fields.add(cur.toString());
-    return fields;
+    return EvalFiles.write(this, dir);
   }
 }

@@ -57,7 +57,7 @@ public final class ResultTable {
 
   /**
    * Ablation table (the paper's Tables 3–5): one row per setting, from the slice results of one
-   * run per setting (e.g. read with {@link EvalReport#readSlicesCsv}); the rows keep the map's
+   * run per setting (e.g. read with {@link EvalFiles#readSlicesCsv}); the rows keep the map's
    * order ("None", "+DFB", "+KG", "+DFB, KG"), and from each run only {@code method} is used.
    */
   public static ResultTable ofRuns(String title, String rowHeader,

@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * leaves one that is not valid JSON) is left out with a warning; any other malformed line is an
  * error naming the file and line. Rows of other kinds, and values that are neither numbers nor null, are not curves and
  * are ignored; null (a value that was not finite) is a gap in the line.
+ *
+ * <p>Over 400 lines because reading the history (the resume and damaged-line rules above) and
+ * choosing its three figures' series are one format; drawing a chart is {@link LineChart}'s.
  */
 public final class TrainingCurves {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingCurves.class);

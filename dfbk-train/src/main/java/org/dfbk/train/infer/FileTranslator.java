@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -13,6 +12,7 @@ import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.nifti.NiftiImage;
+import org.dfbk.data.nifti.NiftiNames;
 import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.data.transform.DataProfile;
 import org.dfbk.data.transform.InputProfile;
@@ -49,6 +49,9 @@ import org.dfbk.data.volume.Volume;
  *       prediction's presence means that both are complete.</li>
  * </ol>
  *
+ * <p>Steps 2 to 7 are {@link #translateVolume}, which writes nothing: the evaluation of a
+ * checkpoint translates each test subject with it, so that it meets the same guards.
+ *
  * <p>A model with several sources ({@link ConditionLayout}) translates one file per source
  * ({@link #translate(List, Path, Consumer, ProgressFactory)}): the same steps for each input, the
  * sources on one grid (else refused, naming the files, shapes and affines), and the outputs on
@@ -56,6 +59,10 @@ import org.dfbk.data.volume.Volume;
  *
  * <p>An instance holds no per-file state: one translator may serve files one after another, and
  * threads that share a model may each use it.
+ *
+ * <p>Over 400 lines because the guards above are one flow, each beside the step it guards; the
+ * slice model, the volume mapping and the checks themselves are {@link SliceTranslator},
+ * {@link VolumeTranslator}, {@link InputCheck} and {@link ScaleCheck}.
  */
 public final class FileTranslator {
   /** Translates model-size source slices: {@link SliceTranslator#translate} is one. */
@@ -173,12 +180,7 @@ public final class FileTranslator {
 
   /** The standard-deviation map written beside {@code output}: {@code <stem>_std.nii.gz}. */
   public static Path stdPath(Path output) {
-    return output.resolveSibling(stem(output.getFileName().toString()) + "_std.nii.gz");
-  }
-
-  /** A NIfTI file name without its extension (.nii, .hdr, .img, each optionally .gz; any case). */
-  public static String stem(String name) {
-    return name.replaceAll("(?i)\\.(nii|hdr|img)(\\.gz)?$", "");
+    return output.resolveSibling(NiftiNames.stem(output.getFileName().toString()) + "_std.nii.gz");
   }
 
   /**
@@ -198,25 +200,7 @@ public final class FileTranslator {
           + String.join(",", condition.sources().stream().map(s -> s + ".nii.gz").toList())
           + ")");
     }
-    for (Path o : outputs(output)) {
-      requireNotInput(input, o);
-    }
-    List<String> given = new ArrayList<>();
-    Consumer<String> warn = w -> {
-      given.add(w);
-      if (warnings != null) {
-        warnings.accept(w);
-      }
-    };
-    NiftiImage img = NiftiIO.read(input);
-    Volume source = usableSource(input, img, warn);
-    for (String w : InputCheck.warnings(input, profile(source, input), settings.trainedProfile(),
-        settings.sourceModality())) {
-      warn.accept(w);
-    }
-    refuseIfStrict(input, given);
-    return translateAndWrite(List.of(source), List.of(input), img, output, warn, given,
-        progress);
+    return translate(List.of(input), output, warnings, progress);
   }
 
   /**
@@ -229,19 +213,50 @@ public final class FileTranslator {
    */
   public Outcome translate(List<Path> inputs, Path output, Consumer<String> warnings,
       ProgressFactory progress) {
-    if (inputs.size() != condition.sources().size()) {
-      throw new DataException("the model takes " + condition.sources().size() + " source(s) "
-          + condition.sources() + " in this order, got " + inputs.size() + " file(s) " + inputs
-          + ". Fix: give one file per source");
-    }
-    if (inputs.size() == 1) {
-      return translate(inputs.get(0), output, warnings, progress);
-    }
+    requireSourceCount(inputs);
     for (Path input : inputs) {
       for (Path o : outputs(output)) {
         requireNotInput(input, o);
       }
     }
+    Translation t = translateVolume(inputs, warnings, progress);
+    Path std = null;
+    if (withStd) {
+      if (t.std() == null) {
+        throw new IllegalStateException("the slice model gave no std maps for "
+            + (inputs.size() == 1 ? inputs.get(0) : inputs));
+      }
+      std = stdPath(output);
+      NiftiIO.writeFloat32(std, t.std(), t.grid().header());
+    }
+    NiftiIO.writeFloat32(output, t.prediction(), t.grid().header());
+    return new Outcome(inputs.get(0), output, std, t.translatedSlices(), t.seconds(),
+        t.warnings());
+  }
+
+  /**
+   * One subject translated in memory: the prediction (and std map with K &gt; 1, else null) on
+   * the grid of the first source's file, the sources as translated (non-finite voxels replaced by
+   * the background), the slices translated, the seconds spent in the network and the inverse
+   * mapping, and the warnings given.
+   */
+  public record Translation(Volume prediction, Volume std, NiftiImage grid, List<Volume> sources,
+      int translatedSlices, double seconds, List<String> warnings) {}
+
+  /**
+   * The one-volume step every front end shares: reads one subject's sources (one file each, in
+   * the order of {@link #condition()}) and translates them, with every guard of the class
+   * (steps 2 to 7) but without writing anything. {@link #translate} writes what this returns;
+   * an evaluation compares it with the truth.
+   *
+   * @param warnings receives each warning as it arises (without a prefix; may be null)
+   * @param progress opens the progress of the subject's slices (may be null)
+   * @throws DataException for an unreadable or unusable file, a 4-D file without a volume index,
+   *     sources not on one grid, or (strict) a warning
+   */
+  public Translation translateVolume(List<Path> inputs, Consumer<String> warnings,
+      ProgressFactory progress) {
+    requireSourceCount(inputs);
     List<String> given = new ArrayList<>();
     Consumer<String> warn = w -> {
       given.add(w);
@@ -254,24 +269,7 @@ public final class FileTranslator {
     for (Path input : inputs) {
       NiftiImage img = NiftiIO.read(input);
       first = first == null ? img : first;
-      Integer volume = settings.volume();
-      if (img.volumeCount() > 1 && volume == null) {
-        throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
-            + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per source."
-            + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
-            + ") of each, or extract it, e.g. fslroi " + input.getFileName() + " "
-            + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
-      }
-      Volume source = img.volume(volume == null || img.volumeCount() == 1 ? 0 : volume);
-      int nonFinite = countNonFinite(source);
-      if (nonFinite > 0) {
-        float background = settings.source() == ModalityKind.CT ? (float) Normalization.CT_LOW
-            : 0f;
-        source = withBackground(source, background);
-        warn.accept(input + " has " + nonFinite + " NaN or infinite voxel(s); they are"
-            + " translated as background (" + background + ")");
-      }
-      sources.add(source);
+      sources.add(usableSource(input, img, warn, inputs.size() > 1));
     }
     Path input = inputs.get(0);
     // the training profile is of the first source: so is the check
@@ -280,17 +278,6 @@ public final class FileTranslator {
       warn.accept(w);
     }
     refuseIfStrict(input, given);
-    return translateAndWrite(sources, inputs, first, output, warn, given, progress);
-  }
-
-  /**
-   * The part both flows share once the sources are read and checked: translate on the grid of
-   * {@code grid} (the first source's file), the scale check, the strict refusal, then the std map
-   * and the prediction written atomically, prediction last.
-   */
-  private Outcome translateAndWrite(List<Volume> sources, List<Path> inputs, NiftiImage grid,
-      Path output, Consumer<String> warn, List<String> given, ProgressFactory progress) {
-    Path input = inputs.get(0);
     long t0 = System.nanoTime();
     int size = settings.imageSize();
     VolumeTranslator.Result r = VolumeTranslator.translate(sources, inputs, condition,
@@ -301,17 +288,16 @@ public final class FileTranslator {
     double seconds = (System.nanoTime() - t0) / 1e9;
     ScaleCheck.warning(input, r.modelPixelMm(), settings.trainedPixelMm(), size).ifPresent(warn);
     refuseIfStrict(input, given);
-    Path std = null;
-    if (withStd) {
-      if (r.std() == null) {
-        throw new IllegalStateException("the slice model gave no std maps for "
-            + (inputs.size() == 1 ? input : inputs));
-      }
-      std = stdPath(output);
-      NiftiIO.writeFloat32(std, r.std(), grid.header());
+    return new Translation(r.prediction(), r.std(), first, List.copyOf(sources),
+        r.translatedSlices(), seconds, List.copyOf(given));
+  }
+
+  private void requireSourceCount(List<Path> inputs) {
+    if (inputs.size() != condition.sources().size()) {
+      throw new DataException("the model takes " + condition.sources().size() + " source(s) "
+          + condition.sources() + " in this order, got " + inputs.size() + " file(s) " + inputs
+          + ". Fix: give one file per source");
     }
-    NiftiIO.writeFloat32(output, r.prediction(), grid.header());
-    return new Outcome(input, output, std, r.translatedSlices(), seconds, List.copyOf(given));
   }
 
   /**
@@ -323,7 +309,7 @@ public final class FileTranslator {
   public List<String> check(Path input) {
     List<String> given = new ArrayList<>();
     NiftiImage img = NiftiIO.read(input);
-    Volume source = usableSource(input, img, given::add);
+    Volume source = usableSource(input, img, given::add, false);
     given.addAll(InputCheck.warnings(input, profile(source, input), settings.trainedProfile(),
         settings.sourceModality()));
     ScaleCheck.warning(input, VolumeTranslator.plannedModelPixelMm(source, input,
@@ -360,17 +346,18 @@ public final class FileTranslator {
     }
   }
 
-  /** The volume to translate: the right one of a 4-D file, non-finite voxels as background. */
-  private Volume usableSource(Path input, NiftiImage img, Consumer<String> warn) {
+  /**
+   * The volume to translate: the right one of a 4-D file, non-finite voxels as background. One of
+   * {@code several} sources that is 3-D is taken whole whatever the volume index.
+   */
+  private Volume usableSource(Path input, NiftiImage img, Consumer<String> warn,
+      boolean several) {
     Integer volume = settings.volume();
-    if (img.volumeCount() > 1 && volume == null) {
-      throw new DataException(input + " is 4-D (dims " + Arrays.toString(img.header().dims())
-          + ", " + img.volumeCount() + " volumes); translate takes one 3-D volume per file."
-          + " Fix: pass --volume T to translate volume T (0.." + (img.volumeCount() - 1)
-          + "), or extract it, e.g. fslroi " + input.getFileName() + " "
-          + stem(input.getFileName().toString()) + "_vol0.nii.gz 0 1");
-    }
-    Volume source = img.volume(volume == null ? 0 : volume); // names the range if outside
+    // a volume index outside the file's range is refused, naming the range
+    Volume source = volume == null ? img.onlyVolume(null, "translate takes one 3-D volume per "
+        + (several ? "source" : "file"), "pass --volume T to translate volume T (0.."
+        + (img.volumeCount() - 1) + ")" + (several ? " of each" : ""))
+        : img.volume(several && img.volumeCount() == 1 ? 0 : volume);
     int nonFinite = countNonFinite(source);
     if (nonFinite > 0) {
       float background = settings.source() == ModalityKind.CT ? (float) Normalization.CT_LOW : 0f;
@@ -415,7 +402,7 @@ public final class FileTranslator {
         || lower.endsWith(".img.gz")) {
       for (String ext : new String[] {".hdr", ".hdr.gz", ".img", ".img.gz", ".HDR", ".HDR.gz",
           ".IMG", ".IMG.gz"}) {
-        protectedFiles.add(input.resolveSibling(stem(name) + ext));
+        protectedFiles.add(input.resolveSibling(NiftiNames.stem(name) + ext));
       }
     }
     for (Path p : protectedFiles) {

@@ -4,18 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -30,6 +27,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.io.AtomicFiles;
+import org.dfbk.core.nn.ParameterManifest;
 
 /**
  * Checkpoint files: one zip per checkpoint (entries not compressed), written to a temporary file
@@ -48,6 +46,10 @@ import org.dfbk.core.io.AtomicFiles;
  * </pre>
  *
  * The arrays use DJL's {@link NDList#encode()} format, each array named after its parameter.
+ *
+ * <p>Over 400 lines because the file format is one unit: the atomic writer, the streaming reader,
+ * the state and config entries, the loading of weights into a network and the checks of a
+ * damaged or foreign file all share its entry names and layout.
  */
 public final class Checkpoints {
   static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
@@ -364,44 +366,27 @@ public final class Checkpoints {
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu());
         Reader reader = new Reader(file)) {
       List<String> names = reader.state().parameterNames();
-      Map<String, long[]> recorded = new HashMap<>();
-      for (int i = 0; i < names.size(); i++) {
-        recorded.put(names.get(i), reader.state().parameterShapes().get(i));
-      }
       // the model's shapes bound every allocation: compare them before reading any array
-      for (Pair<String, Parameter> p : block.getParameters()) {
-        long[] shape = recorded.get(p.getKey());
-        Shape want = p.getValue().getArray().getShape();
-        if (shape != null && !java.util.Arrays.equals(shape, want.getShape())) {
-          throw new DataException(file + ": parameter '" + p.getKey() + "' has shape "
-              + new Shape(shape) + " in the checkpoint but " + want + " in the model; "
-              + "build the model with the configuration stored in the checkpoint");
-        }
-      }
+      ParameterManifest.of(block)
+          .misfit(ParameterManifest.ofDims(names, reader.state().parameterShapes()), false)
+          .ifPresent(m -> {
+            throw new DataException(file + ": " + m + "; build the model with the configuration"
+                + " stored in the checkpoint");
+          });
       NDList arrays = reader.arrays(which == Weights.EMA ? EMA : MODEL, scratch, names.size());
       Map<String, NDArray> byName = new HashMap<>();
       for (int i = 0; i < names.size(); i++) {
         byName.put(names.get(i), arrays.get(i));
       }
-      List<String> missing = new ArrayList<>();
       for (Pair<String, Parameter> p : block.getParameters()) {
         NDArray src = byName.get(p.getKey());
-        if (src == null) {
-          missing.add(p.getKey());
-          continue;
-        }
         NDArray dst = p.getValue().getArray();
-        if (!dst.getShape().equals(src.getShape())) {
+        if (!dst.getShape().equals(src.getShape())) { // arrays that disagree with the state
           throw new DataException(file + ": parameter '" + p.getKey() + "' has shape "
-              + src.getShape() + " in the checkpoint but " + dst.getShape() + " in the model; "
-              + "build the model with the configuration stored in the checkpoint");
+              + src.getShape() + " in the checkpoint's arrays but " + dst.getShape() + " in the"
+              + " model; the checkpoint is damaged. Fix: use another checkpoint of the run");
         }
         copyInto(dst, src, scratch);
-      }
-      if (!missing.isEmpty()) {
-        throw new DataException(file + ": the checkpoint has no values for " + missing.size()
-            + " model parameters, first " + missing.subList(0, Math.min(5, missing.size()))
-            + "; it was written for a different model configuration");
       }
     }
   }

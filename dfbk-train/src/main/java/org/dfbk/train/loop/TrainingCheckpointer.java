@@ -4,17 +4,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
+import org.dfbk.core.nn.ParameterManifest;
 import org.dfbk.data.transform.DataProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,11 +169,13 @@ final class TrainingCheckpointer {
   Counters restore(Path file) {
     try (Checkpoints.Reader reader = new Checkpoints.Reader(file)) {
       CheckpointState s = reader.state();
-      if (!layout.names().equals(s.parameterNames())) {
-        throw new DataException(file + ": the checkpoint's parameters ("
-            + s.parameterNames().size() + ") differ from the model's (" + layout.size()
-            + "); it was written for a different model configuration");
-      }
+      // the moments are flat vectors in the model's order: names and shapes must match in order
+      new ParameterManifest(layout.names(), layout.shapes())
+          .misfit(ParameterManifest.ofDims(s.parameterNames(), s.parameterShapes()), true)
+          .ifPresent(m -> {
+            throw new DataException(file + ": " + m + "; it was written for a different model"
+                + " configuration");
+          });
       if (s.seed() != config.seed()) {
         throw new ConfigException("TrainerConfig.seed is " + config.seed() + " but checkpoint " + file
             + " was trained with seed " + s.seed() + "; resume with the run's configuration");
@@ -182,13 +183,6 @@ final class TrainingCheckpointer {
       if (s.trainer() != null && !s.trainer().equals(config)) {
         LOG.warn("resuming {} with trainer settings that differ from the checkpoint's: {} vs {}",
             file, config, s.trainer());
-      }
-      for (int k = 0; k < layout.size(); k++) {
-        if (!Arrays.equals(layout.shapes().get(k).getShape(), s.parameterShapes().get(k))) {
-          throw new DataException(file + ": parameter '" + layout.names().get(k) + "' has shape "
-              + new Shape(s.parameterShapes().get(k)) + " in the checkpoint but "
-              + layout.shapes().get(k) + " in the model");
-        }
       }
       int trainable = layout.trainableCount();
       restoreEntry(reader, Checkpoints.MODEL, master, layout.size());

@@ -59,7 +59,7 @@ class EvalReportTest {
     assertEquals("method,task,metric,n,mean,std,ci_low,ci_high", lines.get(0));
     assertEquals(1 + METHODS.size() * TASKS.size() * Metric.PIXEL.size(), lines.size());
     for (String line : lines.subList(1, lines.size())) {
-      List<String> f = EvalReport.splitCsv(line);
+      List<String> f = EvalFiles.splitCsv(line);
       double[] v = raw.get(f.get(0) + "|" + f.get(1) + "|" + f.get(2)).stream()
           .mapToDouble(Double::doubleValue).toArray();
       Summary s = Statistics.summarize(v);
@@ -128,7 +128,7 @@ class EvalReportTest {
     report.addSlice("MR→CT", "a,b \"quoted\"", "s1", 3,
         new MetricValues(Double.POSITIVE_INFINITY, 1.0, 0.0, Double.NaN, Double.NaN, 0.25));
     report.writeTo(dir);
-    List<SliceResult> back = EvalReport.readSlicesCsv(dir.resolve("slices.csv"));
+    List<SliceResult> back = EvalFiles.readSlicesCsv(dir.resolve("slices.csv"));
     assertEquals(report.slices(), back);
     String md = report.sliceTable(List.of(Metric.PSNR, Metric.SSIM)).toMarkdown();
     assertTrue(md.contains("| inf | 1.000 |"), md);

@@ -121,7 +121,7 @@ class EvalStructureTest {
     List<String> lines = Files.readAllLines(dir.resolve("slices.csv"), StandardCharsets.UTF_8);
     assertTrue(lines.get(0).startsWith("task,method,subject,slice,psnr,ssim,mae,masked_psnr,"
         + "masked_ssim,masked_mae,ms_ssim,gmsd,band_ll,"), lines.get(0));
-    assertEquals(report.slices(), EvalReport.readSlicesCsv(dir.resolve("slices.csv")),
+    assertEquals(report.slices(), EvalFiles.readSlicesCsv(dir.resolve("slices.csv")),
         "slices.csv round trip with every metric");
     String volumes = Files.readString(dir.resolve("volumes.csv"));
     assertTrue(volumes.contains(",volume_lesion_contrast_error,"), volumes.lines().findFirst()
@@ -143,12 +143,12 @@ class EvalStructureTest {
     Path f = dir.resolve("slices.csv");
     Files.writeString(f, "task,method,subject,slice,psnr,ssim,mae,masked_psnr,masked_ssim,"
         + "masked_mae\nT1→T2,DFBK,s1,3,20.5,0.8,0.1,nan,nan,0.2\n");
-    List<SliceResult> rows = EvalReport.readSlicesCsv(f);
+    List<SliceResult> rows = EvalFiles.readSlicesCsv(f);
     assertEquals(new MetricValues(20.5, 0.8, 0.1, Double.NaN, Double.NaN, 0.2),
         rows.get(0).values());
     assertTrue(Double.isNaN(rows.get(0).values().get(Metric.GMSD)));
     Files.writeString(f, "task,method,subject,slice,psnr,sharpness\n");
-    DataException e = assertThrows(DataException.class, () -> EvalReport.readSlicesCsv(f));
+    DataException e = assertThrows(DataException.class, () -> EvalFiles.readSlicesCsv(f));
     assertTrue(e.getMessage().contains("'sharpness' is not a per-slice metric"), e.getMessage());
   }
 

@@ -117,6 +117,35 @@ class FileTranslatorTest {
   }
 
   @Test
+  void theOneVolumeStepGuardsLikeTranslateAndWritesNothing() throws IOException {
+    Volume v = volume(4);
+    float[] d = v.data().clone();
+    d[300] = Float.NaN;
+    Path in = tmp.resolve("step/nan.nii.gz");
+    NiftiIO.writeFloat32(in, v.withData(d), null);
+    List<String> warnings = new ArrayList<>();
+    FileTranslator t = translator(new ArrayList<>(), true, null, null);
+    FileTranslator.Translation r = t.translateVolume(List.of(in), warnings::add, null);
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("1 NaN or infinite"), warnings.get(0));
+    assertEquals(warnings, r.warnings());
+    assertEquals(0f, r.sources().get(0).data()[300], 0f, "the NaN voxel as background");
+    assertEquals(0, FileTranslator.countNonFinite(r.prediction()));
+    assertTrue(r.std() != null && r.prediction().sameGrid(v, 1e-6), "on the input grid");
+    assertEquals(2, r.translatedSlices());
+    try (var s = Files.list(tmp.resolve("step"))) {
+      assertEquals(1, s.count(), "only the input: the step writes nothing");
+    }
+    // what translate writes is what the step returns (the same identity model, no sampling)
+    FileTranslator.Outcome o = t.translate(in, tmp.resolve("step-out/nan.nii.gz"), null, null);
+    assertArrayEquals(r.prediction().data(), NiftiIO.read(o.output()).volume().data(), 0f,
+        "float32 written and read back bit for bit");
+    DataException several = assertThrows(DataException.class,
+        () -> t.translateVolume(List.of(in, in), null, null));
+    assertTrue(several.getMessage().contains("takes 1 source(s)"), several.getMessage());
+  }
+
+  @Test
   void fourDimensionalFileNeedsAVolumeIndex() throws IOException {
     Path three = tmp.resolve("three.nii");
     NiftiIO.writeFloat32(three, volume(3), null);
