@@ -14,11 +14,11 @@ import org.dfbk.cli.command.TrainCommand;
 import org.dfbk.cli.command.TranslateCommand;
 import org.dfbk.cli.config.ConfigMapper;
 import org.dfbk.core.error.DfbkException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** The {@code dfbk} root command and the one factory that builds the command line. */
 @Command(

@@ -13,7 +13,8 @@ public final class DevicesMixin {
       names = "--devices",
       paramLabel = "LIST",
       defaultValue = "auto",
-      description = "Devices: auto (all GPUs, else CPU), cpu, or a list such as gpu0,gpu1. Default: ${DEFAULT-VALUE}.")
+      description = "Devices: auto (all GPUs, else CPU), cpu, or a list such as gpu0,gpu1."
+          + " Default: ${DEFAULT-VALUE}.")
   String devices = "auto";
 
   /** The raw option value. */
@@ -47,8 +48,9 @@ public final class DevicesMixin {
       } else if (p.matches("gpu\\d+")) {
         int id = Integer.parseInt(p.substring(3));
         if (id >= gpuCount) {
-          throw new ConfigException("--devices " + devices + ": " + p + " does not exist; the engine sees "
-              + gpuCount + " GPU(s). Run 'dfbk info' to list devices.");
+          throw new ConfigException("--devices " + devices + ": " + p
+              + " does not exist; the engine sees " + gpuCount
+              + " GPU(s). Run 'dfbk info' to list devices.");
         }
         out.add(Device.gpu(id));
       } else {

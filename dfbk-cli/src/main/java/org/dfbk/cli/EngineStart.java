@@ -104,11 +104,13 @@ public final class EngineStart {
                 + "must hold libtorch and a libdjl_torch.so built for that PyTorch version (DJL "
                 + "0.29's JNI), or unset PYTORCH_LIBRARY_PATH to use the bundled natives"
             : flavor.startsWith("cu")
-            ? "built for CUDA (" + flavor + ") but the CUDA libraries or driver could not be loaded;"
+            ? "built for CUDA (" + flavor
+                + ") but the CUDA libraries or driver could not be loaded;"
                 + " rebuild without -Pcuda for CPU, or install an NVIDIA driver for CUDA 12.1"
             : "the PyTorch " + flavor + " native library failed to load; rebuild with "
                 + "'mvn -B package -DskipTests' and check the DJL cache at " + cacheDir();
-        throw new ConfigException("PyTorch engine failed to start: " + hint + " (" + rootMessage(e) + ")", e);
+        throw new ConfigException(
+            "PyTorch engine failed to start: " + hint + " (" + rootMessage(e) + ")", e);
       }
       if (flavor.startsWith("cu") && externalLibTorch() == null && engine.getGpuCount() == 0) {
         throw new ConfigException("built for CUDA (" + flavor + ") but no GPU is visible; "
@@ -117,7 +119,8 @@ public final class EngineStart {
       KernelCheck.requireCorrectCpuConvolution();
     }
     if (wantGpu && engine.getGpuCount() == 0) {
-      throw new ConfigException("GPU devices requested but the engine sees none; run with --devices cpu");
+      throw new ConfigException(
+          "GPU devices requested but the engine sees none; run with --devices cpu");
     }
     return engine;
   }

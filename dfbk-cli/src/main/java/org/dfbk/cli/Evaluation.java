@@ -16,8 +16,6 @@ import org.dfbk.data.dataset.DatasetLayouts;
 import org.dfbk.data.dataset.Subject;
 import org.dfbk.data.dataset.SubjectSplit;
 import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.cache.PrepareSpec;
-import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.transform.ModalityKind;
 import org.dfbk.data.transform.Slicing;
 import org.dfbk.data.volume.Volume;
@@ -30,14 +28,11 @@ import org.dfbk.train.eval.Protocol;
 import org.dfbk.train.eval.ResultTable;
 import org.dfbk.train.eval.TrainingCurves;
 import org.dfbk.train.eval.VolumeEvaluator;
+import org.dfbk.train.infer.FileTranslator;
 import org.dfbk.train.infer.SliceTranslator;
-import org.dfbk.train.infer.VolumeTranslator;
 import org.dfbk.train.metrics.Metric;
 import org.dfbk.train.metrics.MetricValues;
 import org.dfbk.train.metrics.TissueContrast;
-import org.dfbk.train.eval.VolumeEvaluator;
-import org.dfbk.train.infer.FileTranslator;
-import org.dfbk.train.infer.SliceTranslator;
 
 /**
  * Translate the test subjects of a config with a loaded checkpoint, evaluate against the truth
@@ -107,7 +102,8 @@ public final class Evaluation {
       Volume source = r.sources().get(0);
       Volume truth = NiftiIO.read(tgtFile).onlyVolume("truth",
           "eval compares one 3-D volume per file", null);
-      Path predFile = out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
+      Path predFile =
+          out.resolve("predictions").resolve(s.id()).resolve(c.data().target() + ".nii.gz");
       NiftiIO.writeFloat32(predFile, r.prediction(), r.grid().header());
       preds.add(predFile);
       boolean[] mask = null;
@@ -130,7 +126,8 @@ public final class Evaluation {
           mask, tgtFile);
       if (c.eval().figuresPerSubject() > 0 && tgt == ModalityKind.MR && c.data().axis() == 2) {
         Path png = out.resolve("figures").resolve(s.id() + ".png");
-        figure(png, s.id(), source, truth, r.prediction(), srcFile, tgtFile, c.eval().figuresPerSubject());
+        figure(png, s.id(), source, truth, r.prediction(), srcFile, tgtFile,
+            c.eval().figuresPerSubject());
         figures.add(out.relativize(png).toString());
       }
       bar.update(++done, s.id());

@@ -3,10 +3,10 @@ package org.dfbk.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code -v} / {@code -q}: verbosity of the log and whether errors print stack traces.
@@ -40,7 +40,8 @@ public final class LoggingMixin {
         + " is not under dfbk's root command");
   }
 
-  @Option(names = {"-v", "--verbose"}, description = "Verbose log (debug level) and stack traces on errors.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Verbose log (debug level) and stack traces on errors.")
   void setVerbose(boolean v) {
     if (v) {
       root().verbose = true; // given on any command of the line, it holds for the whole line

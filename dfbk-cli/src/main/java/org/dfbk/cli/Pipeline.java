@@ -79,7 +79,8 @@ public final class Pipeline {
   /** Loads a checkpoint (EMA weights) onto {@code device}. */
   public static Loaded load(Path checkpoint, Device device) {
     if (!Files.isRegularFile(checkpoint)) {
-      throw new DataException("checkpoint " + checkpoint + " does not exist; give a .zip from a run's"
+      throw new DataException("checkpoint " + checkpoint
+          + " does not exist; give a .zip from a run's"
           + " checkpoints/ folder (e.g. runs/NAME/checkpoints/best.zip)");
     }
     CheckpointState state = Checkpoints.readState(checkpoint);
@@ -95,7 +96,8 @@ public final class Pipeline {
     UNetSpec spec = ConfigMapper.networkSpec(c, text == null ? 0 : text.dim());
     Model holder = Model.newInstance("dfbk-" + c.name(), device);
     try {
-      ConcatInputModel model = network(spec, holder, c.train().seed(), text == null ? 1 : text.length());
+      ConcatInputModel model =
+          network(spec, holder, c.train().seed(), text == null ? 1 : text.length());
       Checkpoints.loadWeights(checkpoint, model.block(), Checkpoints.Weights.EMA);
       return new Loaded(c, spec, text, holder, model, state);
     } catch (RuntimeException e) {

@@ -76,8 +76,8 @@ public final class Training {
       for (Device d : devices) {
         Model holder = Model.newInstance("dfbk-" + c.name(), d);
         holders.add(holder);
-        replicas.add(Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length(),
-            Pipeline.parameterType(tc.precision())));
+        replicas.add(Pipeline.network(spec, holder, c.train().seed(),
+            text == null ? 1 : text.length(), Pipeline.parameterType(tc.precision())));
       }
       CacheBatchSource batches = new CacheBatchSource(cache, SplitName.TRAIN.id(), tc.batchSize(),
           c.train().seed(), c.data().hflip(), text);
@@ -129,13 +129,15 @@ public final class Training {
     double perStep;
     try (Model holder = Model.newInstance("calibration", device);
         ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(device)) {
-      TrainingModel net = Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length());
+      TrainingModel net =
+          Pipeline.network(spec, holder, c.train().seed(), text == null ? 1 : text.length());
       var store = new ai.djl.training.ParameterStore(holder.getNDManager(), false);
       long[] times = new long[8];
       for (int i = 0; i < times.length; i++) {
         long t0 = System.nanoTime();
         try (ai.djl.ndarray.NDManager sub = m.newSubManager();
-            ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            ai.djl.training.GradientCollector gc =
+                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
           var x = sub.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(b, 1, s, s));
           var y = sub.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(b,
               spec.inChannels() - 1, s, s));
@@ -174,7 +176,8 @@ public final class Training {
     double ssim = 0;
     Grid g = Grid.of2d(s, s);
     for (int k = 0; k < idx.length; k++) {
-      MetricValues m = ImageQuality.evaluate(unit(cache.target(idx[k])), unit(out.mean().get(k)), g, 1.0, null);
+      MetricValues m = ImageQuality.evaluate(unit(cache.target(idx[k])),
+          unit(out.mean().get(k)), g, 1.0, null);
       psnr += m.psnr();
       ssim += m.ssim();
     }

@@ -5,7 +5,9 @@ import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.infer.FileTranslator;
 import org.dfbk.train.infer.SliceTranslator;
 
-/** The {@link FileTranslator} of a loaded checkpoint, as every file-translating front end builds it. */
+/**
+ * The {@link FileTranslator} of a loaded checkpoint, as every file-translating front end builds it.
+ */
 public final class Translators {
   private Translators() {}
 
@@ -40,7 +42,8 @@ public final class Translators {
     ModalityKind src = data.sourceIsCt() ? ModalityKind.CT : ModalityKind.MR;
     ModalityKind tgt = data.targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     SliceTranslator slices = new SliceTranslator(m.model(),
-        new ResShiftSampler(org.dfbk.cli.config.ConfigMapper.schedule(m.config())), m.text(), batch, samples, flip);
+        new ResShiftSampler(org.dfbk.cli.config.ConfigMapper.schedule(m.config())), m.text(),
+        batch, samples, flip);
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src, tgt,
         data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume,
         data.normalization(), data.source(), m.state().inputProfile(), strict),

@@ -32,7 +32,8 @@ class BenchCliTest {
         "data: {layout: phantom, root: phantom, source: T1, target: T2, slices_per_subject: 4,",
         "       image_size: 16, cache: cache}",
         "model: {image_size: 16, channels: 32, channel_mult: [1, 2], num_res_blocks: 1,",
-        "        attention_resolutions: [8], swin_embed_dim: 32, head_channels: 32, window_size: 4,",
+        "        attention_resolutions: [8], swin_embed_dim: 32, head_channels: 32,"
+            + " window_size: 4,",
         "        dfb: {mode: none}, kg: {mode: none}}",
         "train: {batch_size: 2}",
         ""));
@@ -48,10 +49,11 @@ class BenchCliTest {
     JsonObject j = JsonParser.parseString(r.out()).getAsJsonObject();
     for (String key : new String[] {"forwardMs", "forwardBackwardMs", "sample4StepsMs",
         "trainStepMs", "imagesPerS", "inferenceMsPerSlice", "loaderSlicesPerS"}) {
-      assertTrue(j.has(key) && j.get(key).getAsDouble() > 0, key + " missing or not positive: " + j);
+      assertTrue(j.has(key) && j.get(key).getAsDouble() > 0,
+          key + " missing or not positive: " + j);
     }
-    assertEquals(j.get("sample4StepsMs").getAsDouble() / 2, j.get("inferenceMsPerSlice").getAsDouble(),
-        1e-9, "per slice = per batch of 2 / 2");
+    assertEquals(j.get("sample4StepsMs").getAsDouble() / 2,
+        j.get("inferenceMsPerSlice").getAsDouble(), 1e-9, "per slice = per batch of 2 / 2");
     assertEquals(2000 / j.get("trainStepMs").getAsDouble(), j.get("imagesPerS").getAsDouble(), 1e-9,
         "images/s = batch of 2 per training step");
     assertEquals("fp32", j.get("precision").getAsString());
@@ -101,7 +103,8 @@ class BenchCliTest {
         "--precision", "fp16");
     assertEquals(2, r.code(), r.err() + r.out());
     assertTrue(r.err().contains("--precision fp16 needs a GPU"), r.err());
-    CliTest.Result bad = CliTest.run("bench", "--config", tinyConfig().toString(), "--precision", "fp8");
+    CliTest.Result bad =
+        CliTest.run("bench", "--config", tinyConfig().toString(), "--precision", "fp8");
     assertEquals(2, bad.code(), bad.err() + bad.out());
     assertTrue(bad.err().contains("'--precision'") && bad.err().contains("'fp8'")
         && bad.err().contains("FP32, FP16"), "names the option, the value and the allowed ones: "

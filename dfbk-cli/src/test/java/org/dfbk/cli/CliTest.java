@@ -21,8 +21,8 @@ class CliTest {
   void helpListsEverySubcommand() {
     Result r = run("--help");
     assertEquals(0, r.code());
-    for (String sub : new String[] {"info", "demo", "phantom", "data", "knowledge", "model", "train",
-        "translate", "eval", "bench"}) {
+    for (String sub : new String[] {"info", "demo", "phantom", "data", "knowledge", "model",
+        "train", "translate", "eval", "bench"}) {
       assertTrue(r.out().contains(sub), "missing " + sub + " in:\n" + r.out());
     }
     assertTrue(r.out().contains("Exit codes"), r.out());

@@ -14,22 +14,26 @@ import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** phantom → tiny training (DFB + KG) → translate → eval: files exist, geometry and numbers hold. */
+/**
+ * phantom → tiny training (DFB + KG) → translate → eval: files exist, geometry and numbers hold.
+ */
 class EndToEndCliTest {
   @TempDir Path tmp;
 
   @Test
   void phantomTrainTranslateEvaluate() throws Exception {
     Path ph = tmp.resolve("phantom");
-    assertEquals(0, CliTest.run("phantom", "--output", ph.toString(), "--subjects", "3", "--size", "32",
-        "--slices", "16").code());
+    assertEquals(0, CliTest.run("phantom", "--output", ph.toString(), "--subjects", "3", "--size",
+        "32", "--slices", "16").code());
     Path cfg = tmp.resolve("tiny.yaml");
     Files.writeString(cfg, String.join("\n",
         "name: tiny",
         "data: {layout: paired, root: " + ph + ", source: T1, target: T2, slices_per_subject: 6,",
-        "       image_size: 32, cache: " + tmp.resolve("cache") + ", split: {train: 0.34, val: 0.33}}",
+        "       image_size: 32, cache: " + tmp.resolve("cache")
+            + ", split: {train: 0.34, val: 0.33}}",
         "model: {image_size: 32, channels: 32, channel_mult: [1, 2], num_res_blocks: 1,",
-        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32, window_size: 8,",
+        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32,"
+            + " window_size: 8,",
         "        dfb: {mode: LH, scope: window}, kg: {mode: LH}}",
         "train: {batch_size: 4, lr: 2.0e-4, max_steps: 12, log_every: 4, val_every: 6,",
         "        checkpoint_every: 6, val_slices: 4}",
@@ -37,16 +41,19 @@ class EndToEndCliTest {
         "eval: {batch: 8, figures_per_subject: 1}",
         ""));
     Path run = tmp.resolve("run");
-    CliTest.Result tr = CliTest.run("train", "--config", cfg.toString(), "--output", run.toString());
+    CliTest.Result tr =
+        CliTest.run("train", "--config", cfg.toString(), "--output", run.toString());
     assertEquals(0, tr.code(), tr.err());
     Path ckpt = run.resolve("checkpoints/last.zip");
-    assertTrue(Files.isRegularFile(ckpt) && Files.isRegularFile(run.resolve("checkpoints/best.zip")));
-    assertTrue(Files.readAllLines(run.resolve("validation.csv")).size() >= 3, "two validations logged");
+    assertTrue(
+        Files.isRegularFile(ckpt) && Files.isRegularFile(run.resolve("checkpoints/best.zip")));
+    assertTrue(Files.readAllLines(run.resolve("validation.csv")).size() >= 3,
+        "two validations logged");
 
     Path src = ph.resolve("phantom-002/T1.nii.gz");
     Path out = tmp.resolve("pred");
-    CliTest.Result tl = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input", src.toString(),
-        "--output", out.toString(), "--output-name", "T2.nii.gz", "--samples", "2");
+    CliTest.Result tl = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
+        src.toString(), "--output", out.toString(), "--output-name", "T2.nii.gz", "--samples", "2");
     assertEquals(0, tl.code(), tl.err());
     Volume in = NiftiIO.read(src).volume();
     Volume pred = NiftiIO.read(out.resolve("T2.nii.gz")).volume();
@@ -167,14 +174,16 @@ class EndToEndCliTest {
     NiftiIO.writeFloat32(lps, new Volume(nx, ny, in.nz(), flipped, in.voxelSize(), a), null);
     Path outLps = tmp.resolve("pred-lps");
     CliTest.Result tlps = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
-        lps.toString(), "--output", outLps.toString(), "--output-name", "T2.nii.gz", "--samples", "2");
+        lps.toString(), "--output", outLps.toString(), "--output-name", "T2.nii.gz", "--samples",
+        "2");
     assertEquals(0, tlps.code(), tlps.err());
     Volume predLps = NiftiIO.read(outLps.resolve("T2.nii.gz")).volume();
     double worst = 0;
     for (int z = 0; z < in.nz(); z++) {
       for (int y = 0; y < ny; y++) {
         for (int x = 0; x < nx; x++) {
-          worst = Math.max(worst, Math.abs(predLps.get(x, y, z) - pred.get(nx - 1 - x, ny - 1 - y, z)));
+          worst = Math.max(worst,
+              Math.abs(predLps.get(x, y, z) - pred.get(nx - 1 - x, ny - 1 - y, z)));
         }
       }
     }
@@ -182,7 +191,8 @@ class EndToEndCliTest {
 
     CliTest.Result overwrite = CliTest.run("translate", "--checkpoint", ckpt.toString(), "--input",
         src.toString(), "--output", src.getParent().toString());
-    assertEquals(ExitCode.DATA, overwrite.code(), "refuses to overwrite its input: " + overwrite.err());
+    assertEquals(ExitCode.DATA, overwrite.code(),
+        "refuses to overwrite its input: " + overwrite.err());
 
     Path batch = tmp.resolve("batch");
     Files.createDirectories(batch);
@@ -192,8 +202,10 @@ class EndToEndCliTest {
         batch.toString(), "--output", tmp.resolve("batch-out").toString(), "--keep-going");
     assertEquals(ExitCode.DATA, kg.code(), "a failed file makes the run exit 3: " + kg.err());
     assertTrue(kg.err().contains("broken.nii.gz"), "the failure names the file: " + kg.err());
-    assertTrue(Files.isRegularFile(tmp.resolve("batch-out/good.nii.gz")), "the good file is translated");
-    assertTrue(!Files.exists(tmp.resolve("batch-out/broken.nii.gz")), "nothing written for the bad file");
+    assertTrue(Files.isRegularFile(tmp.resolve("batch-out/good.nii.gz")),
+        "the good file is translated");
+    assertTrue(!Files.exists(tmp.resolve("batch-out/broken.nii.gz")),
+        "nothing written for the bad file");
 
     Path ev = tmp.resolve("eval");
     CliTest.Result er = CliTest.run("eval", "--checkpoint", ckpt.toString(), "-o", ev.toString(),
@@ -203,7 +215,8 @@ class EndToEndCliTest {
     assertTrue(er.err().contains("report.html"), "the report's path is on stderr: " + er.err());
     assertTrue(Files.isRegularFile(ev.resolve("report.html")));
     try (var pngs = Files.list(ev.resolve("figures"))) {
-      assertEquals(1, pngs.filter(p -> p.toString().endsWith(".png")).count(), "one figure per subject");
+      assertEquals(1, pngs.filter(p -> p.toString().endsWith(".png")).count(),
+          "one figure per subject");
     }
     // The table's DFBK PSNR equals the mean recomputed from the per-slice CSV.
     List<String> rows = Files.readAllLines(ev.resolve("tables/slices.csv"));

@@ -45,7 +45,8 @@ class EngineStartTest {
       assertEquals("/opt/torch/lib", EngineStart.externalLibTorch());
       assertEquals("cu130", EngineStart.nativeFlavor());
     });
-    withProperties("/opt/torch/lib", null, () -> assertEquals("external", EngineStart.nativeFlavor()));
+    withProperties("/opt/torch/lib", null,
+        () -> assertEquals("external", EngineStart.nativeFlavor()));
     withProperties("  ", null, () -> assertNull(EngineStart.externalLibTorch()));
   }
 

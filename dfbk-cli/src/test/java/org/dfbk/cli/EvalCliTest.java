@@ -65,17 +65,19 @@ class EvalCliTest {
       double d = Double.parseDouble(v[dice]);
       assertTrue(d > 0 && d < 1, "T1 as T2 shares some but not all tissue classes: " + row);
     }
-    assertTrue(Files.readString(out.resolve("slices.csv")).contains("HistMatch"), "baselines evaluated");
+    assertTrue(Files.readString(out.resolve("slices.csv")).contains("HistMatch"),
+        "baselines evaluated");
   }
 
   @Test
   void missingTruthIsDataError() throws Exception {
     Path pred = tmp.resolve("pred");
     Files.createDirectories(pred);
-    org.dfbk.data.nifti.NiftiIO.writeFloat32(pred.resolve("a.nii.gz"), new org.dfbk.data.volume.Volume(
-        2, 2, 2, new float[8], new double[] {1, 1, 1},
+    org.dfbk.data.nifti.NiftiIO.writeFloat32(pred.resolve("a.nii.gz"),
+        new org.dfbk.data.volume.Volume(2, 2, 2, new float[8], new double[] {1, 1, 1},
         new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}), null);
-    CliTest.Result r = CliTest.run("eval", "--pred", pred.toString(), "--truth", tmp.resolve("none").toString());
+    CliTest.Result r = CliTest.run("eval", "--pred", pred.toString(), "--truth",
+        tmp.resolve("none").toString());
     assertEquals(ExitCode.DATA, r.code(), r.err());
     assertTrue(r.err().contains("a.nii.gz"), r.err());
   }
@@ -339,8 +341,9 @@ class EvalCliTest {
     assertEquals(0, cmp.code(), cmp.err());
     assertTrue(cmp.out().contains("B = kg vs A = none"), cmp.out());
 
-    CliTest.Result twice = CliTest.run("eval", "--ablation", tmp.resolve("task/dfb/eval").toString(),
-        tmp.resolve("task/dfb/eval/").toString(), "--output", tmp.resolve("t").toString());
+    CliTest.Result twice = CliTest.run("eval", "--ablation",
+        tmp.resolve("task/dfb/eval").toString(), tmp.resolve("task/dfb/eval/").toString(),
+        "--output", tmp.resolve("t").toString());
     assertEquals(ExitCode.USAGE, twice.code(), twice.out() + twice.err());
     assertTrue(twice.err().contains("given twice"), twice.err());
   }

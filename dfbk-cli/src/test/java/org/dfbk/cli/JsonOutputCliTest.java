@@ -157,7 +157,8 @@ class JsonOutputCliTest {
         new Case("config show", "config show, tiny config", 0,
             List.of("--config", tinyConfig.toString()),
             (doc, err) -> {
-              assertEquals("none", doc.get("model").get("dfb").get("mode").asText(), doc.toString());
+              assertEquals("none", doc.get("model").get("dfb").get("mode").asText(),
+                  doc.toString());
               assertEquals(16, doc.get("model").get("image_size").asInt(), doc.toString());
               assertEquals("MR", doc.get("data").get("target_kind").asText(), doc.toString());
               assertEquals("phantom", doc.get("data").get("layout").asText(), doc.toString());

@@ -34,7 +34,8 @@ class KnowledgeEmbeddingsCliTest {
   @Test
   void aPrecomputedEntryIsUsedWithoutTheEncoderAndMustHoldTheConfigsPrompts() throws Exception {
     String prompt = "Axial T1-weighted brain MR image.";
-    CliTest.Result r = CliTest.run("knowledge", "embed", "--config", config("a", prompt, null).toString());
+    CliTest.Result r =
+        CliTest.run("knowledge", "embed", "--config", config("a", prompt, null).toString());
     assertEquals(0, r.code(), r.err() + r.out());
     Path json;
     try (Stream<Path> s = Files.list(tmp.resolve("cache"))) {
@@ -51,8 +52,8 @@ class KnowledgeEmbeddingsCliTest {
     CliTest.Result other = CliTest.run("knowledge", "embed", "--config",
         config("c", "Axial T2-weighted brain MR image.", json.toString()).toString());
     assertEquals(2, other.code(), other.err() + other.out());
-    assertTrue(other.err().contains("knowledge.embeddings") && other.err().contains("dfbk knowledge embed"),
-        other.err());
+    assertTrue(other.err().contains("knowledge.embeddings")
+        && other.err().contains("dfbk knowledge embed"), other.err());
     CliTest.Result notJson = CliTest.run("knowledge", "embed", "--config",
         config("d", prompt, tmp.resolve("x.bin").toString()).toString());
     assertEquals(2, notJson.code(), notJson.err() + notJson.out());

@@ -38,7 +38,8 @@ class MultiSourceCliTest {
         "       context: 1, slices_per_subject: 6, image_size: 32,",
         "       cache: " + tmp.resolve("cache") + ", split: {train: 0.34, val: 0.33}}",
         "model: {image_size: 32, channels: 32, channel_mult: [1, 2], num_res_blocks: 1,",
-        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32, window_size: 8,",
+        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32,"
+            + " window_size: 8,",
         "        dfb: {mode: none}, kg: {mode: none}}",
         "train: {batch_size: 4, max_steps: 4, log_every: 2, val_every: 4, checkpoint_every: 4,",
         "        val_slices: 4}",

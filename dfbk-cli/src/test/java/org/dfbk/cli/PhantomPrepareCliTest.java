@@ -14,8 +14,9 @@ class PhantomPrepareCliTest {
 
   private Path config(Path root, Path cache) throws Exception {
     Path c = tmp.resolve("c.yaml");
-    Files.writeString(c, "name: t\ndata: {layout: paired, root: " + root + ", source: T1, target: T2,"
-        + " slices_per_subject: 4, image_size: 32, cache: " + cache + ", split: {train: 0.5, val: 0.5}}\n"
+    Files.writeString(c, "name: t\ndata: {layout: paired, root: " + root
+        + ", source: T1, target: T2, slices_per_subject: 4, image_size: 32, cache: " + cache
+        + ", split: {train: 0.5, val: 0.5}}\n"
         + "model: {image_size: 32, channels: 32, channel_mult: [1, 2]}\n");
     return c;
   }
@@ -23,8 +24,8 @@ class PhantomPrepareCliTest {
   @Test
   void phantomThenPrepareThenNoOp() throws Exception {
     Path root = tmp.resolve("ph");
-    CliTest.Result p = CliTest.run("phantom", "--output", root.toString(), "--subjects", "2", "--size", "32",
-        "--slices", "16");
+    CliTest.Result p = CliTest.run("phantom", "--output", root.toString(), "--subjects", "2",
+        "--size", "32", "--slices", "16");
     assertEquals(0, p.code(), p.err());
     assertTrue(Files.isRegularFile(root.resolve("phantom-000/T2.nii.gz")));
     Path cfg = config(root, tmp.resolve("cache"));
@@ -39,8 +40,8 @@ class PhantomPrepareCliTest {
   @Test
   void missingModalityIsDataErrorAndLeavesNoCache() throws Exception {
     Path root = tmp.resolve("ph");
-    assertEquals(0, CliTest.run("phantom", "--output", root.toString(), "--subjects", "2", "--size", "32",
-        "--slices", "16").code());
+    assertEquals(0, CliTest.run("phantom", "--output", root.toString(), "--subjects", "2",
+        "--size", "32", "--slices", "16").code());
     Files.delete(root.resolve("phantom-001/T2.nii.gz"));
     Path cache = tmp.resolve("cache");
     CliTest.Result r = CliTest.run("data", "prepare", "--config", config(root, cache).toString());

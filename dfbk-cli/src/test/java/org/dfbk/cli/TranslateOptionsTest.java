@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.dfbk.cli.command.TranslateCommand;
 import org.dfbk.core.error.ConfigException;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /** The translate options' parsing and their one validation; no engine. */
 class TranslateOptionsTest {

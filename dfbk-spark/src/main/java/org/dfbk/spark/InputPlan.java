@@ -21,7 +21,6 @@ import org.apache.spark.sql.SparkSession;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiNames;
-import org.dfbk.train.infer.FileTranslator;
 
 /**
  * The driver's plan: the input files of {@code --input} (a NIfTI file, a folder searched

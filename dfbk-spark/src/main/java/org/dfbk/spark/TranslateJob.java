@@ -25,10 +25,10 @@ import org.dfbk.cli.TranslateOptions;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DfbkException;
 import org.dfbk.train.loop.Checkpoints;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * Cohort translation on Spark: every NIfTI file of a folder, glob or manifest on any Hadoop file
@@ -39,8 +39,8 @@ import picocli.CommandLine;
  *
  * <pre>
  * spark-submit --class org.dfbk.spark.TranslateJob dfbk-spark.jar \
- *   --checkpoint hdfs:///runs/brats/checkpoints/best.zip --input hdfs:///scans --glob '*t1n.nii.gz' \
- *   --output hdfs:///translated
+ *   --checkpoint hdfs:///runs/brats/checkpoints/best.zip \
+ *   --input hdfs:///scans --glob '*t1n.nii.gz' --output hdfs:///translated
  * </pre>
  */
 @Command(name = "dfbk-spark translate", mixinStandardHelpOptions = true,
@@ -52,14 +52,16 @@ import picocli.CommandLine;
         "nothing written for it). Exit codes: 0 all translated or skipped, 2 usage or",
         "configuration error, 3 some files failed (the others are translated)."})
 public final class TranslateJob implements Callable<Integer> {
-  @Option(names = "--checkpoint", required = true, paramLabel = "URI", description = "Checkpoint (.zip).")
+  @Option(names = "--checkpoint", required = true, paramLabel = "URI",
+      description = "Checkpoint (.zip).")
   String checkpoint;
 
   @Option(names = {"-i", "--input"}, required = true, paramLabel = "URI",
       description = "NIfTI file, folder, glob, or manifest (.csv or .parquet).")
   String input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "URI", description = "Output folder.")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "URI",
+      description = "Output folder.")
   String output;
 
   @Option(names = "--path-column", defaultValue = "path", paramLabel = "NAME",
@@ -69,7 +71,8 @@ public final class TranslateJob implements Callable<Integer> {
 
   @Mixin TranslateOptions options;
 
-  @Option(names = "--overwrite", description = "Translate files whose outputs exist and are complete (default: skip them).")
+  @Option(names = "--overwrite",
+      description = "Translate files whose outputs exist and are complete (default: skip them).")
   boolean overwrite;
 
   @Option(names = "--files-per-task", defaultValue = "1", paramLabel = "N",
@@ -85,7 +88,8 @@ public final class TranslateJob implements Callable<Integer> {
   Integer threads;
 
   @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master when run without spark-submit (e.g. local[2]); spark-submit sets it.")
+      description = "Spark master when run without spark-submit (e.g. local[2]);"
+          + " spark-submit sets it.")
   String master;
 
   private SparkSession spark;
@@ -170,7 +174,8 @@ public final class TranslateJob implements Callable<Integer> {
         + sc.sc().applicationId().replaceAll("[^A-Za-z0-9]", "");
     Path outRoot = new Path(output);
     outRoot = outRoot.getFileSystem(conf).makeQualified(outRoot);
-    String reportDir = report != null ? report : new Path(outRoot, "_dfbk-runs/" + runId).toString();
+    String reportDir =
+        report != null ? report : new Path(outRoot, "_dfbk-runs/" + runId).toString();
     String staging = new Path(outRoot, "_dfbk-staging/" + runId).toString();
 
     List<WorkItem> items = InputPlan.plan(spark, conf, input, options.glob(), pathColumn,

@@ -42,7 +42,8 @@ class InputPlanTest {
     touch("in/s2/notes.txt");
     touch("in/_dfbk-runs/r/T1.nii.gz");
     touch("in/.cache/T1.nii.gz");
-    assertEquals(List.of("/in/s1/T1.nii.gz -> /out/s1/T1.nii.gz", "/in/s2/T1.nii -> /out/s2/T1.nii.gz"),
+    assertEquals(
+        List.of("/in/s1/T1.nii.gz -> /out/s1/T1.nii.gz", "/in/s2/T1.nii -> /out/s2/T1.nii.gz"),
         plan(tmp.resolve("in").toString(), "T1.*", null, false));
   }
 
@@ -51,7 +52,8 @@ class InputPlanTest {
     touch("in/a/T1.nii.gz");
     touch("in/b/T1.nii.gz");
     touch("in/b/T2.nii.gz");
-    assertEquals(List.of("/in/a/T1.nii.gz -> /out/a/T2.nii.gz", "/in/b/T1.nii.gz -> /out/b/T2.nii.gz"),
+    assertEquals(
+        List.of("/in/a/T1.nii.gz -> /out/a/T2.nii.gz", "/in/b/T1.nii.gz -> /out/b/T2.nii.gz"),
         plan(tmp + "/in/*/T1.nii.gz", "*", "T2.nii.gz", false));
     DataException none = assertThrows(DataException.class,
         () -> plan(tmp + "/in/*/FLAIR.nii.gz", "*", null, false));
@@ -82,8 +84,8 @@ class InputPlanTest {
   void missingInputAndUnknownFileTypeNameTheFix() throws IOException {
     DataException missing = assertThrows(DataException.class,
         () -> plan(tmp.resolve("nowhere").toString(), "*", null, false));
-    assertTrue(missing.getMessage().contains("nowhere") && missing.getMessage().contains("manifest"),
-        missing.getMessage());
+    assertTrue(missing.getMessage().contains("nowhere")
+        && missing.getMessage().contains("manifest"), missing.getMessage());
     touch("notes.txt");
     DataException txt = assertThrows(DataException.class,
         () -> plan(tmp.resolve("notes.txt").toString(), "*", null, false));
@@ -93,8 +95,10 @@ class InputPlanTest {
 
   @Test
   void commonParentOfManifestFiles() {
-    List<org.apache.hadoop.fs.Path> files = List.of(new org.apache.hadoop.fs.Path("file:/d/a/b/x.nii"),
-        new org.apache.hadoop.fs.Path("file:/d/a/c/y.nii"), new org.apache.hadoop.fs.Path("file:/d/a/z.nii"));
+    List<org.apache.hadoop.fs.Path> files = List.of(
+        new org.apache.hadoop.fs.Path("file:/d/a/b/x.nii"),
+        new org.apache.hadoop.fs.Path("file:/d/a/c/y.nii"),
+        new org.apache.hadoop.fs.Path("file:/d/a/z.nii"));
     assertEquals("file:/d/a", InputPlan.commonParent(files).toString());
     ConfigException mixed = assertThrows(ConfigException.class, () -> InputPlan.commonParent(
         List.of(new org.apache.hadoop.fs.Path("file:/d/x.nii"),
@@ -111,7 +115,8 @@ class InputPlanTest {
         TranslateJob.defaultThreads(new SparkConf(false).set("spark.master", "local[2,3]")));
     assertEquals(Math.max(1, cores - 1),
         TranslateJob.defaultThreads(new SparkConf(false).set("spark.master", "local")));
-    assertEquals(1, TranslateJob.defaultThreads(new SparkConf(false).set("spark.master", "local[*]")));
+    assertEquals(1,
+        TranslateJob.defaultThreads(new SparkConf(false).set("spark.master", "local[*]")));
     assertEquals(4, TranslateJob.defaultThreads(new SparkConf(false).set("spark.master", "yarn")
         .set("spark.task.cpus", "4")));
   }

@@ -8,9 +8,9 @@ import java.io.StringWriter;
 import org.dfbk.cli.ExitCode;
 import org.dfbk.cli.command.TranslateCommand;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine;
 
 /** The job's translate options are dfbk translate's, with the same check; no Spark session. */
 class TranslateJobOptionsTest {

@@ -52,9 +52,11 @@ class TranslateJobTest {
     Path cfg = Files.writeString(tmp.resolve("tiny.yaml"), String.join("\n",
         "name: tiny",
         "data: {layout: paired, root: " + ph + ", source: T1, target: T2, slices_per_subject: 4,",
-        "       image_size: 32, cache: " + tmp.resolve("cache") + ", split: {train: 0.34, val: 0.33}}",
+        "       image_size: 32, cache: " + tmp.resolve("cache")
+            + ", split: {train: 0.34, val: 0.33}}",
         "model: {image_size: 32, channels: 32, channel_mult: [1, 2], num_res_blocks: 1,",
-        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32, window_size: 8,",
+        "        attention_resolutions: [16], swin_embed_dim: 32, head_channels: 32,"
+            + " window_size: 8,",
         "        dfb: {mode: none}, kg: {mode: none}}",
         "train: {batch_size: 2, lr: 2.0e-4, max_steps: 2, log_every: 1, val_every: 2,",
         "        checkpoint_every: 2, val_slices: 2}",
@@ -132,8 +134,8 @@ class TranslateJobTest {
     // The same files through the same flow, network, seed and batch in the same JVM (same
     // engine, same kernels, one intra-op thread): equal bytes by construction.
     for (String f : EXPECTED) {
-      assertArrayEquals(Files.readAllBytes(reference.resolve(f)), Files.readAllBytes(out.resolve(f)),
-          what + ": " + f + " differs from dfbk translate's");
+      assertArrayEquals(Files.readAllBytes(reference.resolve(f)),
+          Files.readAllBytes(out.resolve(f)), what + ": " + f + " differs from dfbk translate's");
     }
   }
 
@@ -163,10 +165,12 @@ class TranslateJobTest {
         "--devices=cpu", "--input", cohort.resolve("broken/T1.nii.gz").toString(), "--output",
         tmp.resolve("cli-bad").toString()).err().split("\n"))
         .filter(l -> l.contains("broken")).findFirst().orElseThrow();
-    assertTrue(cliLine.endsWith(bad.getString(4)), "CLI: " + cliLine + "\nspark: " + bad.getString(4));
+    assertTrue(cliLine.endsWith(bad.getString(4)),
+        "CLI: " + cliLine + "\nspark: " + bad.getString(4));
     assertTrue(bad.getString(4).contains("broken/T1.nii.gz") && bad.getString(4).contains("gzip"),
         bad.getString(4));
-    assertTrue(r.err().contains("1 file(s) failed") && r.err().contains("broken/T1.nii.gz"), r.err());
+    assertTrue(r.err().contains("1 file(s) failed") && r.err().contains("broken/T1.nii.gz"),
+        r.err());
     assertTrue(r.out().contains("translated 3, skipped 0, failed 1 of 4 files"), r.out());
 
     // the manifests: CSV with a header and one line per input; Parquet with the same rows
@@ -232,8 +236,8 @@ class TranslateJobTest {
         "the first attempt's staged files are gone");
     assertFalse(Files.exists(out.resolve("_dfbk-staging")), "staging folder removed");
     for (String f : List.of("phantom-001/T1.nii.gz", "phantom-001/T1_std.nii.gz")) {
-      assertArrayEquals(Files.readAllBytes(reference.resolve(f)), Files.readAllBytes(out.resolve(f)),
-          f);
+      assertArrayEquals(Files.readAllBytes(reference.resolve(f)),
+          Files.readAllBytes(out.resolve(f)), f);
     }
   }
 

@@ -71,13 +71,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin LoggingMixin logging;
   @Mixin DevicesMixin devices;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config (default: configs/bench/cpu-dfbk.yaml).")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "Config (default: configs/bench/cpu-dfbk.yaml).")
   Path config;
 
-  @Option(names = "--repeats", defaultValue = "10", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
+  @Option(names = "--repeats", defaultValue = "10",
+      description = "Timed repetitions (default ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "5",
+      description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--batch", description = "Batch size (default: train.batch_size).")
@@ -158,8 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
           for (int i = 0; i < warmup; i++) {
             try (NDManager sub = m.newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              gc.backward(net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true)
-                  .square().mean());
+              gc.backward(net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx,
+                  true).square().mean());
             }
           }
           r.put("forwardMs", median(() -> {
@@ -171,7 +174,8 @@ public final class BenchCommand implements Callable<Integer> {
           r.put("forwardBackwardMs", median(() -> {
             try (NDManager sub = m.newSubManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub), ctx, true);
+              NDArray out = net.predictX0(store, local(xt, sub), local(y0, sub), local(t, sub),
+                  ctx, true);
               NDArray loss = out.square().mean();
               gc.backward(loss);
               loss.toType(DataType.FLOAT32, false).getFloat();

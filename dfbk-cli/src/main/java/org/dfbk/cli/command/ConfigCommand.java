@@ -33,7 +33,8 @@ public final class ConfigCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Run config (YAML).")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+        description = "Run config (YAML).")
     Path config;
 
     @Option(names = "--json", description = "Print one JSON document instead of YAML.")

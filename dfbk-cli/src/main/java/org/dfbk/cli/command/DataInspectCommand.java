@@ -18,19 +18,22 @@ import picocli.CommandLine.Spec;
 
 /** {@code dfbk data inspect FILE... [--json]}. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = {"Show a NIfTI file's shape, datatype, byte order, voxel size, affine, orientation",
+    description = {
+        "Show a NIfTI file's shape, datatype, byte order, voxel size, affine, orientation",
         "code and intensity range and percentiles."})
 public final class DataInspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "NIfTI files (.nii, .nii.gz, .hdr).")
+  @Parameters(arity = "1..*", paramLabel = "FILE",
+      description = "NIfTI files (.nii, .nii.gz, .hdr).")
   List<Path> files;
 
   @Option(names = "--json", description = "Print a JSON array.")
   boolean json;
 
-  @Option(names = "--volume", defaultValue = "0", description = "Volume index of 4-D files (default 0).")
+  @Option(names = "--volume", defaultValue = "0",
+      description = "Volume index of 4-D files (default 0).")
   int volume;
 
   @Override

@@ -56,7 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
           + " fitted to it from a short timing run, capped at the config's train.max_steps.")
   double minutes;
 
-  @Option(names = "--subjects", defaultValue = "6", description = "Phantom subjects (default ${DEFAULT-VALUE}).")
+  @Option(names = "--subjects", defaultValue = "6",
+      description = "Phantom subjects (default ${DEFAULT-VALUE}).")
   int subjects;
 
   @Override
@@ -87,7 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     t = System.nanoTime();
     long steps = Training.fitSteps(c, devs[0], minutes * 60, c.train().maxSteps());
-    out.printf(Locale.ROOT, "[3/5] training %d steps (budget %.1f min) on %s%n", steps, minutes, devs[0]);
+    out.printf(Locale.ROOT, "[3/5] training %d steps (budget %.1f min) on %s%n", steps, minutes,
+        devs[0]);
     Path run = dir.resolve("run");
     deleteCheckpoints(run);
     TrainingResult tr = Training.run(c, run, devs, steps, false, err);
@@ -116,7 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
           n++;
         }
       }
-      out.printf(Locale.ROOT, "  %-10s PSNR %6.2f  SSIM %.3f  (%d slices)%n", method, psnr / n, ssim / n, n);
+      out.printf(Locale.ROOT, "  %-10s PSNR %6.2f  SSIM %.3f  (%d slices)%n", method, psnr / n,
+          ssim / n, n);
     }
     out.printf(Locale.ROOT, "demo finished in %s; report: %s%n",
         org.dfbk.cli.Progress.duration(since(t0).toSeconds()), o.html());

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import com.google.gson.GsonBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.EngineStart;
@@ -13,13 +14,14 @@ import org.dfbk.cli.LoggingMixin;
 import org.dfbk.cli.Versions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dfbk info}: versions, engine, devices, native flavour and cache folder. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-    description = "Show dfbk, DJL and PyTorch versions, the devices the engine sees, and the DJL cache.")
+    description = "Show dfbk, DJL and PyTorch versions, the devices the engine sees,"
+        + " and the DJL cache.")
 public final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingMixin logging;
@@ -52,7 +54,7 @@ public final class InfoCommand implements Callable<Integer> {
     if (json) {
       out.println(new GsonBuilder().setPrettyPrinting().create().toJson(info));
     } else {
-      info.forEach((k, v) -> out.printf("%-14s %s%n", k, v));
+      info.forEach((k, v) -> out.printf(Locale.ROOT, "%-14s %s%n", k, v));
     }
     return 0;
   }

@@ -2,6 +2,7 @@ package org.dfbk.cli.command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dfbk.cli.Knowledge;
 import org.dfbk.cli.LoggingMixin;
@@ -36,7 +37,8 @@ public final class KnowledgeCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Run config (YAML).")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+        description = "Run config (YAML).")
     Path config;
 
     @Override
@@ -44,9 +46,11 @@ public final class KnowledgeCommand implements Runnable {
       DfbkConfig c = ConfigLoader.load(config);
       TextContext ctx = Knowledge.embed(c);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%d prompts -> %d tokens x %d dims with %s (%s)%n", ctx.prompts().prompts().size(),
-          ctx.tokenCount(), ctx.dim(), ctx.encoder().name(), ctx.encoder().fingerprint());
-      out.println("cache: " + new KnowledgeCache(Knowledge.cacheDir(c)).jsonFile(ctx.encoder(), ctx.prompts()));
+      out.printf(Locale.ROOT, "%d prompts -> %d tokens x %d dims with %s (%s)%n",
+          ctx.prompts().prompts().size(), ctx.tokenCount(), ctx.dim(), ctx.encoder().name(),
+          ctx.encoder().fingerprint());
+      out.println("cache: "
+          + new KnowledgeCache(Knowledge.cacheDir(c)).jsonFile(ctx.encoder(), ctx.prompts()));
       return 0;
     }
   }

@@ -28,23 +28,28 @@ public final class ModelCommand implements Runnable {
   /** Parameters (total and per part), per-level shapes, GFLOPs and training memory estimates. */
   @Command(name = "summary", mixinStandardHelpOptions = true,
       description = {"Parameters (total; backbone, DFB, KG), per-level feature shapes, estimated",
-          "forward GFLOPs per image and estimated training activation memory of a config's network.",
-          "Analytic: nothing is allocated, so the paper's 192- and 224-px models work on any machine."})
+          "forward GFLOPs per image and estimated training activation memory of a config's"
+              + " network.",
+          "Analytic: nothing is allocated, so the paper's 192- and 224-px models work on any"
+              + " machine."})
   public static final class Summary implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Run config (YAML).")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+        description = "Run config (YAML).")
     Path config;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Option(names = "--text-dim", defaultValue = "384",
-        description = "Text embedding width for KG (384 MiniLM, 768 BiomedCLIP; default ${DEFAULT-VALUE}).")
+        description = "Text embedding width for KG (384 MiniLM, 768 BiomedCLIP;"
+            + " default ${DEFAULT-VALUE}).")
     int textDim;
 
-    @Option(names = "--text-length", defaultValue = "64", description = "Text tokens (default ${DEFAULT-VALUE}).")
+    @Option(names = "--text-length", defaultValue = "64",
+        description = "Text tokens (default ${DEFAULT-VALUE}).")
     int textLength;
 
     @Override

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiNames;
-import org.dfbk.train.infer.FileTranslator;
 
 /** Finding NIfTI files under a folder. */
 final class NiftiFiles {

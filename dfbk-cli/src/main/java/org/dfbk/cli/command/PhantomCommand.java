@@ -26,13 +26,16 @@ public final class PhantomCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output folder.")
   Path output;
 
-  @Option(names = "--subjects", defaultValue = "4", description = "Subjects (default ${DEFAULT-VALUE}).")
+  @Option(names = "--subjects", defaultValue = "4",
+      description = "Subjects (default ${DEFAULT-VALUE}).")
   int subjects;
 
-  @Option(names = "--size", defaultValue = "128", description = "In-plane voxels (default ${DEFAULT-VALUE}).")
+  @Option(names = "--size", defaultValue = "128",
+      description = "In-plane voxels (default ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--slices", defaultValue = "64", description = "Axial slices (default ${DEFAULT-VALUE}).")
+  @Option(names = "--slices", defaultValue = "64",
+      description = "Axial slices (default ${DEFAULT-VALUE}).")
   int slices;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -51,8 +54,9 @@ public final class PhantomCommand implements Callable<Integer> {
     }
     List<Path> dirs = Datasets.writePhantom(output, subjects, size, slices, seed,
         skullStripped);
-    spec.commandLine().getOut().println("wrote " + dirs.size() + " phantom subjects (T1, T2, FLAIR, PD, CT, "
-        + "LABELS) to " + output.toAbsolutePath().normalize());
+    spec.commandLine().getOut().println("wrote " + dirs.size()
+        + " phantom subjects (T1, T2, FLAIR, PD, CT, LABELS) to "
+        + output.toAbsolutePath().normalize());
     return 0;
   }
 }

@@ -19,7 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dfbk train --config F [--output DIR] [--devices ...] [--max-steps N] [--seed N] [--resume]}. */
+/**
+ * {@code dfbk train --config F [--output DIR] [--devices ...] [--max-steps N] [--seed N]
+ * [--resume]}.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a DFBK model from a config.",
         "Prepares the slice cache and the prompt embeddings if needed, then runs the step-based",
@@ -30,20 +33,24 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin LoggingMixin logging;
   @Mixin DevicesMixin devices;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Run config (YAML).")
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "Run config (YAML).")
   Path config;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Run folder (default: runs/<name>).")
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+      description = "Run folder (default: runs/<name>).")
   Path output;
 
-  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N", description = "Override train.max_steps.")
+  @Option(names = "--max-steps", defaultValue = "0", paramLabel = "N",
+      description = "Override train.max_steps.")
   long maxSteps;
 
   @Option(names = "--seed", paramLabel = "N", description = "Override train.seed (initialisation,"
       + " shuffling, t and noise): repeat a run with other seeds to see their spread.")
   Long seed;
 
-  @Option(names = "--resume", description = "Continue the run in --output from checkpoints/last.zip.")
+  @Option(names = "--resume",
+      description = "Continue the run in --output from checkpoints/last.zip.")
   boolean resume;
 
   @Override
@@ -58,8 +65,9 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingResult r = Training.run(c, run.toAbsolutePath().normalize(), devs, maxSteps, resume,
         spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(java.util.Locale.ROOT, "trained %d steps, last loss %.5f, best validation PSNR %.3f dB (step %d)%n",
-        r.steps(), r.lastLoss(), r.bestPsnr(), r.bestStep());
+    out.printf(java.util.Locale.ROOT,
+        "trained %d steps, last loss %.5f, best validation PSNR %.3f dB (step %d)%n", r.steps(),
+        r.lastLoss(), r.bestPsnr(), r.bestStep());
     out.println("checkpoint: " + r.lastCheckpoint());
     return 0;
   }

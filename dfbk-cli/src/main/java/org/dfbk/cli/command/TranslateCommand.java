@@ -47,18 +47,22 @@ public final class TranslateCommand implements Callable<Integer> {
   @Mixin LoggingMixin logging;
   @Mixin DevicesMixin devices;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint (.zip).")
+  @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+      description = "Checkpoint (.zip).")
   Path checkpoint;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE|DIR", description = "NIfTI file or folder.")
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE|DIR",
+      description = "NIfTI file or folder.")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+      description = "Output folder.")
   Path output;
 
   @Mixin TranslateOptions options;
 
-  @Option(names = "--keep-going", description = "Continue past files that cannot be translated; report them at the end.")
+  @Option(names = "--keep-going",
+      description = "Continue past files that cannot be translated; report them at the end.")
   boolean keepGoing;
 
   @Option(names = "--source-name", split = ",", paramLabel = "NAME",
@@ -67,11 +71,13 @@ public final class TranslateCommand implements Callable<Integer> {
   List<String> sourceNames;
 
   @Option(names = "--sources", split = ",", paramLabel = "MODALITY",
-      description = "The modalities the inputs hold, in order (e.g. T1,T2); checked against the checkpoint.")
+      description = "The modalities the inputs hold, in order (e.g. T1,T2);"
+          + " checked against the checkpoint.")
   List<String> sources;
 
   @Option(names = "--context", paramLabel = "K",
-      description = "Neighbouring slices on each side the inputs are fed with; checked against the checkpoint.")
+      description = "Neighbouring slices on each side the inputs are fed with;"
+          + " checked against the checkpoint.")
   Integer context;
 
   @Override
@@ -133,7 +139,8 @@ public final class TranslateCommand implements Callable<Integer> {
         }
       }
     }
-    out.printf("translated %d of %d files into %s%n", written, files.size(), output.toAbsolutePath().normalize());
+    out.printf(Locale.ROOT, "translated %d of %d files into %s%n", written, files.size(),
+        output.toAbsolutePath().normalize());
     if (!failures.isEmpty()) {
       err.println("dfbk translate: " + failures.size() + " file(s) failed:");
       failures.forEach(s -> err.println("  " + s));
@@ -217,7 +224,7 @@ public final class TranslateCommand implements Callable<Integer> {
         }
       }
     }
-    out.printf("translated %d of %d subjects into %s%n", written, subjects.size(),
+    out.printf(Locale.ROOT, "translated %d of %d subjects into %s%n", written, subjects.size(),
         output.toAbsolutePath().normalize());
     if (!failures.isEmpty()) {
       err.println("dfbk translate: " + failures.size() + " subject(s) failed:");

@@ -1,15 +1,15 @@
 package org.dfbk.cli.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -116,7 +116,8 @@ public final class ConfigLoader {
   /** Reads a config file. */
   public static DfbkConfig load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException("config file " + file + " does not exist; see configs/ for examples");
+      throw new ConfigException(
+          "config file " + file + " does not exist; see configs/ for examples");
     }
     try {
       long size = Files.size(file);
@@ -145,7 +146,8 @@ public final class ConfigLoader {
       }
       return parse(in, "classpath:" + resource);
     } catch (IOException e) {
-      throw new ConfigException("bundled config " + resource + " cannot be read: " + e.getMessage(), e);
+      throw new ConfigException(
+          "bundled config " + resource + " cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -186,7 +188,8 @@ public final class ConfigLoader {
             + lineOf(text, iv.key, e.getLocation()), e);
       }
       throw new ConfigException(source + ": invalid value at '" + path(e, null) + "'"
-          + line(e.getLocation()) + ": " + (c == null ? e.getOriginalMessage() : c.getMessage()), e);
+          + line(e.getLocation()) + ": "
+          + (c == null ? e.getOriginalMessage() : c.getMessage()), e);
     } catch (InvalidFormatException e) {
       String key = path(e, null);
       if (e.getTargetType() != null && e.getTargetType().isEnum()) {
@@ -249,7 +252,9 @@ public final class ConfigLoader {
     }
   }
 
-  /** The resolved config (every default filled in) as YAML, as {@code dfbk config show} prints it. */
+  /**
+   * The resolved config (every default filled in) as YAML, as {@code dfbk config show} prints it.
+   */
   public static String toYaml(DfbkConfig c) {
     try {
       return YAML.writeValueAsString(c);
@@ -284,7 +289,8 @@ public final class ConfigLoader {
       }
       return JSON.treeToValue(tree, DfbkConfig.class);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source + ": stored config cannot be read: " + e.getOriginalMessage(), e);
+      throw new ConfigException(
+          source + ": stored config cannot be read: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -73,7 +73,8 @@ public record DataConfig(
     sourceKind = Check.or(sourceKind, ModalityKind.forModality(source));
     targetKind = Check.or(targetKind, ModalityKind.forModality(target));
     slicesPerSubject = Check.or(slicesPerSubject, 32);
-    Check.that(slicesPerSubject > 0, "data.slices_per_subject", "must be > 0, got " + slicesPerSubject);
+    Check.that(slicesPerSubject > 0, "data.slices_per_subject",
+        "must be > 0, got " + slicesPerSubject);
     axis = Check.or(axis, 2);
     Check.that(axis >= 0 && axis <= 2, "data.axis", "must be 0, 1 or 2, got " + axis);
     imageSize = Check.or(imageSize, 192);

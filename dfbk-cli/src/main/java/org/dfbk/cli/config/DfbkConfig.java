@@ -27,7 +27,8 @@ public record DfbkConfig(
       version = SCHEMA_VERSION;
     }
     Check.that(version.intValue() == SCHEMA_VERSION, "version",
-        "schema version " + version + " is not supported; this build reads version " + SCHEMA_VERSION);
+        "schema version " + version + " is not supported; this build reads version "
+            + SCHEMA_VERSION);
     Check.that(name != null && name.matches("[A-Za-z0-9._-]+"), "name",
         "must be a non-empty name of letters, digits, '.', '_' or '-', got " + name);
     data = data == null ? DataConfig.defaults() : data;

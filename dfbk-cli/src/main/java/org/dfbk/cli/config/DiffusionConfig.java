@@ -31,7 +31,8 @@ public record DiffusionConfig(
     minNoiseLevel = Check.or(minNoiseLevel, 0.2);
     Check.that(minNoiseLevel > 0, "diffusion.min_noise_level", "must be > 0, got " + minNoiseLevel);
     etasEnd = Check.or(etasEnd, 0.99);
-    Check.that(etasEnd > 0 && etasEnd < 1, "diffusion.etas_end", "must be in (0, 1), got " + etasEnd);
+    Check.that(etasEnd > 0 && etasEnd < 1, "diffusion.etas_end",
+        "must be in (0, 1), got " + etasEnd);
     loss = Check.or(loss, DiffusionLoss.WEIGHTED);
   }
 

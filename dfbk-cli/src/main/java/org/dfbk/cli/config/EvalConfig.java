@@ -25,7 +25,8 @@ public record EvalConfig(
     batch = Check.or(batch, 8);
     Check.that(batch > 0, "eval.batch", "must be > 0, got " + batch);
     figuresPerSubject = Check.or(figuresPerSubject, 2);
-    Check.that(figuresPerSubject >= 0, "eval.figures_per_subject", "must be >= 0, got " + figuresPerSubject);
+    Check.that(figuresPerSubject >= 0, "eval.figures_per_subject",
+        "must be >= 0, got " + figuresPerSubject);
     seed = Check.or(seed, 0L);
     split = Check.or(split, SplitName.TEST);
   }

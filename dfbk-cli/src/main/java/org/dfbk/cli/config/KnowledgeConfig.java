@@ -39,7 +39,8 @@ public record KnowledgeConfig(
   /** The prompts of a config that sets none (one source). */
   static final List<String> DEFAULT_PROMPTS = List.of(
       "Axial T1-weighted brain MR image: grey matter darker than white matter, dark CSF.",
-      "Axial T2-weighted brain MR image: bright cerebrospinal fluid, white matter darker than grey matter.");
+      "Axial T2-weighted brain MR image: bright cerebrospinal fluid, white matter darker than"
+          + " grey matter.");
 
   /**
    * The prompts of a config with several sources that sets none: one per source, naming it and

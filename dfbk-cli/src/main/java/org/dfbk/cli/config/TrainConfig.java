@@ -44,7 +44,8 @@ public record TrainConfig(
     lr = Check.or(lr, 5e-5);
     Check.that(lr > 0 && Double.isFinite(lr), "train.lr", "must be a finite number > 0, got " + lr);
     lrMin = Check.or(lrMin, 2e-5);
-    Check.that(lrMin >= 0 && lrMin <= lr, "train.lr_min", "must be in [0, lr=" + lr + "], got " + lrMin);
+    Check.that(lrMin >= 0 && lrMin <= lr, "train.lr_min",
+        "must be in [0, lr=" + lr + "], got " + lrMin);
     warmupSteps = Check.or(warmupSteps, 0);
     Check.that(warmupSteps >= 0, "train.warmup_steps", "must be >= 0, got " + warmupSteps);
     maxSteps = Check.or(maxSteps, 100_000);

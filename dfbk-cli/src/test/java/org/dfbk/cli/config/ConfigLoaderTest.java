@@ -72,7 +72,8 @@ class ConfigLoaderTest {
   void badValueNamesKeyAndValue() throws IOException {
     Path f = write("name: t\ntrain: {lr: -1.0}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("-1.0"), e.getMessage());
+    assertTrue(e.getMessage().contains("'train.lr'") && e.getMessage().contains("-1.0"),
+        e.getMessage());
   }
 
   @Test
@@ -113,20 +114,23 @@ class ConfigLoaderTest {
   void wrongTypeNamesKeyAndExpectation() throws IOException {
     Path f = write("name: t\ndata: {slices_per_subject: many}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("data.slices_per_subject") && e.getMessage().contains("a number")
-        && e.getMessage().contains("many"), e.getMessage());
+    assertTrue(e.getMessage().contains("data.slices_per_subject")
+        && e.getMessage().contains("a number") && e.getMessage().contains("many"),
+        e.getMessage());
   }
 
   @Test
   void bfloat16IsRefusedWithReason() throws IOException {
     Path f = write("name: t\ntrain: {precision: bf16}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
-    assertTrue(e.getMessage().contains("bfloat16") && e.getMessage().contains("fp16"), e.getMessage());
+    assertTrue(e.getMessage().contains("bfloat16") && e.getMessage().contains("fp16"),
+        e.getMessage());
   }
 
   @Test
   void missingFileAndEmptyFileAreClear() throws IOException {
-    ConfigException e1 = assertThrows(ConfigException.class, () -> ConfigLoader.load(tmp.resolve("nope.yaml")));
+    ConfigException e1 = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(tmp.resolve("nope.yaml")));
     assertTrue(e1.getMessage().contains("does not exist"), e1.getMessage());
     Path f = write("");
     ConfigException e2 = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
@@ -135,7 +139,8 @@ class ConfigLoaderTest {
 
   @Test
   void mismatchedImageSizesAreRejected() throws IOException {
-    Path f = write("name: t\ndata: {image_size: 64}\nmodel: {image_size: 96, channel_mult: [1, 2]}\n");
+    Path f = write(
+        "name: t\ndata: {image_size: 64}\nmodel: {image_size: 96, channel_mult: [1, 2]}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
     assertTrue(e.getMessage().contains("model.image_size") && e.getMessage().contains("96")
         && e.getMessage().contains("data.image_size") && e.getMessage().contains("64")

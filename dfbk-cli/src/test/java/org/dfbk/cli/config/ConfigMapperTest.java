@@ -39,7 +39,8 @@ class ConfigMapperTest {
   @Test
   void kgPlacementAndModeNoneMapToTheLibrarysPlacement() throws IOException {
     DfbkConfig middle = load("name: t\nmodel: {kg: {placement: middle}}\n");
-    assertEquals(new KgPlacement(true, Set.of()), ConfigMapper.networkSpec(middle, 384).kgPlacement());
+    assertEquals(new KgPlacement(true, Set.of()),
+        ConfigMapper.networkSpec(middle, 384).kgPlacement());
     DfbkConfig none = load("name: t\nmodel: {kg: {mode: none}, dfb: {mode: none, levels: [2]}}\n");
     UNetSpec s = ConfigMapper.networkSpec(none, 384);
     assertEquals(KgPlacement.none(), s.kgPlacement());

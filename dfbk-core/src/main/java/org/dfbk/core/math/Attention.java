@@ -48,7 +48,8 @@ public final class Attention {
   public static NDArray keyPaddingBias(NDArray mask, DataType type) {
     Shape s = mask.getShape();
     NDArray m = mask.toType(type, false);
-    NDArray bias = m.sub(Ops.scalar(m, 1)).mul(Ops.scalar(m, -PAD_SCORE)); // 0 tokens, PAD_SCORE pads
+    // 0 at tokens, PAD_SCORE at pads
+    NDArray bias = m.sub(Ops.scalar(m, 1)).mul(Ops.scalar(m, -PAD_SCORE));
     return bias.reshape(s.get(0), 1, 1, s.get(1));
   }
 

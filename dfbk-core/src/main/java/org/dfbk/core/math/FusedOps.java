@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * libtorch kernels that DJL 0.29's PyTorch engine does not expose — {@code silu},
- * {@code group_norm}, {@code roll} and {@code upsample_nearest2d}, each with its fused backward, and
- * the in-place {@code lerp_}/{@code addcmul_} updates of an optimizer —
+ * {@code group_norm}, {@code roll} and {@code upsample_nearest2d}, each with its fused backward,
+ * and the in-place {@code lerp_}/{@code addcmul_} updates of an optimizer —
  * called through a tiny TorchScript module bundled with dfbk-core ({@code fused-ops.pt}, written
  * by {@code scripts/ops/make_fused_ops.py}; it holds no weights, every method is one aten call).
  *
@@ -61,7 +61,9 @@ public final class FusedOps {
     Shape s = x.getShape();
     long n = s.get(0);
     NDArray grouped = x.reshape(n, groups, s.get(1) / groups, s.size() / (n * s.get(1)));
-    NDArray out = gamma == null ? call("group_norm_plain", grouped) : call("group_norm", grouped, gamma, beta);
+    NDArray out = gamma == null
+        ? call("group_norm_plain", grouped)
+        : call("group_norm", grouped, gamma, beta);
     return out.reshape(s);
   }
 
@@ -124,8 +126,9 @@ public final class FusedOps {
 
   private static NDArray call(String method, NDArray... in) {
     if (!(in[0] instanceof PtNDArray)) {
-      throw new IllegalStateException("FusedOps." + method + " needs DJL's PyTorch engine, found an "
-          + in[0].getClass().getName() + " (set ai.djl.default_engine=PyTorch)");
+      throw new IllegalStateException("FusedOps." + method
+          + " needs DJL's PyTorch engine, found an " + in[0].getClass().getName()
+          + " (set ai.djl.default_engine=PyTorch)");
     }
     Module module = Holder.MODULE;
     NDList args = new NDList(in.length + 1);

@@ -19,11 +19,11 @@ import org.dfbk.core.math.Ops;
  * {@code use_scale_shift_norm}).
  *
  * <pre>
- *   h = in_conv(SiLU(in_norm(x)))                       3×3, C_in → C_out
- *   [scale, shift] = emb_proj(SiLU(emb))                 E → 2·C_out
+ *   h = in_conv(SiLU(in_norm(x)))                   3×3, C_in → C_out
+ *   [scale, shift] = emb_proj(SiLU(emb))             E → 2·C_out
  *   h = out_norm(h) · (1 + scale) + shift
- *   h = out_conv(SiLU(h))                                3×3, zero-initialised
- *   y = skip(x) + h                                      skip: identity, or 1×1 conv if C_in ≠ C_out
+ *   h = out_conv(SiLU(h))                            3×3, zero-initialised
+ *   y = skip(x) + h                                  skip: identity, or 1×1 conv if C_in ≠ C_out
  * </pre>
  *
  * <p>Inputs: x (N, C_in, H, W) and the ACTIVATED embedding SiLU(emb) (N, E) — the network applies

@@ -10,8 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.dfbk.core.math.FusedOps;
 import org.dfbk.core.math.DeviceConstants;
+import org.dfbk.core.math.FusedOps;
 
 /**
  * One Swin Transformer block on a square (N, D, S, S) map (ResShift's SwinTransformerBlock):

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.dfbk.core.spec.DfbSide;
@@ -34,8 +35,8 @@ import org.dfbk.core.spec.UNetSpec;
  * Knowledge Guidance blocks in the bottom layers.
  *
  * <pre>
- *   emb   = time_embed(t)                                   (N, 4C₀); SiLU(emb) feeds every ResBlock
- *   h     = input_0.conv(x)                                 3×3 stem, (N, C₀, S, S)
+ *   emb   = time_embed(t)                                 (N, 4C₀); SiLU(emb) feeds every ResBlock
+ *   h     = input_0.conv(x)                               3×3 stem, (N, C₀, S, S)
  *   per level l, per ResBlock j:  input_k = res [+ swin if S_l ∈ attentionResolutions and j = 0]
  *                                           [+ kg if l ∈ kgPlacement.levels and j = 0]
  *   between levels:                input_k = down (3×3 stride 2)
@@ -45,8 +46,9 @@ import org.dfbk.core.spec.UNetSpec;
  *   transforms h just before the concatenation: output_k = res(concat(dfb(h), skip))
  *   middle = res_1, swin, [kg], res_2
  *   per level l (deepest first), numResBlocks + 1 times: h = output_k(concat(h, skip.pop()))
- *                                           res [+ swin, + kg at the first] [+ up at the last, l &gt; 0]
- *   x̂_0   = out_conv(SiLU(out_norm(h)))                    (N, outChannels, S, S)
+ *                                           res [+ swin, + kg at the first]
+ *                                           [+ up at the last, l &gt; 0]
+ *   x̂_0   = out_conv(SiLU(out_norm(h)))                  (N, outChannels, S, S)
  * </pre>
  *
  * <p>Inputs: x (N, inChannels, S, S) — x_t / (3κ√η_t + 1) and y_0 stacked on channels (y_0
@@ -496,7 +498,7 @@ public final class SwinUNet extends AbstractBlock {
       String stored = i < count ? names.get(i) : null;
       String expected = i < myNames.size() ? myNames.get(i) : null;
       if (stored == null || expected == null || !stored.equals(expected)) {
-        throw new MalformedModelException(String.format(
+        throw new MalformedModelException(String.format(Locale.ROOT,
             "checkpoint does not fit this network (%s): parameter #%d is %s in the checkpoint"
                 + " but %s in the network (%d stored parameters, %d expected); load it with the"
                 + " configuration it was trained with",

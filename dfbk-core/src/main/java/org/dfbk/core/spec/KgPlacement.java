@@ -8,8 +8,8 @@ import java.util.TreeSet;
  *
  * <p>{@code middle}: one KG block in the middle block, between its Swin layer and its second
  * ResBlock. {@code levels}: level indices (0 = full resolution, {@code channelMult.size()-1} =
- * deepest); at each listed level one KG block follows the first ResBlock (and its Swin layer) of the
- * encoder and one follows the first ResBlock (and its Swin layer) of the decoder.
+ * deepest); at each listed level one KG block follows the first ResBlock (and its Swin layer) of
+ * the encoder and one follows the first ResBlock (and its Swin layer) of the decoder.
  *
  * @param middle whether the middle block gets a KG block
  * @param levels level indices that get an encoder and a decoder KG block

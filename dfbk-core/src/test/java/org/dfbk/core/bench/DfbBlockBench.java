@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
+import java.util.Locale;
 import org.dfbk.core.nn.DfbBlock;
 import org.dfbk.core.nn.ParameterNames;
 import org.dfbk.core.spec.AttentionScope;
@@ -38,7 +39,7 @@ public final class DfbBlockBench {
         : AttentionScope.GLOBAL;
     int window = arg(args, 8, 8);
     Engine engine = Engine.getInstance();
-    System.out.printf("engine %s %s, DFB %s %s, input %dx%dx%dx%d float32%n",
+    System.out.printf(Locale.ROOT, "engine %s %s, DFB %s %s, input %dx%dx%dx%d float32%n",
         engine.getEngineName(), engine.getVersion(), mode, scope, n, c, h, w);
     try (NDManager model = NDManager.newBaseManager()) {
       engine.setRandomSeed(0);
@@ -70,9 +71,9 @@ public final class DfbBlockBench {
       }
       double[] sorted = ms.clone();
       Arrays.sort(sorted);
-      System.out.printf("forward+backward ms: median %.1f, min %.1f, max %.1f over %d runs "
-          + "(after %d warm-up)%n", median(sorted), sorted[0], sorted[sorted.length - 1],
-          repeats, warmups);
+      System.out.printf(Locale.ROOT,
+          "forward+backward ms: median %.1f, min %.1f, max %.1f over %d runs (after %d warm-up)%n",
+          median(sorted), sorted[0], sorted[sorted.length - 1], repeats, warmups);
       System.out.println("all runs ms: " + Arrays.toString(ms));
     }
   }

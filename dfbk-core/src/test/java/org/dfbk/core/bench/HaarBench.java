@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.Function;
 import org.dfbk.core.math.Haar;
 
@@ -37,14 +37,16 @@ public final class HaarBench {
         return arithmeticIwt(b.get(0), b.get(1), b.get(2), b.get(3));
       };
       NDArray probe = m.randomNormal(new Shape(1, c, 8, 8));
-      System.out.printf("max |x - IWT(DWT(x))| on a probe: library %.3g, slicing %.3g%n",
+      System.out.printf(Locale.ROOT,
+          "max |x - IWT(DWT(x))| on a probe: library %.3g, slicing %.3g%n",
           probe.sub(library.apply(probe)).abs().max().getFloat(),
           probe.sub(slicing.apply(probe)).abs().max().getFloat());
-      System.out.printf("Haar DWT+IWT forward+backward, %dx%dx%dx%d float32%n", n, c, h, w);
+      System.out.printf(Locale.ROOT, "Haar DWT+IWT forward+backward, %dx%dx%dx%d float32%n", n, c,
+          h, w);
       for (int round = 0; round < 3; round++) {
-        System.out.printf("Haar (conv DWT, 1x1 conv + shuffle IWT): median %.2f ms%n",
+        System.out.printf(Locale.ROOT, "Haar (conv DWT, 1x1 conv + shuffle IWT): median %.2f ms%n",
             time(m, library, n, c, h, w, repeats));
-        System.out.printf("stride slicing DWT + arithmetic IWT:    median %.2f ms%n",
+        System.out.printf(Locale.ROOT, "stride slicing DWT + arithmetic IWT:    median %.2f ms%n",
             time(m, slicing, n, c, h, w, repeats));
       }
     }
@@ -103,7 +105,7 @@ public final class HaarBench {
     }
     Arrays.sort(ms);
     Arrays.sort(cpu);
-    System.out.printf("  (wall min %.2f ms, process CPU median %.2f ms) ", ms[0],
+    System.out.printf(Locale.ROOT, "  (wall min %.2f ms, process CPU median %.2f ms) ", ms[0],
         cpu[repeats / 2]);
     return ms[repeats / 2];
   }

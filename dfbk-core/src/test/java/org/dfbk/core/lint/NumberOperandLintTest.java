@@ -88,7 +88,8 @@ class NumberOperandLintTest {
 
   @Test
   void theLintFindsNumberOperands() {
-    String src = "class A {\n  float scale = 2f;\n  void f(NDArray x, NDArray y, double lambdaInit) {\n"
+    String src = "class A {\n  float scale = 2f;\n"
+        + "  void f(NDArray x, NDArray y, double lambdaInit) {\n"
         + "    x.mul(scale);\n    x.div(4);\n    x.mul(1.0 - lambdaInit);\n    x.mul(y);\n"
         + "    x.mul(Ops.scalar(x, scale));\n    // x.mul(3f) in a comment\n    x.add(1f);\n"
         + "    x.maximum(0f);\n    List<Integer> sizes = new ArrayList<>();\n    sizes.add(4);\n"

@@ -59,7 +59,8 @@ final class BlockGoldens {
   }
 
   static NDArray array(JsonElement e, NDManager m, DataType type) {
-    return Ops.engineOwned(m.create(Golden.flatten(e), new Shape(Golden.shape(e)))).toType(type, false);
+    return Ops.engineOwned(m.create(Golden.flatten(e), new Shape(Golden.shape(e))))
+        .toType(type, false);
   }
 
   /**

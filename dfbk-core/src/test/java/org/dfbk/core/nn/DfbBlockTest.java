@@ -95,14 +95,18 @@ class DfbBlockTest {
   @Test
   void builderRejectsBadSettingsNamingTheValues() {
     assertRejects(() -> DfbBlock.builder().build(), "channels");
-    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optMode(DfbMode.NONE).build(), "NONE");
+    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8)
+        .optMode(DfbMode.NONE).build(), "NONE");
     assertRejects(() -> DfbBlock.builder().setChannels(48).optHeadChannels(32).build(), "48");
     assertRejects(() -> DfbBlock.builder().setChannels(15).optHeadChannels(5).build(), "5");
-    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optScope(AttentionScope.WINDOW)
-        .optWindowSize(0).build(), "0");
-    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optDepth(-1).build(), "-1");
-    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optNormGroups(3).build(), "3");
-    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optScope(null).build(), "scope");
+    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8)
+        .optScope(AttentionScope.WINDOW).optWindowSize(0).build(), "0");
+    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optDepth(-1).build(),
+        "-1");
+    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optNormGroups(3)
+        .build(), "3");
+    assertRejects(() -> DfbBlock.builder().setChannels(16).optHeadChannels(8).optScope(null)
+        .build(), "scope");
     // an odd head width is fine without the differential branch
     DfbBlock.builder().setChannels(15).optHeadChannels(5).optMode(DfbMode.L).optNormGroups(5)
         .build();

@@ -1,6 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import org.dfbk.fixtures.Golden;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +45,8 @@ class GroupNormBlockTest {
       assertArrayEquals(shape.getShape(), block.getOutputShapes(new Shape[] {shape})[0].getShape());
       Params.assign(block.getParameters().get("gamma").getArray(),
           Golden.flattenFloat(g.get("gamma")));
-      Params.assign(block.getParameters().get("beta").getArray(), Golden.flattenFloat(g.get("beta")));
+      Params.assign(block.getParameters().get("beta").getArray(),
+          Golden.flattenFloat(g.get("beta")));
       NDArray x = m.create(Golden.flattenFloat(g.get("x")), shape);
       NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false)
           .singletonOrThrow();
@@ -89,7 +90,8 @@ class GroupNormBlockTest {
       GroupNormBlock block = GroupNormBlock.builder().setChannels(6).optGroups(3).build();
       Shape shape = new Shape(2, 6, 3, 2);
       block.initialize(m, DataType.FLOAT64, shape);
-      Params.assign(block.getParameters().get("gamma").getArray(), new double[] {1, -2, 0.5, 3, 1.5, -1});
+      Params.assign(block.getParameters().get("gamma").getArray(),
+          new double[] {1, -2, 0.5, 3, 1.5, -1});
       NDList in = new NDList(m.randomNormal(0f, 2f, shape, DataType.FLOAT64));
       GradCheck.checkInput(block, m, in, 0, new int[] {0, 13, 40, 71}, "group norm");
       GradCheck.checkParameter(block, m, in, block.getParameters().get("gamma"),

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.Locale;
 import org.dfbk.core.spec.UNetSpec;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,9 @@ class PaperConfigTest {
         "224-px backbone");
   }
 
-  /** Full counts (backbone + DFB + KG) from the same script with scripts/reference/dfbk_blocks.py. */
+  /**
+   * Full counts (backbone + DFB + KG) from the same script with scripts/reference/dfbk_blocks.py.
+   */
   @Test
   void fullParameterCountsEqualTheReference() {
     assertEquals(275_263_345L, SwinUNet.of(UNetSpec.paper192()).parameterCount(), "192-px");
@@ -40,7 +43,8 @@ class PaperConfigTest {
     try (NDManager m = NDManager.newBaseManager()) {
       net.initialize(m);
       int s = spec.imageSize();
-      NDList in = new NDList(m.randomUniform(-1, 1, new Shape(1, 2, s, s)), m.create(new long[] {2}));
+      NDList in =
+          new NDList(m.randomUniform(-1, 1, new Shape(1, 2, s, s)), m.create(new long[] {2}));
       if (spec.needsText()) {
         in.add(m.randomNormal(new Shape(1, 12, spec.textDim())));
         in.add(m.ones(new Shape(1, 12)));
@@ -56,7 +60,7 @@ class PaperConfigTest {
           assertTrue(Float.isFinite(f), "non-finite output");
         }
       }
-      System.out.printf("%d px forward at batch 1: %.1f s, %d parameters%n", s,
+      System.out.printf(Locale.ROOT, "%d px forward at batch 1: %.1f s, %d parameters%n", s,
           (System.nanoTime() - t0) / 1e9, net.parameterCount());
     }
   }

@@ -34,7 +34,8 @@ class ParamsZeroTest {
   @Test
   void zeroClearsNaNInAMatrix() {
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray a = m.create(new float[] {Float.NaN, 1f, Float.NEGATIVE_INFINITY, -2f}, new Shape(2, 2));
+      NDArray a = m.create(new float[] {Float.NaN, 1f, Float.NEGATIVE_INFINITY, -2f},
+          new Shape(2, 2));
       Params.zero(a);
       float[] got = a.toFloatArray();
       assertArrayEquals(new float[4], got, "after zero(): " + Arrays.toString(got));

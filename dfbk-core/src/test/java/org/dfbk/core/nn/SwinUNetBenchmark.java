@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.dfbk.core.spec.AttentionScope;
 import org.dfbk.core.spec.DfbMode;
@@ -80,9 +81,9 @@ public final class SwinUNetBenchmark {
           org.dfbk.fixtures.Params.zero(p.getArray().getGradient());
         }
       }
-      System.out.printf("DJL %s SwinUNet mid-size training step, batch %d: mean %.3f s, best"
-          + " %.3f s (%d steps)%n", Engine.getInstance().getVersion(), batch, total / steps, best,
-          steps);
+      System.out.printf(Locale.ROOT,
+          "DJL %s SwinUNet mid-size training step, batch %d: mean %.3f s, best %.3f s (%d steps)%n",
+          Engine.getInstance().getVersion(), batch, total / steps, best, steps);
     }
   }
 }

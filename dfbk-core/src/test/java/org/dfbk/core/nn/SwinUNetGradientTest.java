@@ -1,7 +1,5 @@
 package org.dfbk.core.nn;
 
-import org.dfbk.fixtures.Params;
-import org.dfbk.core.math.Ops;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,7 +10,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
+import org.dfbk.core.math.Ops;
 import org.dfbk.core.spec.UNetSpec;
+import org.dfbk.fixtures.Params;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +44,12 @@ class SwinUNetGradientTest {
       Map<String, Parameter> params = ParameterNames.dotted(net);
       for (Parameter p : params.values()) { // make zero-initialised weights non-zero
         NDArray a = p.getArray();
-        Params.assign(a, a.add(m.randomNormal(0, 0.1f, a.getShape(), DataType.FLOAT64)).toDoubleArray());
+        Params.assign(a,
+            a.add(m.randomNormal(0, 0.1f, a.getShape(), DataType.FLOAT64)).toDoubleArray());
       }
       NDList in = new NDList(m.randomNormal(0, 1, new Shape(1, 2, 16, 16), DataType.FLOAT64),
-          Ops.engineOwned(m.create(new long[] {3})), m.randomNormal(0, 1, new Shape(1, 5, 16), DataType.FLOAT64),
+          Ops.engineOwned(m.create(new long[] {3})),
+          m.randomNormal(0, 1, new Shape(1, 5, 16), DataType.FLOAT64),
           Ops.engineOwned(m.create(new double[] {1, 1, 1, 0, 0}, new Shape(1, 5))));
       NDArray probe = m.randomNormal(0, 1, new Shape(1, 1, 16, 16), DataType.FLOAT64);
       double[] analytic = new double[PARAMS.length];

@@ -44,8 +44,8 @@ class SwinUNetInitTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(3);
       SwinUNet net = SwinUNet.of(MID);
-      net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 64, 64), new Shape(1), new Shape(1, 5, 16),
-          new Shape(1, 5));
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 64, 64), new Shape(1),
+          new Shape(1, 5, 16), new Shape(1, 5));
       int fanIn = 0;
       int zeroed = 0;
       for (Pair<String, Parameter> p : net.getParameters()) {
@@ -72,7 +72,8 @@ class SwinUNetInitTest {
       assertTrue(zeroed >= 3, "the DFB and KG output projections stay zero: " + zeroed);
       long resOut = net.getParameters().stream()
           .filter(p -> p.getValue().getType() == Parameter.Type.WEIGHT)
-          .filter(p -> p.getValue().getInitializer() == ai.djl.training.initializer.Initializer.ZEROS)
+          .filter(p -> p.getValue().getInitializer()
+              == ai.djl.training.initializer.Initializer.ZEROS)
           .filter(p -> p.getValue().getArray().abs().max().getFloat() == 0).count();
       assertTrue(resOut >= 10, "zero-initialised ResBlock output convolutions: " + resOut);
     }
@@ -94,7 +95,8 @@ class SwinUNetInitTest {
         }
         stack.initialize(m, DataType.FLOAT32, new Shape(2, 64, 16, 16));
         NDArray x = m.randomNormal(new Shape(2, 64, 16, 16));
-        out[k] = rms(stack.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow());
+        out[k] = rms(stack.forward(new ParameterStore(m, false), new NDList(x), false)
+            .singletonOrThrow());
       }
       // measured: 0.3 with PyTorch's initialisation; DJL's default grows about 2x per layer
       assertTrue(out[0] < 2, "rms after 8 Swin layers, fan-in uniform: " + out[0]);
@@ -107,8 +109,10 @@ class SwinUNetInitTest {
     for (DfbMode dfb : DfbMode.values()) {
       for (KgMode kg : KgMode.values()) {
         UNetSpec base = UNetSpec.tiny();
-        UNetSpec spec = base.withDfb(dfb, base.dfbScope(), dfb == DfbMode.NONE ? Set.of() : base.dfbLevels())
-            .withKg(kg, kg == KgMode.NONE ? KgPlacement.none() : base.kgPlacement(), base.textDim());
+        UNetSpec spec = base
+            .withDfb(dfb, base.dfbScope(), dfb == DfbMode.NONE ? Set.of() : base.dfbLevels())
+            .withKg(kg, kg == KgMode.NONE ? KgPlacement.none() : base.kgPlacement(),
+                base.textDim());
         try (NDManager m = NDManager.newBaseManager()) {
           Engine.getInstance().setRandomSeed(1);
           SwinUNet net = SwinUNet.of(spec);

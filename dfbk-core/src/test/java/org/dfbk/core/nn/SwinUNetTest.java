@@ -111,12 +111,14 @@ class SwinUNetTest {
       List<String> projections = pb.keySet().stream()
           .filter(k -> k.endsWith(".dfb.proj_out.weight")).sorted().toList();
       assertEquals(dec.dfbLevels().size(), projections.size(), projections.toString());
-      assertTrue(projections.stream().allMatch(k -> k.startsWith("output_")), projections.toString());
+      assertTrue(projections.stream().allMatch(k -> k.startsWith("output_")),
+          projections.toString());
       int k = 0;
       for (int l = dec.numLevels() - 1; l >= 0; l--) {
         if (dec.hasDfb(l)) {
           String name = "output_" + k + ".dfb.proj_out.weight";
-          assertTrue(pb.containsKey(name), "level " + l + ": expected " + name + " in " + projections);
+          assertTrue(pb.containsKey(name),
+              "level " + l + ": expected " + name + " in " + projections);
           assertEquals(dec.dfbChannels(l), pb.get(name).getArray().getShape().get(0), name);
           assertEquals("dfb", b.getOutputStages().get(k).stepNames().get(0), name);
         }

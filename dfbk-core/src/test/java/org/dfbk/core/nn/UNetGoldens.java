@@ -100,7 +100,8 @@ final class UNetGoldens {
   static NDList inputs(JsonObject golden, NDManager m) {
     JsonObject in = golden.getAsJsonObject("inputs");
     NDList list = new NDList();
-    list.add(Ops.engineOwned(m.create(Golden.flattenFloat(in.get("x")), new Shape(Golden.shape(in.get("x"))))));
+    list.add(Ops.engineOwned(m.create(Golden.flattenFloat(in.get("x")),
+        new Shape(Golden.shape(in.get("x"))))));
     double[] t = Golden.flatten(in.get("t"));
     long[] tl = new long[t.length];
     for (int i = 0; i < t.length; i++) {

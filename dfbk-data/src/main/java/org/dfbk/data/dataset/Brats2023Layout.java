@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * BraTS 2023 adult glioma (GLI): {@code <root>/BraTS-GLI-XXXXX-YYY/BraTS-GLI-XXXXX-YYY-<suffix>.nii.gz}.
+ * BraTS 2023 adult glioma (GLI):
+ * {@code <root>/BraTS-GLI-XXXXX-YYY/BraTS-GLI-XXXXX-YYY-<suffix>.nii.gz}.
  *
  * <p>Modality mapping (file suffix → canonical name):
  *

@@ -68,7 +68,8 @@ public final class Isles2015Layout implements DatasetLayout {
     }
     if (out.isEmpty()) {
       throw LayoutSupport.noSubjects(root, name(),
-          "case folders holding VSD.Brain.XX.O.MR_{Flair,T1,T2,DWI}.<id>/VSD.Brain.XX.O.MR_*.<id>.nii");
+          "case folders holding VSD.Brain.XX.O.MR_{Flair,T1,T2,DWI}.<id>/"
+              + "VSD.Brain.XX.O.MR_*.<id>.nii");
     }
     out.sort((a, b) -> compareIds(a.id(), b.id()));
     return out;

@@ -21,8 +21,8 @@ public record SplitSpec(double trainFraction, double valFraction, Path trainList
   public SplitSpec {
     if (!(trainFraction >= 0 && trainFraction <= 1) || !(valFraction >= 0 && valFraction <= 1)
         || trainFraction + valFraction > 1 + 1e-9) {
-      throw new ConfigException("split fractions must be in [0, 1] with train + val <= 1, got train "
-          + trainFraction + " and val " + valFraction);
+      throw new ConfigException("split fractions must be in [0, 1] with train + val <= 1,"
+          + " got train " + trainFraction + " and val " + valFraction);
     }
   }
 

@@ -17,9 +17,10 @@ import org.dfbk.core.error.DataException;
 /**
  * Subject-level split (never slice-level): the subject ids of each of "train", "val", "test".
  *
- * <p>Fractions: ids are sorted, shuffled with Fisher–Yates driven by {@code SplittableRandom(seed)},
- * then the first round(n · train) go to train, the next round(n · val) to val (fewer if that would
- * exceed n) and the rest to test. Each list is returned sorted.
+ * <p>Fractions: ids are sorted, shuffled with Fisher–Yates driven by
+ * {@code SplittableRandom(seed)}, then the first round(n · train) go to train, the next
+ * round(n · val) to val (fewer if that would exceed n) and the rest to test. Each list is returned
+ * sorted.
  */
 public record SubjectSplit(List<String> train, List<String> val, List<String> test) {
   /** Split names in order. */

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.nifti.NiftiField.Constant;
 import org.dfbk.data.nifti.NiftiField.Ints;
@@ -201,7 +202,7 @@ final class NiftiHeaderCodec {
       if (ch >= 32 && ch < 127) {
         sb.append(ch);
       } else {
-        sb.append(String.format("\\x%02x", (int) ch));
+        sb.append(String.format(Locale.ROOT, "\\x%02x", (int) ch));
       }
     }
     return sb.toString();

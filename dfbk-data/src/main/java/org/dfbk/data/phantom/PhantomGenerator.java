@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.dfbk.data.cache.ProgressListener;
@@ -86,7 +87,7 @@ public final class PhantomGenerator {
 
   /** Identifier of subject {@code index}: {@code phantom-NNN}. */
   public static String subjectId(int index) {
-    return String.format("phantom-%03d", index);
+    return String.format(Locale.ROOT, "phantom-%03d", index);
   }
 
   /** The voxel-to-world affine (RAS, mm, centred) shared by every subject. */
@@ -174,7 +175,8 @@ public final class PhantomGenerator {
   public static List<Path> writeDataset(Path outDir, int subjects, PhantomGenerator generator,
       ProgressListener progress) {
     if (subjects < 1) {
-      throw new IllegalArgumentException("number of phantom subjects must be >= 1, got " + subjects);
+      throw new IllegalArgumentException(
+          "number of phantom subjects must be >= 1, got " + subjects);
     }
     List<Path> dirs = new ArrayList<>();
     for (int s = 0; s < subjects; s++) {
@@ -413,14 +415,19 @@ public final class PhantomGenerator {
       return this;
     }
 
-    /** Field of view in mm: in-plane (default 220) and along z (default 160); both in [100, 400]. */
+    /**
+     * Field of view in mm: in-plane (default 220) and along z (default 160); both in [100, 400].
+     */
     public Builder optFieldOfView(double xyMm, double zMm) {
       this.fovXyMm = xyMm;
       this.fovZMm = zMm;
       return this;
     }
 
-    /** Noise σ relative to the brightest tissue (CT: relative to 1000 HU); default 0.01, in [0, 0.2]. */
+    /**
+     * Noise σ relative to the brightest tissue (CT: relative to 1000 HU); default 0.01, in
+     * [0, 0.2].
+     */
     public Builder optNoise(double noise) {
       this.noise = noise;
       return this;

@@ -8,7 +8,8 @@ import org.dfbk.data.volume.Volume;
 /**
  * Linear intensity normalisation of one volume to the model range [−1, 1], and its inverse.
  *
- * <p>n = 2 · (clamp(v, low, high) − low) / (high − low) − 1 and v = (n + 1) / 2 · (high − low) + low.
+ * <p>n = 2 · (clamp(v, low, high) − low) / (high − low) − 1 and
+ * v = (n + 1) / 2 · (high − low) + low.
  *
  * <ul>
  *   <li>MR: low = 0, high = the 99.5th percentile of the volume's foreground (voxels &gt; 0), so

@@ -36,7 +36,9 @@ public record SliceTransform(int axis, int sliceIndex, int sourceHeight, int sou
     }
   }
 
-  /** The transform of an H × W slice: centred square box by {@code mode}, resized to {@code size}. */
+  /**
+   * The transform of an H × W slice: centred square box by {@code mode}, resized to {@code size}.
+   */
   public static SliceTransform of(int axis, int sliceIndex, int h, int w, SquareMode mode,
       int size, Normalization source, Normalization target) {
     int side = mode == SquareMode.CROP ? Math.min(h, w) : Math.max(h, w);
@@ -44,7 +46,10 @@ public record SliceTransform(int axis, int sliceIndex, int sourceHeight, int sou
         Math.floorDiv(w - side, 2), side, size, source, target);
   }
 
-  /** {@link #coveringCrops(int, int, int, int, int, Normalization, Normalization, int, int)} of the whole long side. */
+  /**
+   * {@link #coveringCrops(int, int, int, int, int, Normalization, Normalization, int, int)} of the
+   * whole long side.
+   */
   public static SliceTransform[] coveringCrops(int axis, int sliceIndex, int h, int w, int size,
       Normalization source, Normalization target) {
     return coveringCrops(axis, sliceIndex, h, w, size, source, target, 0, Math.max(h, w));

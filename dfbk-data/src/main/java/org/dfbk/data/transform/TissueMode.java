@@ -57,7 +57,9 @@ public final class TissueMode {
     LAST(0.8),
     /** T2-weighted and proton density: white matter is the darkest tissue. */
     FIRST(0.25),
-    /** FLAIR and diffusion: white matter is the largest tissue class, between CSF and grey matter. */
+    /**
+     * FLAIR and diffusion: white matter is the largest tissue class, between CSF and grey matter.
+     */
     LARGEST(0.7);
 
     private final double level;

@@ -1,6 +1,7 @@
 package org.dfbk.data.transform;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.dfbk.core.error.DataException;
 import org.dfbk.data.volume.Volume;
 
@@ -67,7 +68,7 @@ public final class VolumeChecks {
     for (int r = 0; r < 3; r++) {
       sb.append(r == 0 ? "[" : ", [");
       for (int c = 0; c < 4; c++) {
-        sb.append(c == 0 ? "" : ", ").append(String.format("%.4f", v.affine()[r][c]));
+        sb.append(c == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v.affine()[r][c]));
       }
       sb.append("]");
     }

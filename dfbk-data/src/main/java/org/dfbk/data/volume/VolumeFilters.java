@@ -11,7 +11,8 @@ public final class VolumeFilters {
    */
   public static Volume gaussian(Volume v, double sigmaVoxels) {
     if (!(sigmaVoxels >= 0) || Double.isInfinite(sigmaVoxels)) {
-      throw new IllegalArgumentException("sigma must be finite and >= 0 voxels, got " + sigmaVoxels);
+      throw new IllegalArgumentException(
+          "sigma must be finite and >= 0 voxels, got " + sigmaVoxels);
     }
     float[] data = v.data().clone();
     if (sigmaVoxels == 0) {

@@ -3,14 +3,15 @@ package org.dfbk.data.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class HalfTest {
   private static void assertBits(int expected, float f) {
     short h = Half.fromFloat(f);
-    assertEquals(expected, h & 0xFFFF, String.format("half bits of %s: expected 0x%04X found 0x%04X",
-        f, expected, h & 0xFFFF));
+    assertEquals(expected, h & 0xFFFF, String.format(Locale.ROOT,
+        "half bits of %s: expected 0x%04X found 0x%04X", f, expected, h & 0xFFFF));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.dfbk.data.dataset.SplitSpec;
 import org.dfbk.data.nifti.NiftiIO;
@@ -28,7 +29,7 @@ class LayoutPrepareTest {
   void bratsT1ToFlair() {
     Path root = tmp.resolve("brats");
     for (int s = 0; s < 2; s++) {
-      String id = String.format("BraTS-GLI-%05d-000", s);
+      String id = String.format(Locale.ROOT, "BraTS-GLI-%05d-000", s);
       PhantomSubject p = GEN.generate(s);
       Map<String, String> files = Map.of("t1n", "T1", "t2w", "T2", "t2f", "FLAIR", "t1c", "T1");
       files.forEach((suffix, m) -> NiftiIO.writeFloat32(
@@ -49,7 +50,7 @@ class LayoutPrepareTest {
     Path root = tmp.resolve("Task1/brain");
     for (int s = 0; s < 2; s++) {
       PhantomSubject p = GEN.generate(s);
-      Path dir = root.resolve(String.format("1BA%03d", s + 1));
+      Path dir = root.resolve(String.format(Locale.ROOT, "1BA%03d", s + 1));
       NiftiIO.writeFloat32(dir.resolve("mr.nii.gz"), p.image("T1"), null);
       NiftiIO.writeFloat32(dir.resolve("ct.nii.gz"), p.image("CT"), null);
     }

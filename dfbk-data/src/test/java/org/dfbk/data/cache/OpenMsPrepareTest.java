@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.dfbk.data.nifti.NiftiIO;
 import org.dfbk.data.transform.SliceTransform;
@@ -59,7 +60,7 @@ class OpenMsPrepareTest {
           double expected = Math.min(p, Math.max(0, original[r * w + c]));
           double diff = Math.abs(back[r * w + c] - expected);
           worst = Math.max(worst, diff);
-          assertTrue(diff <= 1e-6 * p + 1e-6 * expected, String.format(
+          assertTrue(diff <= 1e-6 * p + 1e-6 * expected, String.format(Locale.ROOT,
               "subject %s slice %d pixel (%d, %d): expected %.7g found %.7g (p99.5 %.6g)",
               info.subject(), t.sliceIndex(), r, c, expected, back[r * w + c], p));
         }

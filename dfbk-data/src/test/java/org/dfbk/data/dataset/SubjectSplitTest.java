@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dfbk.core.error.ConfigException;
@@ -24,7 +25,8 @@ class SubjectSplitTest {
   private static List<Subject> subjects(int n) {
     List<Subject> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new Subject(String.format("s%02d", i), Path.of("/data/s" + i), Map.of()));
+      out.add(new Subject(String.format(Locale.ROOT, "s%02d", i), Path.of("/data/s" + i),
+          Map.of()));
     }
     return out;
   }

@@ -14,9 +14,9 @@ import org.dfbk.data.volume.Volume;
 import org.dfbk.fixtures.Golden;
 import org.dfbk.fixtures.Tolerance;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files written by {@link NiftiIO} read back by Debian's nibabel ({@code /usr/bin/python3}):

@@ -1,11 +1,11 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.Device;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.dfbk.core.math.Ops;
 
 /**
  * Standard normal noise drawn on the host from a {@link SplittableRandom}, so a seed gives the same

@@ -1,11 +1,11 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.dfbk.core.math.Ops;
 
 /**
  * The ResShift reverse process (paper Eq. 3), T network calls per image:

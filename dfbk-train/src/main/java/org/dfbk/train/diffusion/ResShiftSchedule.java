@@ -1,12 +1,12 @@
 package org.dfbk.train.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import org.dfbk.core.error.ConfigException;
+import org.dfbk.core.math.Ops;
 
 /**
  * The ResShift noise schedule and forward process (paper §3, Eq. 1–4), with every table computed
@@ -60,7 +60,8 @@ public final class ResShiftSchedule {
    * @param kappa κ, the noise strength, {@code > 0}
    * @param minNoiseLevel the smallest noise level, in (0, etasEnd)
    * @param etasEnd √η_T, in (0, 1)
-   * @throws ConfigException naming the offending setting ({@code ResShiftSchedule.<name>}) and value
+   * @throws ConfigException naming the offending setting ({@code ResShiftSchedule.<name>})
+   *     and value
    */
   public ResShiftSchedule(int numSteps, double power, double kappa, double minNoiseLevel,
       double etasEnd) {
@@ -68,10 +69,12 @@ public final class ResShiftSchedule {
       throw new ConfigException("ResShiftSchedule.numSteps must be >= 2, found " + numSteps);
     }
     if (!(power > 0) || !Double.isFinite(power)) {
-      throw new ConfigException("ResShiftSchedule.power must be a finite number > 0, found " + power);
+      throw new ConfigException(
+          "ResShiftSchedule.power must be a finite number > 0, found " + power);
     }
     if (!(kappa > 0) || !Double.isFinite(kappa)) {
-      throw new ConfigException("ResShiftSchedule.kappa must be a finite number > 0, found " + kappa);
+      throw new ConfigException(
+          "ResShiftSchedule.kappa must be a finite number > 0, found " + kappa);
     }
     if (!(etasEnd > 0 && etasEnd < 1)) {
       throw new ConfigException("ResShiftSchedule.etasEnd must lie in (0, 1), found " + etasEnd);

@@ -47,7 +47,9 @@ public final class LineChart {
 
   static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
   static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
-  /** Ten distinct colours (the widely used "tab10" set); a series beyond them repeats one, dashed. */
+  /**
+   * Ten distinct colours (the widely used "tab10" set); a series beyond them repeats one, dashed.
+   */
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e),
       new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b),
       new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
@@ -156,7 +158,8 @@ public final class LineChart {
       FontMetrics tick = g.getFontMetrics(TICK_FONT);
       FontMetrics head = g.getFontMetrics(TITLE_FONT);
       int top = PAD + (title.isEmpty() ? 0 : head.getHeight() + 4);
-      int bottom = PAD + TICK + 2 + tick.getHeight() + (xLabel.isEmpty() ? 0 : tick.getHeight() + 2);
+      int bottom =
+          PAD + TICK + 2 + tick.getHeight() + (xLabel.isEmpty() ? 0 : tick.getHeight() + 2);
       int plotHeight = height - top - bottom;
       if (plotHeight < MIN_PLOT) {
         throw tooSmall();

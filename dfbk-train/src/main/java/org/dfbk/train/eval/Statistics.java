@@ -21,10 +21,10 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
  *       p = min(1, 2·min(P(W+ ≤ w), P(W+ ≥ w))) under the null distribution of W+ (the sums of
  *       random subsets of the ranks 1..n), computed by counting subsets per sum, as scipy's
  *       exact mode. commons-math3's
- *       {@link org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest} gives the same p-value but
- *       enumerates all 2^n sign patterns (about 1 s at n = 24, a minute at n = 30), so it serves
- *       as the cross-check in the tests. Otherwise the p-value is the normal approximation
- *       with tie-corrected variance and continuity correction, as scipy 1.10's
+ *       {@link org.apache.commons.math3.stat.inference.WilcoxonSignedRankTest} gives the same
+ *       p-value but enumerates all 2^n sign patterns (about 1 s at n = 24, a minute at n = 30), so
+ *       it serves as the cross-check in the tests. Otherwise the p-value is the normal
+ *       approximation with tie-corrected variance and continuity correction, as scipy 1.10's
  *       {@code wilcoxon(..., correction=True, mode='approx')}: z = (T - n(n+1)/4 - ½·sign) / σ,
  *       σ² = n(n+1)(2n+1)/24 - Σ(t³ - t)/48, p = 2·(1 - Φ(|z|)), T = min(W+, W-).
  * </ul>

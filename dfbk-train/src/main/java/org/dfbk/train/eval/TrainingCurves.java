@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * kind replaces every earlier row of that kind from that step on, so the later row wins and rows
  * of the abandoned stretch are dropped. A malformed last line (a run killed while writing it
  * leaves one that is not valid JSON) is left out with a warning; any other malformed line is an
- * error naming the file and line. Rows of other kinds, and values that are neither numbers nor null, are not curves and
- * are ignored; null (a value that was not finite) is a gap in the line.
+ * error naming the file and line. Rows of other kinds, and values that are neither numbers nor
+ * null, are not curves and are ignored; null (a value that was not finite) is a gap in the line.
  *
  * <p>Over 400 lines because reading the history (the resume and damaged-line rules above) and
  * choosing its three figures' series are one format; drawing a chart is {@link LineChart}'s.
@@ -350,8 +350,8 @@ public final class TrainingCurves {
   }
 
   /** The panel of the block readings whose names end with {@code suffix} (null: all others). */
-  private void addBlockPanel(List<LineChart.Builder> panels, String suffix, String title, String yLabel,
-      boolean includeZero) {
+  private void addBlockPanel(List<LineChart.Builder> panels, String suffix, String title,
+      String yLabel, boolean includeZero) {
     List<Curve> curves = new ArrayList<>();
     for (String name : names(BLOCKS)) {
       boolean mine = suffix == null ? !name.endsWith(PROJ_OUT) && !name.endsWith(LAMBDA)
@@ -381,8 +381,8 @@ public final class TrainingCurves {
     return false;
   }
 
-  private static LineChart.Builder panel(String title, String yLabel, boolean log, boolean includeZero,
-      int height, Curve... curves) {
+  private static LineChart.Builder panel(String title, String yLabel, boolean log,
+      boolean includeZero, int height, Curve... curves) {
     LineChart.Builder b = LineChart.builder().optTitle(title).optXLabel("step")
         .optYLabel(yLabel).optLogY(log).optIncludeZeroY(includeZero).optIncludeZeroX(true)
         .optSize(WIDTH, height);

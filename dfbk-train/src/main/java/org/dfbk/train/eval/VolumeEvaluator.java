@@ -81,8 +81,8 @@ public final class VolumeEvaluator {
       }
       report.evaluateVolume(task, Baselines.IDENTITY, subject, t, id, false, 1.0, fg, lesions,
           slices, true);
-      report.evaluateVolume(task, Baselines.HIST_MATCH, subject, t, id.withData(matched), false, 1.0,
-          fg, lesions, slices, true);
+      report.evaluateVolume(task, Baselines.HIST_MATCH, subject, t, id.withData(matched), false,
+          1.0, fg, lesions, slices, true);
     }
   }
 

@@ -1,13 +1,13 @@
 package org.dfbk.train.infer;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import org.dfbk.core.math.Ops;
 import org.dfbk.train.diffusion.Denoiser;
 import org.dfbk.train.diffusion.ResShiftSampler;
 import org.dfbk.train.diffusion.SampleStatistics;
@@ -51,7 +51,8 @@ public final class SliceTranslator {
   public SliceTranslator(TrainingModel model, ResShiftSampler sampler, TextContext text, int batch,
       int samples, boolean flip) {
     if (batch < 1 || samples < 1) {
-      throw new IllegalArgumentException("batch and samples must be >= 1, got " + batch + ", " + samples);
+      throw new IllegalArgumentException(
+          "batch and samples must be >= 1, got " + batch + ", " + samples);
     }
     this.model = model;
     this.sampler = sampler;

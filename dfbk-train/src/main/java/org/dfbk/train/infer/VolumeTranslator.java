@@ -27,11 +27,11 @@ import org.dfbk.data.volume.Volume;
  * the checkpoint's {@link NormalizationMethod}; CT: [−1024, 3000] HU),
  * cut into square crops of side min(H, W) over the part of its long side that holds foreground
  * (one crop centred on the anatomy when it fits, else overlapping crops blended, so no anatomy is
- * dropped), resized to the model size, translated, and mapped back by the inverse transform. Units of the output: CT targets in HU; MR targets on the source MR volume's scale
- * (the upper bound of its normalisation, by default its 99.5th percentile, maps to the same
- * value), or on [0, 1] when the source is CT. Slices
- * without foreground, and background outside the crops, get the target's background (0, or
- * −1024 HU).
+ * dropped), resized to the model size, translated, and mapped back by the inverse transform. Units
+ * of the output: CT targets in HU; MR targets on the source MR volume's scale (the upper bound of
+ * its normalisation, by default its 99.5th percentile, maps to the same value), or on [0, 1] when
+ * the source is CT. Slices without foreground, and background outside the crops, get the target's
+ * background (0, or −1024 HU).
  *
  * <p>Several sources, or neighbouring slices ({@link ConditionLayout}): all source volumes must
  * share one grid; the crops, the foreground test and the output scale follow the first source;
@@ -60,7 +60,8 @@ public final class VolumeTranslator {
     if (target == ModalityKind.CT) {
       return new Normalization(ModalityKind.CT, Normalization.CT_LOW, Normalization.CT_HIGH);
     }
-    return sourceNorm.kind() == ModalityKind.MR ? new Normalization(ModalityKind.MR, 0, sourceNorm.high())
+    return sourceNorm.kind() == ModalityKind.MR
+        ? new Normalization(ModalityKind.MR, 0, sourceNorm.high())
         : new Normalization(ModalityKind.MR, 0, 1);
   }
 

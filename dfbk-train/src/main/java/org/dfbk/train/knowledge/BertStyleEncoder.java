@@ -7,6 +7,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.dfbk.core.error.ConfigException;
 
 /**
@@ -89,7 +90,7 @@ abstract class BertStyleEncoder implements TextEncoder {
     for (int i = 0; i < n; i++) {
       ids[i] = tokenizer.encode(prompts.get(i)).getIds();
       if (ids[i].length > contextLength) {
-        throw new ConfigException(String.format(
+        throw new ConfigException(String.format(Locale.ROOT,
             "prompt %d has %d tokens, more than the %d that text encoder '%s' takes: \"%s\"; "
                 + "shorten it or split it into several prompts", i, ids[i].length,
             contextLength, id.name(), prompts.get(i)));
@@ -113,7 +114,7 @@ abstract class BertStyleEncoder implements TextEncoder {
     }
     long[] ts = out.tokenShape();
     if (ts.length != 3 || ts[0] != n || ts[1] != length || ts[2] != id.dim()) {
-      throw new IllegalStateException(String.format(
+      throw new IllegalStateException(String.format(Locale.ROOT,
           "text encoder '%s' returned token states of shape %s, expected [%d, %d, %d]",
           id.name(), Arrays.toString(ts), n, length, id.dim()));
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import org.dfbk.core.error.ConfigException;
 
@@ -137,7 +138,7 @@ public final class BiomedClipTextEncoder extends BertStyleEncoder {
   float[] pool(TokenBatchTranslator.Output out, float[] mask, int n, int length) {
     long[] s = out.projectedShape();
     if (out.projected() == null || s.length != 2 || s[0] != n || s[1] != pooledDim()) {
-      throw new IllegalStateException(String.format(
+      throw new IllegalStateException(String.format(Locale.ROOT,
           "TorchScript text encoder '%s' must return (token_states, projected [%d, %d]); "
               + "projected has shape %s", name(), n, pooledDim(),
           s == null ? "none" : java.util.Arrays.toString(s)));

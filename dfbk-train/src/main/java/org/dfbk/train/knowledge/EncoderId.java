@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.util.Locale;
 import org.dfbk.core.error.ConfigException;
 
 /**
@@ -41,7 +42,7 @@ public record EncoderId(String name, int dim, String fingerprint) {
    */
   public void requireSame(EncoderId found, String where) {
     if (!fingerprint.equals(found.fingerprint())) {
-      throw new ConfigException(String.format(
+      throw new ConfigException(String.format(Locale.ROOT,
           "%s was made by text encoder '%s' (dim %d, %s) but '%s' (dim %d, %s) is expected; "
               + "use the text encoder the checkpoint was trained with (--text-encoder, "
               + "--text-encoder-dir) or recompute the text knowledge with it",

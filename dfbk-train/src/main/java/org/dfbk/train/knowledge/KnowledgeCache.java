@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.dfbk.core.error.ConfigException;
 import org.dfbk.core.error.DataException;
 import org.dfbk.core.io.AtomicFiles;
@@ -160,7 +161,7 @@ public final class KnowledgeCache {
     }
     if (expectedEncoderFingerprint != null
         && !encoder.fingerprint().equals(expectedEncoderFingerprint)) {
-      throw new ConfigException(String.format(
+      throw new ConfigException(String.format(Locale.ROOT,
           "knowledge cache %s was made by text encoder '%s' (%s) but %s is expected; use the "
               + "text encoder the checkpoint was trained with (--text-encoder, "
               + "--text-encoder-dir) or recompute the text knowledge with it",
@@ -199,15 +200,17 @@ public final class KnowledgeCache {
       if ((long) length * dim > Integer.MAX_VALUE
           || (long) promptList.size() * pooledDim > Integer.MAX_VALUE
           || expectedBytes > MAX_DATA_BYTES) {
-        throw new DataException(String.format("%s declares L %d, D %d, %d prompts, E %d: %d"
-            + " bytes of data, more than dfbk reads (%d); delete it to recompute", json, length,
-            dim, promptList.size(), pooledDim, expectedBytes, MAX_DATA_BYTES));
+        throw new DataException(String.format(Locale.ROOT,
+            "%s declares L %d, D %d, %d prompts, E %d: %d bytes of data, more than dfbk reads"
+                + " (%d); delete it to recompute", json, length, dim, promptList.size(), pooledDim,
+            expectedBytes, MAX_DATA_BYTES));
       }
       long binSize = Files.size(bin);
       if (binSize != expectedBytes) {
-        throw new DataException(String.format("knowledge cache data %s has %d bytes, expected %d "
-            + "for L %d, D %d, %d prompts, E %d; delete %s to recompute", bin, binSize,
-            expectedBytes, length, dim, promptList.size(), pooledDim, json.getFileName()));
+        throw new DataException(String.format(Locale.ROOT,
+            "knowledge cache data %s has %d bytes, expected %d for L %d, D %d, %d prompts, E %d;"
+                + " delete %s to recompute", bin, binSize, expectedBytes, length, dim,
+            promptList.size(), pooledDim, json.getFileName()));
       }
       byte[] bytes = Files.readAllBytes(bin);
       if (bytes.length != expectedBytes) {

@@ -1,11 +1,12 @@
 package org.dfbk.train.knowledge;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.Locale;
+import org.dfbk.core.math.Ops;
 
 /**
  * The text embedding c that every Knowledge Guidance block attends to (paper Alg. 1 lines 10–15,
@@ -50,7 +51,7 @@ public record TextContext(EncoderId encoder, PromptSet prompts, int length, int 
     if (tokens.length != (long) length * dim || mask.length != length
         || promptLengths.length != prompts.size()
         || pooled.length != (long) prompts.size() * pooledDim) {
-      throw new IllegalArgumentException(String.format(
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
           "sizes disagree: tokens %d (expected %d), mask %d (expected %d), promptLengths %d "
               + "(expected %d), pooled %d (expected %d)", tokens.length, (long) length * dim,
           mask.length, length, promptLengths.length, prompts.size(), pooled.length,
@@ -69,7 +70,7 @@ public record TextContext(EncoderId encoder, PromptSet prompts, int length, int 
   /** Concatenates the real tokens of every prompt of {@code encoding} in order. */
   public static TextContext of(EncoderId encoder, PromptSet prompts, TextEncoding encoding) {
     if (encoding.prompts() != prompts.size() || encoding.dim() != encoder.dim()) {
-      throw new IllegalArgumentException(String.format(
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
           "encoding of %d prompts with dim %d does not match %d prompts and encoder dim %d",
           encoding.prompts(), encoding.dim(), prompts.size(), encoder.dim()));
     }

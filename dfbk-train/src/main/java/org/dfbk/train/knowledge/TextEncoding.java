@@ -1,6 +1,7 @@
 package org.dfbk.train.knowledge;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * What a {@link TextEncoder} returns for P prompts encoded one sequence each: token embeddings
@@ -8,8 +9,8 @@ import java.util.Arrays;
  *
  * <p>Shapes (row-major, float32): {@code tokenStates} [P, L, D], {@code mask} [P, L] (1 for a
  * real token including the special tokens, 0 for padding), {@code tokenIds} [P, L] (the
- * encoder's pad id at padding), {@code pooled} [P, E]. L is the padded length (the longest prompt, or the context length of an
- * encoder traced at a fixed length), D the encoder's token width
+ * encoder's pad id at padding), {@code pooled} [P, E]. L is the padded length (the longest prompt,
+ * or the context length of an encoder traced at a fixed length), D the encoder's token width
  * and E the width of its pooled sentence vector.
  *
  * @param prompts P
@@ -27,7 +28,7 @@ public record TextEncoding(int prompts, int length, int dim, int pooledDim, floa
   /** Checks that every array has the size its shape says. */
   public TextEncoding {
     if (prompts <= 0 || length <= 0 || dim <= 0 || pooledDim <= 0) {
-      throw new IllegalArgumentException(String.format(
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
           "sizes must be positive: prompts %d, length %d, dim %d, pooledDim %d", prompts,
           length, dim, pooledDim));
     }

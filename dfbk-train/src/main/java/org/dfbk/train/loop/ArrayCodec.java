@@ -93,10 +93,11 @@ final class ArrayCodec {
   }
 
   /**
-   * Decodes an entry written by {@link #encode} or {@link NDList#encode} (DJL's NDArray format, versions 1 to 3,
-   * dense arrays): each array's header (dimensions, data type, declared byte count) is read
-   * and compared with the expected shape, its byte count and what the entry still holds before
-   * its buffer is allocated. DJL's own decoder allocates from the declared sizes first.
+   * Decodes an entry written by {@link #encode} or {@link NDList#encode} (DJL's NDArray format,
+   * versions 1 to 3, dense arrays): each array's header (dimensions, data type, declared byte
+   * count) is read and compared with the expected shape, its byte count and what the entry still
+   * holds before its buffer is allocated. DJL's own decoder allocates from the declared sizes
+   * first.
    */
   static NDList decodeChecked(Path file, String entry, InputStream raw, long entrySize,
       List<String> names, List<long[]> shapes, NDManager manager) throws IOException {

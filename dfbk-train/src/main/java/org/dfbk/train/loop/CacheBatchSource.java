@@ -1,13 +1,13 @@
 package org.dfbk.train.loop;
 
 import ai.djl.ndarray.NDArray;
-import org.dfbk.core.math.Ops;
-import org.dfbk.data.cache.SliceCache;
-import org.dfbk.train.diffusion.GaussianNoise;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.dfbk.core.math.Ops;
+import org.dfbk.data.cache.SliceCache;
+import org.dfbk.train.diffusion.GaussianNoise;
 import org.dfbk.train.knowledge.TextContext;
 
 /**
@@ -79,7 +79,8 @@ public final class CacheBatchSource implements BatchSource {
   private synchronized int[] permutation(int epoch) {
     if (epoch != cachedEpoch) {
       int[] p = indices.clone();
-      SplittableRandom r = new SplittableRandom(GaussianNoise.deriveSeed(seed ^ 0x5DEECE66DL, epoch));
+      SplittableRandom r =
+          new SplittableRandom(GaussianNoise.deriveSeed(seed ^ 0x5DEECE66DL, epoch));
       for (int i = p.length - 1; i > 0; i--) {
         int k = r.nextInt(i + 1);
         int t = p[i];

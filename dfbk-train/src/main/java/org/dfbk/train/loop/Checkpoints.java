@@ -312,9 +312,9 @@ public final class Checkpoints {
   }
 
   private static DataException unreadable(Path file, IOException e) {
-    return new DataException(file + ": cannot read the checkpoint (" + e.getMessage() + "). Fix: give"
-        + " a .zip written by 'dfbk train' (runs/NAME/checkpoints/last.zip or best.zip); if it is"
-        + " one, it is truncated or damaged: copy it again", e);
+    return new DataException(file + ": cannot read the checkpoint (" + e.getMessage()
+        + "). Fix: give a .zip written by 'dfbk train' (runs/NAME/checkpoints/last.zip or"
+        + " best.zip); if it is one, it is truncated or damaged: copy it again", e);
   }
 
   /**

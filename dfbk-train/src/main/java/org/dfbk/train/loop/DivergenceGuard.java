@@ -51,8 +51,8 @@ final class DivergenceGuard {
     if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
       throw new TrainingDivergedException(String.format(Locale.ROOT,
           "training diverged at step %d: %d steps in a row had a non-finite gradient norm"
-              + " (%s); lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or resume from an earlier"
-              + " checkpoint", step, skippedInARow, norm));
+              + " (%s); lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or"
+              + " resume from an earlier checkpoint", step, skippedInARow, norm));
     }
     LOG.warn("step {}: non-finite gradient norm ({}); update skipped; {}", step, norm,
         report(gradient.get()));
@@ -69,8 +69,8 @@ final class DivergenceGuard {
     if (!Double.isFinite(loss) && !allFp16Skipped) {
       throw new TrainingDivergedException(String.format(Locale.ROOT,
           "training diverged at step %d: mean loss %s over the last %d steps (lr %.3g); "
-              + "lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or resume from an earlier "
-              + "checkpoint", step, loss, window, lr));
+              + "lower TrainerConfig.learningRate, enable TrainerConfig.gradClipNorm, or resume "
+              + "from an earlier checkpoint", step, loss, window, lr));
     }
   }
 

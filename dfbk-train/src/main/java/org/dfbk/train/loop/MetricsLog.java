@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Appends training and validation rows to {@code metrics.jsonl} (one JSON object per line, with a
  * "kind" of "train", "validation" or "blocks") and to {@code train.csv} / {@code validation.csv}
- * / {@code blocks.csv} (step, name, value: the {@link BlockWatch} readings) in the run directory. Rows are flushed as written; a resumed run appends.
+ * / {@code blocks.csv} (step, name, value: the {@link BlockWatch} readings) in the run directory.
+ * Rows are flushed as written; a resumed run appends.
  */
 final class MetricsLog implements AutoCloseable {
   private static final Gson GSON = new Gson();

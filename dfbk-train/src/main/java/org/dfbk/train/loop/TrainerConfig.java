@@ -59,9 +59,10 @@ public record TrainerConfig(
     require(batchSize >= 1, "TrainerConfig.batchSize", "an integer >= 1", batchSize);
     require(accumulationSteps >= 1, "TrainerConfig.accumulationSteps", "an integer >= 1",
         accumulationSteps);
-    require(learningRate > 0 && Double.isFinite(learningRate), "TrainerConfig.learningRate", "a number > 0",
-        learningRate);
-    require(learningRateMin >= 0 && learningRateMin <= learningRate, "TrainerConfig.learningRateMin",
+    require(learningRate > 0 && Double.isFinite(learningRate), "TrainerConfig.learningRate",
+        "a number > 0", learningRate);
+    require(learningRateMin >= 0 && learningRateMin <= learningRate,
+        "TrainerConfig.learningRateMin",
         "a number in [0, TrainerConfig.learningRate = " + learningRate + "]", learningRateMin);
     require(warmupSteps >= 0 && warmupSteps < maxSteps, "TrainerConfig.warmupSteps",
         "an integer in [0, TrainerConfig.maxSteps = " + maxSteps + ")", warmupSteps);
@@ -71,8 +72,8 @@ public record TrainerConfig(
     require(weightDecay >= 0 && Double.isFinite(weightDecay), "TrainerConfig.weightDecay",
         "a number >= 0", weightDecay);
     require(emaRate >= 0 && emaRate < 1, "TrainerConfig.emaRate", "a number in [0, 1)", emaRate);
-    require(!Double.isNaN(gradClipNorm), "TrainerConfig.gradClipNorm", "a number (<= 0 turns it off)",
-        gradClipNorm);
+    require(!Double.isNaN(gradClipNorm), "TrainerConfig.gradClipNorm",
+        "a number (<= 0 turns it off)", gradClipNorm);
     require(loss != null, "TrainerConfig.loss", "weighted or mse", "null");
     require(precision != null, "TrainerConfig.precision", "fp32 or fp16", "null");
     if (precision == Precision.BF16) {
@@ -80,8 +81,8 @@ public record TrainerConfig(
           + " crash the PyTorch engine of DJL 0.29 (the JVM dies). Use fp16 on a GPU, or fp32.");
     }
     require(logEvery >= 1, "TrainerConfig.logEvery", "an integer >= 1", logEvery);
-    require(validateEvery >= 0, "TrainerConfig.validateEvery", "an integer >= 0 (0 = once at the end)",
-        validateEvery);
+    require(validateEvery >= 0, "TrainerConfig.validateEvery",
+        "an integer >= 0 (0 = once at the end)", validateEvery);
     require(checkpointEvery >= 0, "TrainerConfig.checkpointEvery", "an integer >= 0 (0 = end only)",
         checkpointEvery);
     require(initialLossScale >= 1 && Double.isFinite(initialLossScale),

@@ -71,8 +71,9 @@ final class TrainingCheckpointer {
 
   /**
    * @param master the master weights per parameter, {@code ema} the EMA (the same array objects
-   *     as {@code master} when no EMA copy is kept: saved as such, not restored), {@code firstMoments} and
-   *     {@code secondMoments} the flat AdamW moments [P] (viewed per trainable parameter)
+   *     as {@code master} when no EMA copy is kept: saved as such, not restored),
+   *     {@code firstMoments} and {@code secondMoments} the flat AdamW moments [P] (viewed per
+   *     trainable parameter)
    */
   TrainingCheckpointer(FlatLayout layout, NDArray[] master, NDArray[] ema, NDArray firstMoments,
       NDArray secondMoments, TrainerConfig config, RunMetadata metadata, NDManager manager) {
@@ -177,8 +178,9 @@ final class TrainingCheckpointer {
                 + " configuration");
           });
       if (s.seed() != config.seed()) {
-        throw new ConfigException("TrainerConfig.seed is " + config.seed() + " but checkpoint " + file
-            + " was trained with seed " + s.seed() + "; resume with the run's configuration");
+        throw new ConfigException("TrainerConfig.seed is " + config.seed() + " but checkpoint "
+            + file + " was trained with seed " + s.seed()
+            + "; resume with the run's configuration");
       }
       if (s.trainer() != null && !s.trainer().equals(config)) {
         LOG.warn("resuming {} with trainer settings that differ from the checkpoint's: {} vs {}",

@@ -8,7 +8,8 @@ import ai.djl.ndarray.NDManager;
  * @param step optimizer steps completed
  * @param model the first replica, holding the EMA weights for the duration of the call (the
  *     trainer restores the training weights afterwards); sample with
- *     {@link TrainingModel#asDenoiser} and the run's {@link org.dfbk.train.diffusion.ResShiftSampler}
+ *     {@link TrainingModel#asDenoiser} and the run's
+ *     {@link org.dfbk.train.diffusion.ResShiftSampler}
  * @param manager a manager on the model's device, closed after the call
  */
 public record ValidationContext(long step, TrainingModel model, NDManager manager) {}

@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
  * S over the elements at least r = radius from every border ({@code crop(S, (win_size - 1) //
  * 2)} in scikit-image; r = 5 for the Gaussian, 3 for the uniform window), over x, y and, for a
  * 3-D grid, z; the mean of cs over the same elements is {@link Value#csMean()}, the
- * contrast-structure term that {@link MsSsim} needs. A 3-D grid is filtered along all three axes (a whole-volume SSIM), a 2-D grid
- * along x and y.
+ * contrast-structure term that {@link MsSsim} needs. A 3-D grid is filtered along all three axes (a
+ * whole-volume SSIM), a 2-D grid along x and y.
  *
  * <p><b>Masked SSIM</b> (this project's definition): the mean of S over the elements of the same
  * border-cropped region where the mask is true. It is NaN when no masked element lies inside the
@@ -73,7 +73,9 @@ public final class Ssim {
     return run(target, prediction, grid, options, mask, null);
   }
 
-  /** The full SSIM map S on {@code grid} (border elements included, as scikit-image's full=True). */
+  /**
+   * The full SSIM map S on {@code grid} (border elements included, as scikit-image's full=True).
+   */
   public static double[] map(float[] target, float[] prediction, Grid grid, SsimOptions options) {
     double[] out = new double[grid.size()];
     run(target, prediction, grid, options, null, out);

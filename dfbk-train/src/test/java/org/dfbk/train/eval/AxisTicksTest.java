@@ -47,7 +47,8 @@ class AxisTicksTest {
     assertEquals(List.of("0", "50k", "100k", "150k", "200k", "250k", "300k"),
         AxisTicks.linear(0, 290_000, 7).labels());
     // the step is 2000 but the axis stays below 10 000: plain numbers
-    assertEquals(List.of("0", "2000", "4000", "6000", "8000"), AxisTicks.linear(0, 7900, 6).labels());
+    assertEquals(List.of("0", "2000", "4000", "6000", "8000"),
+        AxisTicks.linear(0, 7900, 6).labels());
     assertEquals(List.of("0", "2M", "4M", "6M", "8M", "10M", "12M"),
         AxisTicks.linear(0, 1.15e7, 7).labels());
   }
@@ -68,7 +69,8 @@ class AxisTicksTest {
 
   @Test
   void logLabels() {
-    assertEquals(List.of("0.02", "0.05", "0.1", "0.2", "0.5"), AxisTicks.log(0.02, 0.5, 8).labels());
+    assertEquals(List.of("0.02", "0.05", "0.1", "0.2", "0.5"),
+        AxisTicks.log(0.02, 0.5, 8).labels());
     assertEquals(List.of("1e-6", "0.001", "1", "1000"), AxisTicks.log(1e-6, 1e3, 5).labels());
     assertEquals(List.of("1", "10", "100", "1000", "10000", "1e5"),
         AxisTicks.log(1, 1e5, 8).labels());

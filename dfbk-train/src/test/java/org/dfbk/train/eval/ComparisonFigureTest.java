@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -77,16 +78,18 @@ class ComparisonFigureTest {
     int predX = 4 + 2 * (2 * W + 4);
     // the yellow zoom outline on the prediction: left edge of the box
     int boxLeft = img.getRGB(predX + 48 * 2, top + 30 * 2) & 0xffffff;
-    assertEquals(0xffff00, boxLeft, String.format("zoom box outline colour %06x", boxLeft));
+    assertEquals(0xffff00, boxLeft,
+        String.format(Locale.ROOT, "zoom box outline colour %06x", boxLeft));
     // heatmap at the missed lesion (60, 30): |pred - target| >= 0.25 -> full red
     int heatX = 4 + 4 * (2 * W + 4);
     int lesion = img.getRGB(heatX + 60 * 2, top + 30 * 2) & 0xffffff;
     assertEquals(ComparisonFigure.jet(1), lesion,
-        String.format("missed lesion is full red in the heatmap, got %06x", lesion));
+        String.format(Locale.ROOT, "missed lesion is full red in the heatmap, got %06x", lesion));
     // second row is an exact prediction: its heatmap is jet(0), dark blue
     int rowTwo = top + 2 * H + 4;
     int exact = img.getRGB(heatX + 60 * 2, rowTwo + 30 * 2) & 0xffffff;
-    assertEquals(ComparisonFigure.jet(0), exact, String.format("exact row heat %06x", exact));
+    assertEquals(ComparisonFigure.jet(0), exact,
+        String.format(Locale.ROOT, "exact row heat %06x", exact));
   }
 
   @Test

@@ -51,8 +51,8 @@ class EvalReportTest {
     Map<String, List<Double>> raw = new HashMap<>();
     for (SliceResult r : report.slices()) {
       for (Metric m : Metric.PIXEL) {
-        raw.computeIfAbsent(r.method() + "|" + r.task() + "|" + m.key(), k -> new java.util.ArrayList<>())
-            .add(r.values().get(m));
+        raw.computeIfAbsent(r.method() + "|" + r.task() + "|" + m.key(),
+            k -> new java.util.ArrayList<>()).add(r.values().get(m));
       }
     }
     List<String> lines = Files.readAllLines(dir.resolve("table-slices-all.csv"));
@@ -172,7 +172,8 @@ class EvalReportTest {
     runs.put("None", synthetic(31).slices());
     runs.put("+DFB", synthetic(32).slices());
     runs.put("+DFB, KG", synthetic(33).slices());
-    ResultTable t = ResultTable.ofRuns("Table 3", "Method", runs, "DFBK", List.of(Metric.PSNR, Metric.SSIM));
+    ResultTable t = ResultTable.ofRuns("Table 3", "Method", runs, "DFBK",
+        List.of(Metric.PSNR, Metric.SSIM));
     assertEquals(List.of("None", "+DFB", "+DFB, KG"), t.rows());
     double expected = runs.get("+DFB").stream()
         .filter(r -> r.method().equals("DFBK") && r.task().equals("T1→FLAIR"))

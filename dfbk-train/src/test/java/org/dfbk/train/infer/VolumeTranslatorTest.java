@@ -48,7 +48,8 @@ class VolumeTranslatorTest {
     List<Integer> calls = new ArrayList<>();
     VolumeTranslator.Result r = VolumeTranslator.translate(src, Path.of("src.nii"), ModalityKind.MR,
         ModalityKind.MR, 2, 16, identity(calls));
-    assertEquals(List.of(4), calls, "only the 4 slices with foreground are translated, in one call");
+    assertEquals(List.of(4), calls,
+        "only the 4 slices with foreground are translated, in one call");
     assertEquals(4, r.translatedSlices());
     assertNull(r.std());
     assertEquals(true, r.prediction().sameGrid(src, 0));

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.dfbk.core.error.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +59,7 @@ class MiniLmTextEncoderTest {
       float[] found = enc.pooledVector(i);
       assertEquals(expected.length, found.length, "embedding width");
       double cos = cosine(expected, found);
-      assertTrue(cos >= 0.9999, String.format(
+      assertTrue(cos >= 0.9999, String.format(Locale.ROOT,
           "sentence %d: cosine to langchain4j's AllMiniLmL6V2EmbeddingModel %.7f < 0.9999", i,
           cos));
       double norm = Math.sqrt(dot(found, found));
@@ -106,7 +107,7 @@ class MiniLmTextEncoderTest {
     double t2t2 = cosine(enc.pooledVector(0), enc.pooledVector(1));
     double t2ct0 = cosine(enc.pooledVector(0), enc.pooledVector(2));
     double t2ct1 = cosine(enc.pooledVector(1), enc.pooledVector(2));
-    assertTrue(t2t2 > t2ct0 && t2t2 > t2ct1, String.format(
+    assertTrue(t2t2 > t2ct0 && t2t2 > t2ct1, String.format(Locale.ROOT,
         "cos(T2, T2) %.4f should exceed cos(T2a, CT) %.4f and cos(T2b, CT) %.4f", t2t2, t2ct0,
         t2ct1));
   }

@@ -1,6 +1,7 @@
 package org.dfbk.train.knowledge;
 
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +37,9 @@ class TextEncoderBenchmark {
         enc.encode(PROMPTS);
       }
       long t3 = System.nanoTime();
-      System.out.printf("minilm: create (fingerprint) %.2f s, first encode (loads the model) "
-          + "%.2f s, encode (3 prompts) %.1f ms%n",
+      System.out.printf(Locale.ROOT,
+          "minilm: create (fingerprint) %.2f s, first encode (loads the model) "
+              + "%.2f s, encode (3 prompts) %.1f ms%n",
           (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e6 / reps);
     }
   }
@@ -49,7 +51,8 @@ class TextEncoderBenchmark {
       long t1 = System.nanoTime();
       enc.encode(PROMPTS.subList(2, 3));
       long t2 = System.nanoTime();
-      System.out.printf("tiny torchscript: create %.2f s, first encode (loads the model) %.2f s%n",
+      System.out.printf(Locale.ROOT,
+          "tiny torchscript: create %.2f s, first encode (loads the model) %.2f s%n",
           (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     }
   }

@@ -57,7 +57,8 @@ class CheckpointBadInputTest {
   }
 
   private static Trainer trainer(TrainerConfig config, Path dir) {
-    return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), config.loss()))
+    return Trainer.builder().setConfig(config)
+        .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), config.loss()))
         .setReplicas(java.util.List.of(TrainerFixtures.tinyModel(manager, 3, 8)))
         .setBatchSource(TrainerFixtures.smoothPairs(42, config.batchSize()))
         .setRunDirectory(dir).build();

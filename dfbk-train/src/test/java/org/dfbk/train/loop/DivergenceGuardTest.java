@@ -58,7 +58,8 @@ class DivergenceGuardTest {
         () -> guard.accept(Float.NaN, 109, gradient(Float.NaN, 0, 0, 0)));
     String m = e.getMessage();
     assertTrue(m.contains("step 109") && m.contains("10 steps in a row")
-        && m.contains("lower TrainerConfig.learningRate") && m.contains("TrainerConfig.gradClipNorm")
+        && m.contains("lower TrainerConfig.learningRate")
+        && m.contains("TrainerConfig.gradClipNorm")
         && m.contains("resume from an earlier checkpoint"), m);
   }
 

@@ -51,9 +51,11 @@ class PaperNetworkFp16Test {
       NDArray y = m.randomUniform(-1, 1, new Shape(1, 1, 192, 192));
       NDList ctx = new NDList(m.randomNormal(new Shape(1, TEXT, 768)), m.ones(new Shape(1, TEXT)));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray out = DiffusionObjective.castKeepingGraph(model.predictX0(new ParameterStore(m, false), x, y,
-            m.create(new long[] {2}), ctx, true), DataType.FLOAT32, m);
-        assertEquals(0, out.isInfinite().logicalOr(out.isNaN()).sum().getLong(), "non-finite output");
+        NDArray out = DiffusionObjective.castKeepingGraph(
+            model.predictX0(new ParameterStore(m, false), x, y, m.create(new long[] {2}), ctx,
+                true), DataType.FLOAT32, m);
+        assertEquals(0, out.isInfinite().logicalOr(out.isNaN()).sum().getLong(),
+            "non-finite output");
         gc.backward(out.sub(x).square().mean());
       }
       for (Pair<String, Parameter> p : model.block().getParameters()) {
@@ -73,9 +75,11 @@ class PaperNetworkFp16Test {
         .precision(Precision.FP16).build();
     try (NDManager m = NDManager.newBaseManager(gpu)) {
       ConcatInputModel model = network(m, gpu, 384);
-      try (Trainer t = Trainer.builder().setConfig(c).setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
+      try (Trainer t = Trainer.builder().setConfig(c)
+          .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
           .setReplicas(List.of(model)).setRunDirectory(dir)
-          .setBatchSource((mm, step) -> new Batch(mm.randomUniform(-1, 1, new Shape(4, 1, 192, 192)),
+          .setBatchSource((mm, step) -> new Batch(
+              mm.randomUniform(-1, 1, new Shape(4, 1, 192, 192)),
               mm.randomUniform(-1, 1, new Shape(4, 1, 192, 192)),
               new NDList(mm.randomNormal(new Shape(4, TEXT, 384)), mm.ones(new Shape(4, TEXT)))))
           .build()) {

@@ -35,8 +35,8 @@ class SwinUNetFp16Test {
     Engine.getInstance().setRandomSeed(11);
     SwinUNet net = SwinUNet.of(spec);
     int s = spec.imageSize();
-    net.initialize(m, type, new Shape(1, 2, s, s), new Shape(1), new Shape(1, TEXT_LEN, spec.textDim()),
-        new Shape(1, TEXT_LEN));
+    net.initialize(m, type, new Shape(1, 2, s, s), new Shape(1),
+        new Shape(1, TEXT_LEN, spec.textDim()), new Shape(1, TEXT_LEN));
     return new ConcatInputModel(net, Device.cpu());
   }
 
@@ -74,7 +74,8 @@ class SwinUNetFp16Test {
         scale = Math.max(scale, Math.abs(a[i]));
       }
       // float16 keeps 11 significant bits; through ~40 layers the error grows to ~1e-2 of the range
-      assertTrue(maxErr <= 2e-2 * scale, "float16 output differs by " + maxErr + " (range " + scale + ")");
+      assertTrue(maxErr <= 2e-2 * scale,
+          "float16 output differs by " + maxErr + " (range " + scale + ")");
     }
   }
 

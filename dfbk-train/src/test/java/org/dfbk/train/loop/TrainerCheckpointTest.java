@@ -30,7 +30,8 @@ class TrainerCheckpointTest {
   }
 
   private static TrainerBuilder builder(TrainerConfig config, TrainingModel model, Path dir) {
-    return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(List.of(model))
+    return Trainer.builder().setConfig(config)
+        .setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(List.of(model))
         .setBatchSource(TrainerFixtures.smoothPairs(42, config.batchSize()))
         .setRunDirectory(dir);
   }

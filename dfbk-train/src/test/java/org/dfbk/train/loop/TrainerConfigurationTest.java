@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerConfigurationTest {
   private static TrainerBuilder builder(TrainerConfig c, List<TrainingModel> models, Path dir,
       BatchSource source) {
-    return Trainer.builder().setConfig(c).setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
+    return Trainer.builder().setConfig(c)
+        .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
         .setReplicas(models).setBatchSource(source).setRunDirectory(dir);
   }
 
@@ -71,8 +72,8 @@ class TrainerConfigurationTest {
   void errorsNameTheBuilderSetting() {
     ConfigException val = assertThrows(ConfigException.class,
         () -> TrainerFixtures.smallConfig().validateEvery(-1).build());
-    assertTrue(val.getMessage().startsWith("TrainerConfig.validateEvery must be") && val.getMessage()
-        .contains("found -1"), val.getMessage());
+    assertTrue(val.getMessage().startsWith("TrainerConfig.validateEvery must be")
+        && val.getMessage().contains("found -1"), val.getMessage());
     ConfigException loss = assertThrows(ConfigException.class,
         () -> TrainerFixtures.smallConfig().loss(null).build());
     assertTrue(loss.getMessage().startsWith("TrainerConfig.loss must be weighted or mse"),

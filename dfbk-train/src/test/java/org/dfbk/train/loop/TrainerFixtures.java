@@ -63,10 +63,13 @@ final class TrainerFixtures {
     };
   }
 
-  /** A builder for one fp16 replica on the CPU (the package-private test switch), paper schedule. */
+  /**
+   * A builder for one fp16 replica on the CPU (the package-private test switch), paper schedule.
+   */
   static TrainerBuilder cpuFp16(TrainerConfig c, TrainingModel model, BatchSource source,
       Path dir) {
-    return Trainer.builder().setConfig(c).setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
+    return Trainer.builder().setConfig(c)
+        .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), c.loss()))
         .setReplicas(List.of(model)).setBatchSource(source).setRunDirectory(dir)
         .allowFp16OnCpuForTesting();
   }

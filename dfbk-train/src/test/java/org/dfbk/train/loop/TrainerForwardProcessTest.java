@@ -69,7 +69,8 @@ class TrainerForwardProcessTest {
     List<Double> losses = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager()) {
       Recording model = new Recording(TrainerFixtures.tinyModel(m, 9, 8));
-      try (Trainer trainer = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(schedule, config.loss()))
+      try (Trainer trainer = Trainer.builder().setConfig(config)
+          .setObjective(new DiffusionObjective(schedule, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(source).setRunDirectory(dir)
           .optProgressListener(p -> losses.add(p.loss())).build()) {
         trainer.fit();

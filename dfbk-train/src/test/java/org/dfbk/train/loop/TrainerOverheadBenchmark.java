@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.dfbk.train.diffusion.ResShiftSchedule;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,8 @@ class TrainerOverheadBenchmark {
           .logEvery(WARMUP + STEPS).build();
       long[] startOfTimed = new long[1];
       try (Trainer trainer = Trainer.builder().setConfig(config)
-          .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), config.loss())).setReplicas(List.of(model))
+          .setObjective(new DiffusionObjective(ResShiftSchedule.paperDefault(), config.loss()))
+          .setReplicas(List.of(model))
           .setBatchSource(source).setRunDirectory(dir).optProgressListener(p -> {
             if (p.step() == WARMUP) {
               startOfTimed[0] = System.nanoTime();
@@ -81,8 +83,9 @@ class TrainerOverheadBenchmark {
         trainer.fit();
       }
       long trainerNanos = System.nanoTime() - startOfTimed[0];
-      System.out.printf("%s: bare fwd+bwd %.3f ms/step; trainer step %.3f ms/step; overhead %.3f"
-          + " ms/step (%d parameter tensors, batch 4x1x%dx%d)%n", what, bareNanos / 1e6 / STEPS,
+      System.out.printf(Locale.ROOT,
+          "%s: bare fwd+bwd %.3f ms/step; trainer step %.3f ms/step; overhead %.3f"
+              + " ms/step (%d parameter tensors, batch 4x1x%dx%d)%n", what, bareNanos / 1e6 / STEPS,
           trainerNanos / 1e6 / STEPS, (trainerNanos - bareNanos) / 1e6 / STEPS,
           net.getParameters().size(), size, size);
     }

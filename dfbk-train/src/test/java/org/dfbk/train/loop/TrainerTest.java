@@ -1,9 +1,8 @@
 package org.dfbk.train.loop;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -26,7 +25,8 @@ class TrainerTest {
 
   private static Trainer trainer(TrainerConfig config, List<TrainingModel> replicas, Path dir,
       List<Double> losses) {
-    return Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(replicas)
+    return Trainer.builder().setConfig(config)
+        .setObjective(new DiffusionObjective(SCHEDULE, config.loss())).setReplicas(replicas)
         .setBatchSource(TrainerFixtures.smoothPairs(99, config.batchSize()))
         .setRunDirectory(dir).optProgressListener(p -> {
           if (!Double.isNaN(p.loss())) {
@@ -51,7 +51,8 @@ class TrainerTest {
     double[] errors = new double[2];
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 1, 16);
-      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
+      try (Trainer t = Trainer.builder().setConfig(config)
+          .setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(7, 4))
           .setRunDirectory(dir).optProgressListener(p -> {
             if (!Double.isNaN(p.loss())) {
@@ -84,7 +85,8 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 2, 8);
       int[] counts = new int[2];
-      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
+      try (Trainer t = Trainer.builder().setConfig(config)
+          .setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(TrainerFixtures.smoothPairs(3, 4))
           .setRunDirectory(dir).optProgressListener(p -> {
             if (p.step() == 10) {
@@ -182,7 +184,8 @@ class TrainerTest {
         return step == 5 ? new Batch(b.x0().mul(Float.NaN), b.y0(), b.context()) : b;
       };
       List<Double> losses = new ArrayList<>();
-      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
+      try (Trainer t = Trainer.builder().setConfig(config)
+          .setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setBatchSource(poisoned).setRunDirectory(dir)
           .optProgressListener(p -> {
             if (!Double.isNaN(p.loss())) {
@@ -206,7 +209,8 @@ class TrainerTest {
     BatchSource clean = TrainerFixtures.smoothPairs(5, config.batchSize());
     try (NDManager m = NDManager.newBaseManager()) {
       TrainingModel model = TrainerFixtures.tinyModel(m, 1, 8);
-      try (Trainer t = Trainer.builder().setConfig(config).setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
+      try (Trainer t = Trainer.builder().setConfig(config)
+          .setObjective(new DiffusionObjective(SCHEDULE, config.loss()))
           .setReplicas(List.of(model)).setRunDirectory(dir)
           .setBatchSource((mgr, step) -> {
             Batch b = clean.next(mgr, step);

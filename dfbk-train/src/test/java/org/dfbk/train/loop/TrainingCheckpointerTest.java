@@ -214,6 +214,7 @@ class TrainingCheckpointerTest {
     old.remove("context");
     CheckpointState before = Checkpoints.GSON.fromJson(old, CheckpointState.class);
     assertEquals(null, before.sources());
-    assertEquals(org.dfbk.data.transform.ConditionLayout.single("T1"), before.conditionLayout("T1"));
+    assertEquals(org.dfbk.data.transform.ConditionLayout.single("T1"),
+        before.conditionLayout("T1"));
   }
 }
