@@ -23,8 +23,8 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.dfbk.core.spec.DfbSide;
 import org.dfbk.core.spec.UNetSpec;
@@ -59,8 +59,8 @@ import org.dfbk.core.spec.UNetSpec;
  *
  * <p>Parameters are named by {@link ParameterNames} ("input_1.res.in_conv.weight", ...), the
  * names of scripts/reference/swin_unet.py. {@link #saveParameters} prefixes DJL's stream with a
- * manifest of names and shapes so that {@link #loadParameters} names the first mismatch when a
- * checkpoint of another configuration is loaded.
+ * manifest of names and shapes so that {@link #loadParameters} names the first mismatch (in the
+ * words of {@link ParameterManifest#misfit}) when a checkpoint of another configuration is loaded.
  *
  * <p>Over 400 lines because it is one network: the encoder, middle and decoder are built from one
  * skip-channel plan and run by one forward pass over the same stage lists, and the parameter
@@ -493,25 +493,12 @@ public final class SwinUNet extends AbstractBlock {
       shapes.add(new Shape(dims));
     }
     Map<String, Shape> mine = parameterShapes();
-    List<String> myNames = new ArrayList<>(mine.keySet());
-    for (int i = 0; i < Math.max(count, myNames.size()); i++) {
-      String stored = i < count ? names.get(i) : null;
-      String expected = i < myNames.size() ? myNames.get(i) : null;
-      if (stored == null || expected == null || !stored.equals(expected)) {
-        throw new MalformedModelException(String.format(Locale.ROOT,
-            "checkpoint does not fit this network (%s): parameter #%d is %s in the checkpoint"
-                + " but %s in the network (%d stored parameters, %d expected); load it with the"
-                + " configuration it was trained with",
-            describe(), i, stored == null ? "absent" : "'" + stored + "' " + shapes.get(i),
-            expected == null ? "absent" : "'" + expected + "' " + mine.get(expected), count,
-            myNames.size()));
-      }
-      if (!shapes.get(i).equals(mine.get(expected))) {
-        throw new MalformedModelException("checkpoint does not fit this network (" + describe()
-            + "): parameter '" + stored + "' has shape " + shapes.get(i)
-            + " in the checkpoint but " + mine.get(expected)
-            + " in the network; load it with the configuration it was trained with");
-      }
+    ParameterManifest model =
+        new ParameterManifest(new ArrayList<>(mine.keySet()), new ArrayList<>(mine.values()));
+    Optional<String> misfit = model.misfit(new ParameterManifest(names, shapes), true);
+    if (misfit.isPresent()) {
+      throw new MalformedModelException("checkpoint does not fit this network (" + describe()
+          + "): " + misfit.get() + "; load it with the configuration it was trained with");
     }
     super.loadParameters(manager, is);
   }

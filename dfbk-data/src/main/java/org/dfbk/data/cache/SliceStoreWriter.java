@@ -21,7 +21,6 @@ import org.dfbk.core.error.DataException;
 import org.dfbk.data.dataset.Subject;
 import org.dfbk.data.dataset.SubjectSplit;
 import org.dfbk.data.nifti.NiftiIO;
-import org.dfbk.data.nifti.NiftiImage;
 import org.dfbk.data.transform.ConditionLayout;
 import org.dfbk.data.transform.InputProfile;
 import org.dfbk.data.transform.Normalization;
@@ -189,12 +188,7 @@ final class SliceStoreWriter {
   }
 
   private static Volume readVolume(Path file) {
-    NiftiImage img = NiftiIO.read(file);
-    if (img.volumeCount() != 1) {
-      throw new DataException(file + " holds " + img.volumeCount() + " volumes (4-D); slice"
-          + " preparation needs one 3-D volume per file. Fix: extract the volume to use (e.g."
-          + " fslroi in.nii.gz out.nii.gz 0 1)");
-    }
-    return img.volume();
+    return NiftiIO.read(file).onlyVolume(null,
+        "slice preparation needs one 3-D volume per file", null);
   }
 }

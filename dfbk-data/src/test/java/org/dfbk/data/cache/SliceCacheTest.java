@@ -296,8 +296,12 @@ class SliceCacheTest {
     int volumes = NiftiIO.read(example).volumeCount();
     DataException e = assertThrows(DataException.class, () -> SliceCache.prepare(
         PrepareSpec.of("paired", four, "T1", "T2", 1, 32), work.resolve("cache"), null));
-    assertTrue(e.getMessage().contains("s1/T1.nii.gz") && e.getMessage().contains(volumes
-        + " volumes"), e.getMessage());
+    assertTrue(e.getMessage().contains("s1/T1.nii.gz is 4-D")
+        && e.getMessage().contains(volumes + " volumes); slice preparation needs one 3-D"
+            + " volume per file. Fix: extract the volume to use, e.g. fslroi T1.nii.gz"
+            + " T1_vol0.nii.gz 0 1"),
+        e.getMessage());
+    assertFalse(Files.exists(work.resolve("cache")), "cache folder exists after a failed prepare");
   }
 
   @Test
