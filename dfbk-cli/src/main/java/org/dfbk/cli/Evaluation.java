@@ -179,9 +179,10 @@ public final class Evaluation {
 
   /**
    * The translator of an evaluation: the one-volume step of {@code dfbk translate} (4-D sources
-   * refused, non-finite voxels translated as background with a warning, the checks against the
-   * training inputs and scale) with the config's modalities, slicing axis, normalisation and
-   * {@code eval} batch and seed, and the checkpoint's record of its training inputs; not strict.
+   * refused, told to extract a volume since eval has no {@code --volume}; non-finite voxels
+   * translated as background with a warning; the checks against the training inputs and scale)
+   * with the config's modalities, slicing axis, normalisation and {@code eval} batch and seed,
+   * and the checkpoint's record of its training inputs; not strict.
    */
   static FileTranslator translator(Pipeline.Loaded m, DfbkConfig c, int samples) {
     SliceTranslator slices = new SliceTranslator(m.model(),
@@ -190,8 +191,8 @@ public final class Evaluation {
     ModalityKind tgt = c.data().targetIsCt() ? ModalityKind.CT : ModalityKind.MR;
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src,
         tgt, c.data().axis(), m.spec().imageSize(), m.state().modelPixelMm(), c.eval().seed(),
-        null, c.data().normalization(), c.data().source(), m.state().inputProfile(), false),
-        Translators.condition(m));
+        null, null, c.data().normalization(), c.data().source(), m.state().inputProfile(),
+        false), Translators.condition(m));
   }
 
   private static void warn(PrintWriter err, String warning) {

@@ -45,7 +45,7 @@ public final class Translators {
         new ResShiftSampler(org.dfbk.cli.config.ConfigMapper.schedule(m.config())), m.text(),
         batch, samples, flip);
     return new FileTranslator(slices::translate, samples > 1, new FileTranslator.Settings(src, tgt,
-        data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume,
+        data.axis(), m.spec().imageSize(), m.state().modelPixelMm(), seed, volume, "--volume",
         data.normalization(), data.source(), m.state().inputProfile(), strict),
         condition(m));
   }

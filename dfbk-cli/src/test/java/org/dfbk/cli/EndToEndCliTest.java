@@ -295,6 +295,9 @@ class EndToEndCliTest {
     assertEquals(ExitCode.DATA, e4.code(), e4.err());
     assertTrue(e4.err().contains("T1.nii is 4-D") && e4.err().contains("[32, 32, 16, 2]"),
         e4.err());
+    // eval has no --volume: the fix is to extract a volume, not an option it lacks
+    assertTrue(e4.err().contains("Fix: extract the volume to use, e.g. fslroi T1.nii")
+        && !e4.err().contains("--volume"), e4.err());
     assertTrue(!Files.exists(fourEval.resolve("predictions")), "nothing translated or written");
 
     // a damaged metrics file next to a checkpoint stops the evaluation before anything is written

@@ -88,6 +88,9 @@ public final class FileTranslator {
    * @param trainedPixelMm millimetres per model pixel of the training slices (null if unknown)
    * @param seed the sampler seed
    * @param volume the volume index of 4-D inputs, or null to refuse series of several volumes
+   * @param volumeOption the caller's option that sets {@code volume} (e.g. "--volume"), which the
+   *     refusal of a series offers; null where the caller has none (the refusal then only says to
+   *     extract a volume)
    * @param normalization the checkpoint's normalisation of MR sources (null: percentile)
    * @param sourceModality the source's modality name in training (T1, ...), which decides the
    *     white-matter peak of the tissue normalisation and is named in warnings (null: "source")
@@ -96,12 +99,16 @@ public final class FileTranslator {
    *     nothing is written for it
    */
   public record Settings(ModalityKind source, ModalityKind target, int axis, int imageSize,
-      Double trainedPixelMm, long seed, Integer volume, NormalizationMethod normalization,
-      String sourceModality, DataProfile trainedProfile, boolean strict) {
-    /** Settings with the percentile normalisation, no training profile, not strict. */
+      Double trainedPixelMm, long seed, Integer volume, String volumeOption,
+      NormalizationMethod normalization, String sourceModality, DataProfile trainedProfile,
+      boolean strict) {
+    /**
+     * Settings with the percentile normalisation, no training profile, not strict, and no option
+     * that picks the volume of a series.
+     */
     public Settings(ModalityKind source, ModalityKind target, int axis, int imageSize,
         Double trainedPixelMm, long seed, Integer volume) {
-      this(source, target, axis, imageSize, trainedPixelMm, seed, volume, null, null, null,
+      this(source, target, axis, imageSize, trainedPixelMm, seed, volume, null, null, null, null,
           false);
     }
 
@@ -354,9 +361,11 @@ public final class FileTranslator {
       boolean several) {
     Integer volume = settings.volume();
     // a volume index outside the file's range is refused, naming the range
-    Volume source = volume == null ? img.onlyVolume(null, "translate takes one 3-D volume per "
-        + (several ? "source" : "file"), "pass --volume T to translate volume T (0.."
-        + (img.volumeCount() - 1) + ")" + (several ? " of each" : ""))
+    String use = "translation takes one 3-D volume per " + (several ? "source" : "file");
+    String pick = settings.volumeOption() == null ? null : "pass " + settings.volumeOption()
+        + " T to translate volume T (0.." + (img.volumeCount() - 1) + ")"
+        + (several ? " of each" : "");
+    Volume source = volume == null ? img.onlyVolume(null, use, pick)
         : img.volume(several && img.volumeCount() == 1 ? 0 : volume);
     int nonFinite = countNonFinite(source);
     if (nonFinite > 0) {

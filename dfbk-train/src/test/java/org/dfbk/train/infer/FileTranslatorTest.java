@@ -65,6 +65,13 @@ class FileTranslatorTest {
         ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, volume));
   }
 
+  /** A translator whose caller picks the volume of a series with {@code volumeOption}. */
+  private static FileTranslator translator(String volumeOption) {
+    return new FileTranslator(identity(new ArrayList<>(), false), false,
+        new FileTranslator.Settings(ModalityKind.MR, ModalityKind.MR, 2, 16, null, 0, null,
+            volumeOption, null, null, null, false));
+  }
+
   @Test
   void writesPredictionAndStdOnTheInputGrid() throws IOException {
     Path in = tmp.resolve("scan.nii.gz");
@@ -145,8 +152,8 @@ class FileTranslatorTest {
     assertTrue(several.getMessage().contains("takes 1 source(s)"), several.getMessage());
   }
 
-  @Test
-  void fourDimensionalFileNeedsAVolumeIndex() throws IOException {
+  /** {@code volume(3)} twice as a 4-D float32 .nii: dim[0] = 4, dim[4] = 2. */
+  private Path series() throws IOException {
     Path three = tmp.resolve("three.nii");
     NiftiIO.writeFloat32(three, volume(3), null);
     byte[] one = Files.readAllBytes(three);
@@ -155,17 +162,35 @@ class FileTranslatorTest {
     System.arraycopy(one, off, two, one.length, one.length - off);
     ByteBuffer.wrap(two).order(ByteOrder.LITTLE_ENDIAN).putShort(40, (short) 4).putShort(48,
         (short) 2);
-    Path four = Files.write(tmp.resolve("dwi.nii"), two);
+    return Files.write(tmp.resolve("dwi.nii"), two);
+  }
+
+  @Test
+  void fourDimensionalFileNeedsAVolumeIndex() throws IOException {
+    Path four = series();
     Path out = tmp.resolve("o4/dwi.nii.gz");
     DataException e = assertThrows(DataException.class,
-        () -> translator(new ArrayList<>(), false, null, null).translate(four, out, null, null));
-    assertTrue(e.getMessage().contains("dwi.nii") && e.getMessage().contains("--volume T")
-        && e.getMessage().contains("0..1") && e.getMessage().contains("dwi_vol0.nii.gz"),
-        e.getMessage());
+        () -> translator("--volume").translate(four, out, null, null));
+    assertEquals(four + " is 4-D (dims [16, 16, 4, 2], 2 volumes); translation takes one 3-D"
+        + " volume per file. Fix: pass --volume T to translate volume T (0..1), or extract it, e.g."
+        + " fslroi dwi.nii dwi_vol0.nii.gz 0 1", e.getMessage());
     assertFalse(Files.exists(out), "nothing written");
     FileTranslator.Outcome o = translator(new ArrayList<>(), false, 1, null).translate(four, out,
         null, null);
     assertTrue(NiftiIO.read(o.output()).volumeCount() == 1, "one 3-D volume written");
+  }
+
+  @Test
+  void aCallerWithoutAVolumeOptionIsToldToExtractAVolume() throws IOException {
+    // dfbk eval translates with no --volume: its refusal must not offer one
+    Path four = series();
+    Path out = tmp.resolve("o4/dwi.nii.gz");
+    DataException e = assertThrows(DataException.class,
+        () -> translator(null).translate(four, out, null, null));
+    assertEquals(four + " is 4-D (dims [16, 16, 4, 2], 2 volumes); translation takes one 3-D"
+        + " volume per file. Fix: extract the volume to use, e.g. fslroi dwi.nii dwi_vol0.nii.gz"
+        + " 0 1", e.getMessage());
+    assertFalse(Files.exists(out), "nothing written");
   }
 
   @Test
@@ -240,7 +265,7 @@ class FileTranslatorTest {
     double trainedMm = VolumeTranslator.plannedModelPixelMm(trainedOn, Path.of("train.nii"),
         ModalityKind.MR, 2, 16);
     return new FileTranslator(identity(calls, false), false, new FileTranslator.Settings(
-        ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, null,
+        ModalityKind.MR, ModalityKind.MR, 2, 16, trainedMm, 0, null, null,
         org.dfbk.data.transform.NormalizationMethod.PERCENTILE, "T1", trained, strict));
   }
 
