@@ -36,6 +36,10 @@ import org.dfbk.core.spec.UNetSpec;
  * (ResBlock 3·C_in + 4·C_out values per pixel; Swin block 16·D + heads·T; DFB/KG the bands,
  * token projections and softmax maps). docs/memory.md compares these estimates with the saved
  * tensors measured on the reference network (scripts/reference/measure_unet_memory.py).
+ *
+ * <p>About 400 lines because the three counts walk the same stage list with the same per-block
+ * formulas (a block's cost and its saved tensors come from one case each), and the text and
+ * JSON views print what that walk found.
  */
 public final class ModelSummary {
 
