@@ -38,8 +38,12 @@ import org.dfbk.train.metrics.MetricValues;
  * left out of a run's mean and of the pairs.
  */
 public final class SeededAblation {
-  /** A setting's cell: its metric over seeds, and its paired comparison with the reference. */
-  public record Cell(Summary overSeeds, PairedComparison vsReference) {}
+  /**
+   * A setting's cell: its metric over seeds, its paired comparison with the reference over
+   * slices, and the two-sided p-value of Welch's t-test between its run means and the
+   * reference's (NaN for the reference, or when either side has fewer than two seeds).
+   */
+  public record Cell(Summary overSeeds, PairedComparison vsReference, double seedWelchP) {}
 
   private final String task;
   private final List<String> settings;
@@ -117,6 +121,7 @@ public final class SeededAblation {
     Map<String, Cell> cells = new LinkedHashMap<>();
     for (Metric m : metrics) {
       double[] reference = seedAveraged(bySetting.get(names.get(0)), slices, m);
+      double[] referenceMeans = null;
       for (String s : names) {
         List<Map<String, MetricValues>> runs = bySetting.get(s);
         seedCounts.put(s, runs.size());
@@ -130,10 +135,32 @@ public final class SeededAblation {
         }
         PairedComparison paired = s.equals(names.get(0)) ? null
             : Statistics.comparePaired(reference, seedAveraged(runs, slices, m));
-        cells.put(key(s, m), new Cell(Statistics.summarize(runMeans), paired));
+        if (s.equals(names.get(0))) {
+          referenceMeans = runMeans;
+        }
+        double welch = paired == null ? Double.NaN : welchP(referenceMeans, runMeans);
+        cells.put(key(s, m), new Cell(Statistics.summarize(runMeans), paired, welch));
       }
     }
     return new SeededAblation(tasks.iterator().next(), names, seedCounts, metrics, cells);
+  }
+
+  /**
+   * Welch's unequal-variance t-test of two sets of run means, two-sided (commons-math3); NaN
+   * when a side has fewer than two finite values or both have no spread.
+   */
+  static double welchP(double[] a, double[] b) {
+    double[] x = java.util.Arrays.stream(a).filter(Double::isFinite).toArray();
+    double[] y = java.util.Arrays.stream(b).filter(Double::isFinite).toArray();
+    if (x.length < 2 || y.length < 2) {
+      return Double.NaN;
+    }
+    double vx = new org.apache.commons.math3.stat.descriptive.moment.Variance().evaluate(x);
+    double vy = new org.apache.commons.math3.stat.descriptive.moment.Variance().evaluate(y);
+    if (vx == 0 && vy == 0) {
+      return Double.NaN;
+    }
+    return new org.apache.commons.math3.stat.inference.TTest().tTest(x, y);
   }
 
   /** Each slice's value averaged over the runs that have one (NaN when none has). */
@@ -204,7 +231,9 @@ public final class SeededAblation {
     }
     b.append("\n### Paired over slices (seed-averaged) against ").append(settings.get(0))
         .append("\n\nMean difference (setting − ").append(settings.get(0))
-        .append(") [95 % CI], Wilcoxon signed-rank p.\n\n");
+        .append(") [95 % CI], Wilcoxon signed-rank p over the slices; \"seeds p\": Welch's"
+            + " t-test between the two settings' run means, the test of whether other seeds"
+            + " would agree.\n\n");
     b.append("| Setting |");
     metrics.forEach(m -> b.append(' ').append(m.header()).append(" |"));
     b.append("\n|---|");
@@ -213,7 +242,12 @@ public final class SeededAblation {
     for (String s : settings.subList(1, settings.size())) {
       b.append("| ").append(s).append(" |");
       for (Metric m : metrics) {
-        b.append(' ').append(difference(cell(s, m).vsReference(), m)).append(" |");
+        Cell c = cell(s, m);
+        b.append(' ').append(difference(c.vsReference(), m));
+        if (!Double.isNaN(c.seedWelchP())) {
+          b.append("; seeds p ").append(pValue(c.seedWelchP()));
+        }
+        b.append(" |");
       }
       b.append('\n');
     }
@@ -243,7 +277,7 @@ public final class SeededAblation {
    */
   public String toCsv() {
     StringBuilder b = new StringBuilder("task,setting,seeds,metric,seed_mean,seed_sd,pairs,"
-        + "diff_mean,diff_ci_low,diff_ci_high,p_value,exact\n");
+        + "diff_mean,diff_ci_low,diff_ci_high,p_value,exact,seeds_welch_p\n");
     for (String s : settings) {
       for (Metric m : metrics) {
         Cell c = cell(s, m);
@@ -253,12 +287,13 @@ public final class SeededAblation {
             .append(Formats.number(c.overSeeds().std())).append(',');
         PairedComparison p = c.vsReference();
         if (p == null) {
-          b.append(",,,,,\n");
+          b.append(",,,,,,\n");
         } else {
           b.append(p.n()).append(',').append(Formats.number(p.difference().mean())).append(',')
               .append(Formats.number(p.difference().ciLow())).append(',')
               .append(Formats.number(p.difference().ciHigh())).append(',')
-              .append(Formats.number(p.pValue())).append(',').append(p.exact()).append('\n');
+              .append(Formats.number(p.pValue())).append(',').append(p.exact()).append(',')
+              .append(Formats.number(c.seedWelchP())).append('\n');
         }
       }
     }
@@ -289,6 +324,7 @@ public final class SeededAblation {
           v.addProperty("diff_ci_high", p.difference().ciHigh());
           v.addProperty("p_value", p.pValue());
           v.addProperty("exact", p.exact());
+          v.addProperty("seeds_welch_p", c.seedWelchP());
         }
         values.add(m.key(), v);
       }

@@ -66,6 +66,10 @@ class SeededAblationTest {
     assertEquals(6.0, p.wPlus(), 0);
     assertEquals(0.25, p.pValue(), 1e-12);
     assertTrue(p.exact());
+    // Welch over run means {12, 13} vs {13, 14}: t = 1 / sqrt(0.5/2 + 0.5/2) = sqrt 2, df = 2;
+    // with 2 degrees of freedom the two-sided p is 1 - t / sqrt(2 + t^2) = 1 - 1/sqrt 2
+    assertEquals(1 - 1 / Math.sqrt(2), t.cell("dfb", Metric.PSNR).seedWelchP(), 1e-9);
+    assertTrue(Double.isNaN(t.cell("none", Metric.PSNR).seedWelchP()), "no test for the reference");
     // NaN slices leave the run means and the pairs: lesion error (PSNR / 10) of slices 0 and 1,
     // dfb runs 1.15 and 1.3
     assertEquals(1.225, t.cell("dfb", Metric.LESION_CONTRAST_ERROR).overSeeds().mean(), 1e-12);
@@ -79,7 +83,7 @@ class SeededAblationTest {
     String md = Files.readString(dir.resolve("ablation.md"));
     assertTrue(md.contains("| none | 2 | 12.50 ± 0.71 |"), md);
     assertTrue(md.contains("| dfb | 2 | 13.50 ± 0.71 |"), md);
-    assertTrue(md.contains("| dfb | +1.00 [-0.24, 2.24], p 0.2500 |"), md);
+    assertTrue(md.contains("| dfb | +1.00 [-0.24, 2.24], p 0.2500; seeds p 0.2929 |"), md);
     List<String> csv = Files.readAllLines(dir.resolve("ablation.csv"));
     assertEquals(3, csv.size(), csv.toString());
     assertTrue(csv.get(2).startsWith("T1→T2,dfb,2,psnr,13.5,"), csv.get(2));
